@@ -1,0 +1,107 @@
+/*
+ * context.S: a hand-written setjmp/longjmp, the jump behind SL_THROW.
+ *
+ *   int  sl_context_save(sl_context *ctx);                   returns 0
+ *   void sl_context_restore(const sl_context *ctx, int v);   never returns:
+ *        sl_context_save returns again, with v (0 becomes 1, as longjmp does)
+ *
+ * Why it is enough to save so little: the System V AMD64 psABI (3.2.1,
+ * "Registers", figure 3.4) lets a call destroy every register except rbx,
+ * rbp, r12-r15 and rsp, the MXCSR control bits and the x87 control word.
+ * A caller of sl_context_save therefore already expects all other registers
+ * to be lost across it, so resuming with them holding garbage is allowed.
+ *
+ * Why the pointers are mangled: a context that lives on the stack holds a
+ * stack pointer and a code address.  An overflow that rewrote them in the
+ * clear would turn the next throw into a jump of the attacker's choosing.
+ * XOR with a per-process secret and a rotate make a forged value useless
+ * without the secret (glibc does the same with its pointer guard).
+ *
+ *   ctx ->  +0  rbx      +24 r13      +48 rsp (mangled)   +64 mxcsr
+ *           +8  rbp      +32 r14      +56 rip (mangled)   +68 x87 cw
+ *           +16 r12      +40 r15
+ *
+ *   stack at entry to sl_context_save:
+ *        | caller's frame ... |
+ *        | return address     |  <- rsp      (saved as rip)
+ *                                 rsp + 8     (saved as rsp: where the
+ *                                              caller's stack is after ret)
+ *
+ * Preserves: everything a C caller relies on; touches rax, rcx, rdx only.
+ */
+#include "context.h"
+
+        .text
+        .globl  sl_context_save
+        .type   sl_context_save, @function
+        .p2align 4
+sl_context_save:
+        .cfi_startproc
+        movq    %rbx, SL_CTX_RBX(%rdi)
+        movq    %rbp, SL_CTX_RBP(%rdi)
+        movq    %r12, SL_CTX_R12(%rdi)
+        movq    %r13, SL_CTX_R13(%rdi)
+        movq    %r14, SL_CTX_R14(%rdi)
+        movq    %r15, SL_CTX_R15(%rdi)
+        movq    sl__context_secret(%rip), %rcx
+        leaq    8(%rsp), %rdx                   /* the caller's rsp once we return */
+        xorq    %rcx, %rdx
+        rolq    $SL_CTX_ROTATE, %rdx
+        movq    %rdx, SL_CTX_RSP(%rdi)
+        movq    (%rsp), %rax                    /* our return address */
+        xorq    %rcx, %rax
+        rolq    $SL_CTX_ROTATE, %rax
+        movq    %rax, SL_CTX_RIP(%rdi)
+        stmxcsr SL_CTX_MXCSR(%rdi)
+        fnstcw  SL_CTX_FPUCW(%rdi)
+        xorl    %eax, %eax                      /* first return: 0 */
+        ret
+        .cfi_endproc
+        .size   sl_context_save, .-sl_context_save
+
+        .globl  sl_context_restore
+        .type   sl_context_restore, @function
+        .p2align 4
+sl_context_restore:
+        .cfi_startproc
+#ifdef __SANITIZE_ADDRESS__
+        /* ASan poisons the frames we are about to abandon; tell it. */
+        pushq   %rdi
+        .cfi_adjust_cfa_offset 8
+        pushq   %rsi
+        .cfi_adjust_cfa_offset 8
+        subq    $8, %rsp                        /* rsp % 16 == 0 at the call */
+        .cfi_adjust_cfa_offset 8
+        call    __asan_handle_no_return@PLT
+        addq    $8, %rsp
+        .cfi_adjust_cfa_offset -8
+        popq    %rsi
+        .cfi_adjust_cfa_offset -8
+        popq    %rdi
+        .cfi_adjust_cfa_offset -8
+#endif
+        movl    %esi, %eax
+        cmpl    $1, %eax                        /* CF = (v == 0) */
+        adcl    $0, %eax                        /* so 0 becomes 1 */
+        movq    sl__context_secret(%rip), %r8
+        movq    SL_CTX_RSP(%rdi), %rdx
+        rorq    $SL_CTX_ROTATE, %rdx
+        xorq    %r8, %rdx
+        movq    SL_CTX_RIP(%rdi), %rcx
+        rorq    $SL_CTX_ROTATE, %rcx
+        xorq    %r8, %rcx
+        ldmxcsr SL_CTX_MXCSR(%rdi)
+        fldcw   SL_CTX_FPUCW(%rdi)
+        movq    SL_CTX_RBX(%rdi), %rbx
+        movq    SL_CTX_RBP(%rdi), %rbp
+        movq    SL_CTX_R12(%rdi), %r12
+        movq    SL_CTX_R13(%rdi), %r13
+        movq    SL_CTX_R14(%rdi), %r14
+        movq    SL_CTX_R15(%rdi), %r15
+        movq    %rdx, %rsp                      /* back on the saver's stack */
+        jmp     *%rcx                           /* and into its call site */
+        .cfi_endproc
+        .size   sl_context_restore, .-sl_context_restore
+
+        .hidden sl__context_secret
+        .section .note.GNU-stack, "", @progbits

@@ -1,0 +1,19 @@
+/*
+ * stacklab.h: everything stacklab offers, in one include.
+ *
+ *   stacklab/except.h   SL_TRY / SL_CATCH / SL_FINALLY / SL_THROW
+ *   stacklab/frames.h   capture, symbolize and print the stack
+ *   stacklab/dot.h      Graphviz diagrams of stacks and handlers
+ *   stacklab/abi.h      context save, frame shims, argument probe, checked call
+ *   stacklab/memmap.h   the process's address space
+ */
+#ifndef STACKLAB_H
+#define STACKLAB_H
+
+#include "stacklab/abi.h"
+#include "stacklab/frames.h"
+#include "stacklab/except.h"
+#include "stacklab/dot.h"
+#include "stacklab/memmap.h"
+
+#endif

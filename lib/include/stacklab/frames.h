@@ -1,0 +1,139 @@
+/*
+ * stacklab/frames.h: capture the running thread's stack as plain records.
+ *
+ * Three separate steps, with plain data in between so each can be tested
+ * alone:
+ *   sl_stack_capture    walks the stack, recording addresses and slots only;
+ *   sl_stack_symbolize  fills in names, file:line and module (ELF + libdw);
+ *   sl_stack_print      (or the DOT writer in dot.h) turns them into text.
+ *
+ * Typical use:
+ *     sl_stack s = {0};
+ *     if (sl_stack_capture(&s, SL_WALK_CFI) < 0)
+ *         fprintf(stderr, "%s\n", sl_stack_stop_string(s.stop));
+ *     sl_stack_symbolize(&s);
+ *     sl_stack_print(&s, stdout);
+ *     sl_stack_release(&s);
+ */
+#ifndef STACKLAB_FRAMES_H
+#define STACKLAB_FRAMES_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#pragma GCC visibility push(default)
+
+/* How to find the caller of a frame. */
+typedef enum {
+    SL_WALK_FP,         /* follow the saved frame-pointer chain by hand */
+    SL_WALK_CFI         /* DWARF call-frame information, through libunwind */
+} sl_walker;
+
+/* Why a walk stopped (sl_stack.stop). */
+typedef enum {
+    SL_STOP_END = 0,            /* reached the outermost frame */
+    SL_STOP_FP_NULL,            /* FP walk: frame pointer 0 where a frame was expected */
+    SL_STOP_FP_OUTSIDE_STACK,   /* FP walk: next frame pointer not inside this thread's stack */
+    SL_STOP_FP_NOT_ABOVE,       /* FP walk: next frame pointer not above the current one */
+    SL_STOP_FP_MISALIGNED,      /* FP walk: next frame pointer not 8-byte aligned */
+    SL_STOP_NO_UNWIND_INFO,     /* CFI walk: no unwind information for a pc */
+    SL_STOP_UNWIND_ERROR,       /* CFI walk: libunwind reported an error */
+    SL_STOP_LIMIT,              /* SL_STACK_MAX_FRAMES reached */
+    SL_STOP_NO_MEMORY,          /* could not grow the frame array */
+    SL_STOP_BAD_ARGUMENT        /* NULL stack or unknown walker */
+} sl_walk_stop;
+
+/* The deepest stack a capture records. */
+#define SL_STACK_MAX_FRAMES 100000
+
+/* Frame flags (sl_frame.flags). */
+enum {
+    SL_FRAME_SIGNAL  = 1u << 0, /* the kernel's signal frame (sigreturn trampoline) */
+    SL_FRAME_NO_CFI  = 1u << 1, /* no unwind information covers this pc */
+    SL_FRAME_TRY     = 1u << 2, /* holds an active SL_TRY (set by except.h's sl_stack_mark_handlers) */
+    SL_FRAME_INTERRUPTED = 1u << 3, /* interrupted by a signal: pc is exact, not a return address */
+    SL_FRAME_CANARY  = 1u << 4  /* canary_slot holds this thread's stack-protector canary */
+};
+
+/* Where a frame spilled one callee-saved register. */
+typedef struct sl_saved_reg {
+    const char *name;           /* "rbx", "rbp", "r12", ... (static string) */
+    uintptr_t slot;             /* the address it was saved at */
+} sl_saved_reg;
+
+/* The most callee-saved registers one frame can save (x86-64: 6). */
+#define SL_SAVED_MAX 8
+
+/* One frame.  "slot" fields hold the address where a value is stored, 0 when
+ * unknown.  On x86-64 with frame pointers:
+ *
+ *      cfa ->  | caller's frame ...    |   (incoming stack arguments above)
+ *              | return address        |   <- return_address_slot = cfa - 8
+ *      fp  ->  | caller's rbp          |   <- saved_fp_slot       = cfa - 16
+ *              | callee-saved spills,  |
+ *              | canary, locals        |
+ *      sp  ->  | ...                   |
+ */
+typedef struct sl_frame {
+    uintptr_t pc;               /* frame 0: where it is now; others: the return address */
+    uintptr_t sp;               /* stack pointer in this frame */
+    uintptr_t fp;               /* frame pointer (rbp) in this frame, 0 when unknown */
+    uintptr_t cfa;              /* canonical frame address: caller's sp before the call */
+    uintptr_t return_address_slot;
+    uintptr_t saved_fp_slot;
+    uintptr_t canary_slot;      /* stack-protector canary, when SL_FRAME_CANARY */
+    unsigned flags;
+    int saved_count;
+    sl_saved_reg saved[SL_SAVED_MAX];
+
+    /* Filled in by sl_stack_symbolize; strings are owned by the sl_stack. */
+    const char *function;       /* never NULL after symbolizing: "??" when unknown */
+    uintptr_t offset;           /* pc - start of function */
+    const char *file;           /* source file of pc, NULL without debug info */
+    int line;                   /* 0 without debug info */
+    const char *module;         /* executable or shared object path */
+} sl_frame;
+
+/* A captured stack.  Zero it before the first capture; a capture reuses the
+ * frame array of an earlier one. */
+typedef struct sl_stack {
+    sl_frame *frames;           /* frames[0] called sl_stack_capture; callers follow */
+    int count;
+    int capacity;
+    sl_walker walker;
+    sl_walk_stop stop;          /* why the walk ended */
+    uintptr_t stack_low;        /* this thread's stack: [stack_low, stack_high) */
+    uintptr_t stack_high;
+    void *strings;              /* private: storage for symbolized strings */
+} sl_stack;
+
+/* Captures the calling thread's stack with walker w.  Returns the number of
+ * frames, or -1 when nothing could be captured (s->stop says why).  A walk
+ * that ends early still returns the frames it found, with s->stop set. */
+int sl_stack_capture(sl_stack *s, sl_walker w);
+
+/* Makes a stack from return addresses (as from unw_backtrace), e.g. an
+ * exception's backtrace, so it can be symbolized and printed.
+ * Returns n, or -1 when out of memory. */
+int sl_stack_from_addresses(sl_stack *s, void *const *pcs, int n);
+
+/* Fills in function, offset, file, line and module of every frame.
+ * Returns the number of frames whose function was found. */
+int sl_stack_symbolize(sl_stack *s);
+
+/* Frees what the stack holds and zeroes it. */
+void sl_stack_release(sl_stack *s);
+
+/* Prints one line per frame ("#3  0x... name+0x1c  file.c:42  [module]").
+ * Returns the number of lines written, or -1 on an output error. */
+int sl_stack_print(const sl_stack *s, FILE *out);
+
+/* A short sentence for a stop reason. */
+const char *sl_stack_stop_string(sl_walk_stop why);
+
+/* The bounds of the calling thread's stack. Returns 0, or -1. */
+int sl_thread_stack_bounds(uintptr_t *low, uintptr_t *high);
+
+#pragma GCC visibility pop
+
+#endif
