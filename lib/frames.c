@@ -1,0 +1,488 @@
+/*
+ * frames.c: capture the calling thread's stack as plain records.
+ *
+ * Two walkers fill the same sl_frame array:
+ *
+ *   SL_WALK_FP   follows the chain of saved frame pointers by hand.  It is the
+ *                lesson: each frame record holds the caller's frame pointer and
+ *                the return address, so a walk is two loads per frame.  It only
+ *                works through code that keeps a frame pointer, and every next
+ *                frame pointer is checked before it is followed (inside this
+ *                thread's stack, above the current one, aligned), so a corrupt
+ *                chain ends the walk with a reason instead of a crash.
+ *
+ *   SL_WALK_CFI  asks libunwind, which reads the DWARF call-frame information
+ *                (.eh_frame) and so also walks code without frame pointers and
+ *                through the kernel's signal frames.  It also tells where each
+ *                callee-saved register was spilled (unw_get_save_loc).
+ *
+ * Capture records addresses and slots only.  Names come later, from
+ * sl_stack_symbolize (symbolize.c).  Everything about registers and the frame
+ * record's layout comes from lib/arch/$(ARCH)/frames_arch.c.
+ */
+#define UNW_LOCAL_ONLY
+#include <libunwind.h>
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <stacklab/frames.h>
+#include "frames_arch.h"
+#include "frames_internal.h"
+
+/* ASan keeps redzones around locals; the walkers read raw words of other
+ * functions' frames (saved registers, canaries), which is the point. */
+#if defined(__clang__) || defined(__SANITIZE_ADDRESS__)
+#define SL_RAW_STACK_READ __attribute__((no_sanitize_address))
+#else
+#define SL_RAW_STACK_READ
+#endif
+
+/* ---- the frame array --------------------------------------------------- */
+
+int sl__stack_reserve(sl_stack *s, int n)
+{
+    if (n <= s->capacity)
+        return 0;
+    int cap = s->capacity ? s->capacity : 64;
+    while (cap < n)
+        cap *= 2;
+    if (cap > SL_STACK_MAX_FRAMES)
+        cap = SL_STACK_MAX_FRAMES;
+    if (cap < n)
+        return -1;
+    sl_frame *f = realloc(s->frames, (size_t)cap * sizeof *f);
+    if (!f)
+        return -1;
+    s->frames = f;
+    s->capacity = cap;
+    return 0;
+}
+
+/* Grows the array for the next frame; sets s->stop when it cannot. */
+static int make_room(sl_stack *s, int n)
+{
+    if (n >= SL_STACK_MAX_FRAMES) {
+        s->stop = SL_STOP_LIMIT;
+        return -1;
+    }
+    if (sl__stack_reserve(s, n + 1) < 0) {
+        s->stop = SL_STOP_NO_MEMORY;
+        return -1;
+    }
+    return 0;
+}
+
+/* The symbolized fields of a freshly captured frame: unknown until
+ * sl_stack_symbolize runs. */
+static inline void clear_symbols(sl_frame *f)
+{
+    f->function = NULL;
+    f->offset = 0;
+    f->file = NULL;
+    f->line = 0;
+    f->module = NULL;
+}
+
+void sl_stack_release(sl_stack *s)
+{
+    if (!s)
+        return;
+    sl__strings_free(s);
+    free(s->frames);
+    memset(s, 0, sizeof *s);
+}
+
+int sl_stack_from_addresses(sl_stack *s, void *const *pcs, int n)
+{
+    if (!s || n < 0 || (n > 0 && !pcs) || n > SL_STACK_MAX_FRAMES) {
+        if (s)
+            s->stop = SL_STOP_BAD_ARGUMENT;
+        return -1;
+    }
+    s->count = 0;
+    if (sl__stack_reserve(s, n) < 0) {
+        s->stop = SL_STOP_NO_MEMORY;
+        return -1;
+    }
+    for (int i = 0; i < n; i++) {
+        sl_frame *f = &s->frames[i];
+        memset(f, 0, sizeof *f);
+        f->pc = (uintptr_t)pcs[i];
+    }
+    s->count = n;
+    s->walker = SL_WALK_CFI;
+    s->stop = SL_STOP_END;
+    return n;
+}
+
+const char *sl_stack_stop_string(sl_walk_stop why)
+{
+    switch (why) {
+    case SL_STOP_END:              return "reached the outermost frame";
+    case SL_STOP_FP_NULL:          return "frame pointer is 0 where a frame was expected";
+    case SL_STOP_FP_OUTSIDE_STACK: return "next frame pointer is outside this thread's stack";
+    case SL_STOP_FP_NOT_ABOVE:     return "next frame pointer is not above the current one";
+    case SL_STOP_FP_MISALIGNED:    return "next frame pointer is not 8-byte aligned";
+    case SL_STOP_NO_UNWIND_INFO:   return "no unwind information for a pc";
+    case SL_STOP_UNWIND_ERROR:     return "libunwind reported an error";
+    case SL_STOP_LIMIT:            return "too many frames (SL_STACK_MAX_FRAMES)";
+    case SL_STOP_NO_MEMORY:        return "out of memory for the frame array";
+    case SL_STOP_BAD_ARGUMENT:     return "bad argument (NULL stack or unknown walker)";
+    }
+    return "unknown stop reason";
+}
+
+/* ---- stack bounds -------------------------------------------------------- */
+
+/* The thread's own stack, looked up once per thread: pthread_getattr_np is
+ * neither cheap nor async-signal-safe, and the bounds never change. */
+static __thread uintptr_t t_stack_low, t_stack_high;
+
+/* The mapping of /proc/self/maps that holds address a, or -1. */
+static int mapping_of(uintptr_t a, uintptr_t *low, uintptr_t *high)
+{
+    FILE *f = fopen("/proc/self/maps", "re");
+    if (!f)
+        return -1;
+    char line[512];
+    int found = -1;
+    while (fgets(line, sizeof line, f)) {
+        unsigned long lo, hi;
+        if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 && a >= lo && a < hi) {
+            *low = lo;
+            *high = hi;
+            found = 0;
+            break;
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+static int lookup_thread_stack(uintptr_t here)
+{
+    pthread_attr_t attr;
+    void *addr;
+    size_t size;
+
+    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+        int ok = pthread_attr_getstack(&attr, &addr, &size) == 0;
+        pthread_attr_destroy(&attr);
+        /* For the main thread glibc reports the size the stack may grow to
+         * (RLIMIT_STACK, clipped at the mapping below), not what is mapped:
+         * the high end is exact, the low end a limit.  The FP walk only
+         * reads between its own stack pointer and the high end. */
+        if (ok && here >= (uintptr_t)addr && here < (uintptr_t)addr + size) {
+            t_stack_low = (uintptr_t)addr;
+            t_stack_high = (uintptr_t)addr + size;
+            return 0;
+        }
+    }
+    /* An unlimited RLIMIT_STACK or a stack glibc does not know about (a
+     * coroutine's): fall back to the mapping we are running in. */
+    uintptr_t lo, hi;
+    if (mapping_of(here, &lo, &hi) < 0)
+        return -1;
+    t_stack_low = lo;
+    t_stack_high = hi;
+    return 0;
+}
+
+int sl_thread_stack_bounds(uintptr_t *low, uintptr_t *high)
+{
+    uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+
+    if (!(here >= t_stack_low && here < t_stack_high)) {
+        /* A signal handler on the alternate stack (sigaltstack is
+         * async-signal-safe, so this path is fine inside a handler). */
+        stack_t ss;
+        if (sigaltstack(NULL, &ss) == 0 && (ss.ss_flags & SS_ONSTACK) &&
+            here >= (uintptr_t)ss.ss_sp && here < (uintptr_t)ss.ss_sp + ss.ss_size) {
+            *low = (uintptr_t)ss.ss_sp;
+            *high = (uintptr_t)ss.ss_sp + ss.ss_size;
+            return 0;
+        }
+        if (lookup_thread_stack(here) < 0)
+            return -1;
+    }
+    *low = t_stack_low;
+    *high = t_stack_high;
+    return 0;
+}
+
+/* ---- SL_WALK_FP ------------------------------------------------------------ */
+
+/* Why fp cannot be the next frame record above the record at cur (0: it can).
+ * The record must lie wholly inside the stack, so that reading it is safe. */
+static inline sl_walk_stop check_fp(uintptr_t fp, uintptr_t cur, uintptr_t low,
+                                    uintptr_t high, uintptr_t record_size)
+{
+    if (fp == 0)
+        return SL_STOP_FP_NULL;
+    if (fp < low || fp > high - record_size)
+        return SL_STOP_FP_OUTSIDE_STACK;
+    if (fp <= cur)
+        return SL_STOP_FP_NOT_ABOVE;
+    if (fp & (sizeof(uintptr_t) - 1))
+        return SL_STOP_FP_MISALIGNED;
+    return SL_STOP_END;
+}
+
+#define WORD_AT(a) (*(const uintptr_t *)(a))
+
+/* Walks the chain starting at the record of sl_stack_capture's own frame
+ * (cur), so that frames[0] is its caller.  A frame's pc and sp are known from
+ * the record below it; its own frame pointer is then checked before its
+ * record is read for the next frame. */
+SL_RAW_STACK_READ
+static int walk_fp(sl_stack *s, uintptr_t cur)
+{
+    const ptrdiff_t o_fp = sl__arch_fp.saved_fp, o_ra = sl__arch_fp.return_address,
+                    o_cfa = sl__arch_fp.cfa, o_canary = sl__arch_fp.canary;
+    const char *fp_name = sl__arch_fp.fp_name;
+    const uintptr_t low = s->stack_low, high = s->stack_high;
+    const uintptr_t record = (uintptr_t)(o_cfa > o_ra ? o_cfa : o_ra + 8);
+    const uintptr_t canary = sl__arch_canary();
+
+    uintptr_t pc = WORD_AT(cur + o_ra);
+    uintptr_t sp = cur + o_cfa;
+    uintptr_t fp = WORD_AT(cur + o_fp);
+    sl_frame *frames = s->frames;
+    int n = 0, cap = s->capacity;
+
+    for (;;) {
+        if (n == cap) {
+            if (make_room(s, n) < 0)
+                break;
+            frames = s->frames;
+            cap = s->capacity;
+        }
+        sl_frame *f = &frames[n++];
+        f->pc = pc;
+        f->sp = sp;
+        f->flags = 0;
+        clear_symbols(f);
+
+        sl_walk_stop why = check_fp(fp, cur, low, high, record);
+        if (why != SL_STOP_END) {
+            /* The chain ends in this frame: its pc is known, its record not.
+             * The outermost frame's saved frame pointer is 0 by the ABI. */
+            f->fp = f->cfa = f->return_address_slot = f->saved_fp_slot = 0;
+            f->canary_slot = 0;
+            f->saved_count = 0;
+            s->stop = why == SL_STOP_FP_NULL ? SL_STOP_END : why;
+            break;
+        }
+        f->fp = fp;
+        f->saved_fp_slot = fp + o_fp;
+        f->return_address_slot = fp + o_ra;
+        f->cfa = fp + o_cfa;
+        f->saved_count = 1;
+        f->saved[0].name = fp_name;
+        f->saved[0].slot = fp + o_fp;
+        f->canary_slot = 0;
+        if (fp + o_canary >= sp && WORD_AT(fp + o_canary) == canary) {
+            f->canary_slot = fp + o_canary;
+            f->flags = SL_FRAME_CANARY;
+        }
+
+        pc = WORD_AT(fp + o_ra);
+        sp = fp + o_cfa;
+        cur = fp;
+        fp = WORD_AT(fp + o_fp);
+        if (pc == 0) {
+            s->stop = SL_STOP_END;
+            break;
+        }
+    }
+    s->count = n;
+    return n;
+}
+
+/* ---- SL_WALK_CFI ----------------------------------------------------------- */
+
+/* Whether libunwind has unwind information for an ip, remembered per thread:
+ * unw_get_proc_info searches every loaded object's .eh_frame_hdr, far more
+ * than a step costs.  (An object unloaded and another loaded at the same
+ * address could make an entry stale; that only affects the NO_CFI flag.) */
+#define INFO_CACHE 256
+static __thread struct { uintptr_t ip; int has_info; } t_info[INFO_CACHE];
+
+static int has_unwind_info(unw_cursor_t *c, uintptr_t ip)
+{
+    unsigned i = (unsigned)((ip ^ (ip >> 9)) & (INFO_CACHE - 1));
+    if (t_info[i].ip == ip)
+        return t_info[i].has_info;
+    unw_proc_info_t pi;
+    int r = unw_get_proc_info(c, &pi);
+    int has = !(r == -UNW_ENOINFO || (r == 0 && pi.format == UNW_INFO_FORMAT_DYNAMIC && !pi.unwind_info));
+    t_info[i].ip = ip;
+    t_info[i].has_info = has;
+    return has;
+}
+
+/* Where each callee-saved register is currently saved (memory address, 0
+ * when it lives in a register or nowhere). */
+static void save_locs(unw_cursor_t *c, uintptr_t *loc)
+{
+    for (int r = 0; r < sl__arch_callee_saved_count; r++) {
+        unw_save_loc_t sl;
+        loc[r] = 0;
+        if (unw_get_save_loc(c, sl__arch_callee_saved_unw[r], &sl) == 0 &&
+            sl.type == UNW_SLT_MEMORY)
+            loc[r] = (uintptr_t)sl.u.addr;
+    }
+}
+
+SL_RAW_STACK_READ
+static uintptr_t read_word(uintptr_t a)
+{
+    return WORD_AT(a);
+}
+
+/* Steps from sl_stack_capture's own frame (described by uc) to its caller,
+ * then frame by frame.  libunwind's save location of a register, seen from
+ * frame i+1, is where frame i spilled it, so a frame's spills are the
+ * locations that change across the step out of it; its CFA is the sp of its
+ * caller. */
+__attribute__((noinline))
+static int walk_cfi(sl_stack *s, unw_context_t *uc)
+{
+    unw_cursor_t c;
+    uintptr_t prev[SL_SAVED_MAX], now[SL_SAVED_MAX];
+    const int nregs = sl__arch_callee_saved_count;
+    const uintptr_t canary = sl__arch_canary();
+    const ptrdiff_t o_fp = sl__arch_fp.saved_fp, o_ra = sl__arch_fp.return_address,
+                    o_cfa = sl__arch_fp.cfa, o_canary = sl__arch_fp.canary;
+    int fp_reg = -1;
+
+    for (int r = 0; r < nregs; r++)
+        if (sl__arch_callee_saved_unw[r] == sl__arch_unw_fp)
+            fp_reg = r;
+
+    s->count = 0;
+    if (unw_init_local(&c, uc) < 0 || unw_step(&c) <= 0) {
+        s->stop = SL_STOP_UNWIND_ERROR;
+        return -1;
+    }
+    save_locs(&c, prev);
+
+    unw_word_t ip, sp, fp;
+    unw_get_reg(&c, UNW_REG_IP, &ip);
+    unw_get_reg(&c, UNW_REG_SP, &sp);
+    unsigned next_flags = 0;
+    int n = 0;
+
+    for (;;) {
+        if (make_room(s, n) < 0)
+            break;
+        sl_frame *f = &s->frames[n++];
+        f->pc = ip;
+        f->sp = sp;
+        f->flags = next_flags;
+        f->cfa = f->return_address_slot = f->saved_fp_slot = f->canary_slot = 0;
+        f->saved_count = 0;
+        clear_symbols(f);
+        f->fp = unw_get_reg(&c, sl__arch_unw_fp, &fp) == 0 ? fp : 0;
+
+        next_flags = 0;
+        int signal = unw_is_signal_frame(&c) > 0;
+        if (signal) {
+            f->flags |= SL_FRAME_SIGNAL;
+            next_flags = SL_FRAME_INTERRUPTED;
+        } else if (!has_unwind_info(&c, ip)) {
+            f->flags |= SL_FRAME_NO_CFI;
+        }
+
+        int r = unw_step(&c);
+        if (r == 0) {
+            s->stop = SL_STOP_END;
+            break;
+        }
+        if (r < 0) {
+            if (r == -UNW_ENOINFO || (f->flags & SL_FRAME_NO_CFI)) {
+                f->flags |= SL_FRAME_NO_CFI;
+                s->stop = SL_STOP_NO_UNWIND_INFO;
+            } else {
+                s->stop = SL_STOP_UNWIND_ERROR;
+            }
+            break;
+        }
+        unw_get_reg(&c, UNW_REG_IP, &ip);
+        unw_get_reg(&c, UNW_REG_SP, &sp);
+        save_locs(&c, now);
+
+        f->cfa = sp;
+        if (!signal) {
+            f->return_address_slot = sp - o_cfa + o_ra;
+            for (int i = 0; i < nregs; i++) {
+                if (now[i] != prev[i] && now[i] >= f->sp && now[i] < sp) {
+                    int k = f->saved_count++;
+                    f->saved[k].name = sl__arch_callee_saved_name[i];
+                    f->saved[k].slot = now[i];
+                    if (i == fp_reg)
+                        f->saved_fp_slot = now[i];
+                }
+            }
+            /* A frame record (fp saved right below the return address) with
+             * the stack protector's copy of the canary just below it. */
+            if (f->saved_fp_slot && f->saved_fp_slot == sp - o_cfa + o_fp) {
+                uintptr_t slot = f->saved_fp_slot - o_fp + o_canary;
+                if (slot >= f->sp && read_word(slot) == canary) {
+                    f->canary_slot = slot;
+                    f->flags |= SL_FRAME_CANARY;
+                }
+            }
+        }
+        memcpy(prev, now, sizeof prev);
+        if (ip == 0) {
+            s->stop = SL_STOP_END;
+            break;
+        }
+    }
+    s->count = n;
+    return n;
+}
+
+/* ---- the entry point -------------------------------------------------------- */
+
+/* noinline and with a frame of its own: both walkers start from this
+ * function's frame and skip it, so frames[0] is the caller. */
+__attribute__((noinline))
+int sl_stack_capture(sl_stack *s, sl_walker w)
+{
+    if (!s)
+        return -1;
+    if (w != SL_WALK_FP && w != SL_WALK_CFI) {
+        s->count = 0;
+        s->stop = SL_STOP_BAD_ARGUMENT;
+        return -1;
+    }
+    s->walker = w;
+    s->stop = SL_STOP_END;
+    if (sl_thread_stack_bounds(&s->stack_low, &s->stack_high) < 0)
+        s->stack_low = s->stack_high = 0;
+
+    int n;
+    if (w == SL_WALK_FP) {
+        if (!s->stack_high) {
+            s->count = 0;
+            s->stop = SL_STOP_FP_OUTSIDE_STACK;
+            return -1;
+        }
+        n = walk_fp(s, (uintptr_t)__builtin_frame_address(0));
+    } else {
+        unw_context_t uc;
+        unw_getcontext(&uc);
+        n = walk_cfi(s, &uc);
+    }
+    /* Keep this frame from being a tail call, which would leave the walkers
+     * one frame off. */
+    __asm__ volatile("" ::: "memory");
+    return n > 0 ? n : -1;
+}

@@ -1,0 +1,209 @@
+/*
+ * symbolize.c: names, file:line and module for captured frames, and the
+ * one-line-per-frame printer.
+ *
+ * elfutils' libdwfl does the work: it maps an address to the loaded module
+ * (from /proc/self/maps), to the ELF symbol covering it (the full .symtab when
+ * present, so static functions have names too) and, through the DWARF line
+ * table, to file:line.  Building that view of the process costs far more than
+ * a lookup, so one Dwfl is kept per process, behind a mutex, and reported
+ * again only when an address falls outside every module it knows (a library
+ * loaded since).
+ *
+ * Strings are copied into storage owned by the sl_stack, so they stay valid
+ * until the stack is symbolized again or released.
+ */
+#include <elfutils/libdwfl.h>
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <stacklab/frames.h>
+#include "frames_internal.h"
+
+/* ---- strings owned by the stack ------------------------------------------- */
+
+typedef struct chunk {
+    struct chunk *next;
+    size_t used, size;
+    char data[];
+} chunk;
+
+void sl__strings_free(sl_stack *s)
+{
+    chunk *c = s->strings;
+    while (c) {
+        chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    s->strings = NULL;
+}
+
+static const char *keep(sl_stack *s, const char *str)
+{
+    if (!str)
+        return NULL;
+    size_t len = strlen(str) + 1;
+    chunk *c = s->strings;
+    if (!c || c->size - c->used < len) {
+        size_t size = len > 4000 ? len : 4000;
+        chunk *nc = malloc(sizeof *nc + size);
+        if (!nc)
+            return NULL;
+        nc->next = c;
+        nc->used = 0;
+        nc->size = size;
+        s->strings = c = nc;
+    }
+    char *p = c->data + c->used;
+    memcpy(p, str, len);
+    c->used += len;
+    return p;
+}
+
+/* ---- the process's Dwfl ------------------------------------------------------ */
+
+static pthread_mutex_t dwfl_lock = PTHREAD_MUTEX_INITIALIZER;
+static Dwfl *dwfl;
+static char *debuginfo_path;
+static const Dwfl_Callbacks callbacks = {
+    .find_elf = dwfl_linux_proc_find_elf,
+    .find_debuginfo = dwfl_standard_find_debuginfo,
+    .debuginfo_path = &debuginfo_path,
+};
+
+/* (Re)reads the module list from /proc/self/maps.  Called with dwfl_lock. */
+static int report_modules(void)
+{
+    if (!dwfl && !(dwfl = dwfl_begin(&callbacks)))
+        return -1;
+    dwfl_report_begin(dwfl);
+    int r = dwfl_linux_proc_report(dwfl, getpid());
+    if (dwfl_report_end(dwfl, NULL, NULL) != 0 || r != 0)
+        return -1;
+    return 0;
+}
+
+/* Fills in one frame; a is the address to look up (the call site for a
+ * return address).  Called with dwfl_lock. */
+static int symbolize_one(sl_stack *s, sl_frame *f, uintptr_t a,
+                         const char **last_module, const char **last_copy)
+{
+    Dwfl_Module *mod = dwfl_addrmodule(dwfl, a);
+    if (!mod)
+        return 0;
+
+    const char *mname = dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+    if (mname != *last_module) {
+        *last_module = mname;
+        *last_copy = keep(s, mname);
+    }
+    f->module = *last_copy;
+
+    int found = 0;
+    GElf_Off off;
+    GElf_Sym sym;
+    const char *name = dwfl_module_addrinfo(mod, a, &off, &sym, NULL, NULL, NULL);
+    if (name && (f->function = keep(s, name)) != NULL) {
+        f->offset = (uintptr_t)off + (f->pc - a);
+        found = 1;
+    } else {
+        f->function = "??";
+    }
+
+    Dwfl_Line *line = dwfl_module_getsrc(mod, a);
+    if (line) {
+        int lineno = 0;
+        const char *file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
+        if (file) {
+            f->file = keep(s, file);
+            f->line = f->file ? lineno : 0;
+        }
+    }
+    return found;
+}
+
+int sl_stack_symbolize(sl_stack *s)
+{
+    if (!s)
+        return -1;
+    sl__strings_free(s);
+
+    int found = 0;
+    pthread_mutex_lock(&dwfl_lock);
+    int ready = dwfl != NULL || report_modules() == 0;
+    int refreshed = 0;
+    const char *last_module = NULL, *last_copy = NULL;
+
+    for (int i = 0; i < s->count; i++) {
+        sl_frame *f = &s->frames[i];
+        f->function = "??";
+        f->offset = 0;
+        f->file = NULL;
+        f->line = 0;
+        f->module = NULL;
+        if (!ready || f->pc == 0)
+            continue;
+        /* A return address points after the call; the call itself is the
+         * instruction before it (and may be the last of its function).
+         * Frame 0 and a frame a signal interrupted hold an exact pc, as does
+         * the kernel's signal trampoline. */
+        int exact = i == 0 || (f->flags & (SL_FRAME_INTERRUPTED | SL_FRAME_SIGNAL)) ||
+                    (s->frames[i - 1].flags & SL_FRAME_SIGNAL);
+        uintptr_t a = exact ? f->pc : f->pc - 1;
+        if (!dwfl_addrmodule(dwfl, a) && !refreshed) {
+            refreshed = 1;
+            last_module = NULL;
+            ready = report_modules() == 0;
+            if (!ready)
+                continue;
+        }
+        found += symbolize_one(s, f, a, &last_module, &last_copy);
+    }
+    pthread_mutex_unlock(&dwfl_lock);
+    return found;
+}
+
+/* ---- printing ------------------------------------------------------------------- */
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+int sl_stack_print(const sl_stack *s, FILE *out)
+{
+    if (!s || !out)
+        return -1;
+    int lines = 0;
+    for (int i = 0; i < s->count; i++) {
+        const sl_frame *f = &s->frames[i];
+        int r = fprintf(out, "#%-3d 0x%016lx %s", i, (unsigned long)f->pc,
+                        f->function ? f->function : "??");
+        if (r >= 0 && f->function && f->offset)
+            r = fprintf(out, "+0x%lx", (unsigned long)f->offset);
+        if (r >= 0 && f->file)
+            r = fprintf(out, "  %s:%d", base_name(f->file), f->line);
+        if (r >= 0 && f->module)
+            r = fprintf(out, "  [%s]", base_name(f->module));
+        if (r >= 0 && (f->flags & SL_FRAME_SIGNAL))
+            r = fprintf(out, "  <signal frame>");
+        if (r >= 0 && (f->flags & SL_FRAME_NO_CFI))
+            r = fprintf(out, "  <no unwind info>");
+        if (r >= 0)
+            r = fputc('\n', out);
+        if (r < 0)
+            return -1;
+        lines++;
+    }
+    if (s->stop != SL_STOP_END) {
+        if (fprintf(out, "     (walk stopped: %s)\n", sl_stack_stop_string(s->stop)) < 0)
+            return -1;
+        lines++;
+    }
+    return lines;
+}
