@@ -4,6 +4,18 @@
  * Hand-written assembly in asm/<arch>/ paired with C entry points: a context
  * save/restore (a setjmp/longjmp you can read), prologue/epilogue shims,
  * an argument probe and a checked call.
+ *
+ * The probe in one example (System V; see calling_convention.c):
+ *
+ *     struct pair { long l; double d; } p = { 7, 2.5 };
+ *     ((void (*)(int, struct pair))sl_probe)(1, p);
+ *     sl_probe_arg args[] = { SL_PROBE_ARG(int, 1),
+ *                             { "struct pair", &p, sizeof p, "long,double" } };
+ *     sl_probe_print(sl_probe_last(), args, 2, stdout);
+ *
+ *     #  type         size  class (per eightbyte)  where
+ *     1  int             4  INTEGER                rdi
+ *     2  struct pair    16  INTEGER,SSE            rsi + xmm0
  */
 #ifndef STACKLAB_ABI_H
 #define STACKLAB_ABI_H
@@ -11,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #pragma GCC visibility push(default)
 
@@ -35,6 +48,156 @@ int sl_context_save(sl_context *ctx) __attribute__((returns_twice));
 /* Resumes ctx: sl_context_save returns value (0 becomes 1). */
 __attribute__((noreturn))
 void sl_context_restore(const sl_context *ctx, int value);
+
+/* Lists what a saved context holds, one slot per register, for display.
+ * Fills up to max slots and returns how many the architecture has. */
+typedef struct sl_context_slot {
+    const char *name;           /* "rbx", ..., "rsp", "rip", "mxcsr", "x87cw" */
+    uint64_t stored;            /* the word as it sits in the buffer */
+    uint64_t value;             /* what it means: demangled when mangled */
+    bool mangled;               /* stored != value by design (pointer guard) */
+    unsigned offset;            /* byte offset in sl_context */
+} sl_context_slot;
+
+int sl_context_slots(const sl_context *ctx, sl_context_slot *slots, int max);
+
+/* ---- Prologue/epilogue shims (asm/<arch>/frames.S) --------------------- */
+/* Each calls fn(arg) and returns its result, so that it shows up as a real
+ * frame between two C frames in a debugger, a walker or an exception. */
+
+/* Classic frame: push rbp; mov rsp,rbp; locals; leave; ret.  With CFI. */
+long sl_asm_framed(long (*fn)(void *), void *arg);
+/* No frame pointer: only the 8 bytes the call's alignment needs.  With CFI. */
+long sl_asm_frameless(long (*fn)(void *), void *arg);
+/* Saves (and uses) every callee-saved register but rbp, each with CFI
+ * saying where, so a CFI walker can show the save slots. */
+long sl_asm_saves_registers(long (*fn)(void *), void *arg);
+/* Framed like sl_asm_framed but with no CFI at all: what unwinders meet in
+ * hand-written code that forgot it. */
+long sl_asm_no_cfi(long (*fn)(void *), void *arg);
+
+/* ---- The argument probe (asm/<arch>/probe.S, lib/abi.c) ---------------- */
+
+/* Calling conventions (sl_probe_snapshot.convention). */
+typedef enum {
+    SL_CALL_NONE = 0,           /* no probe has run on this thread yet */
+    SL_CALL_SYSV = 1,           /* System V AMD64 psABI (Linux, BSD, macOS) */
+    SL_CALL_MS   = 2            /* Microsoft x64 (__attribute__((ms_abi))) */
+} sl_call_convention;
+
+#define SL_PROBE_GPRS        16   /* integer register slots (x86-64 uses 8) */
+#define SL_PROBE_VECS        16   /* vector register slots (x86-64 uses 8) */
+#define SL_PROBE_STACK_BYTES 256  /* stack-argument bytes copied */
+
+/* Everything a call left for its callee, as the probe found it at entry.
+ * Which gpr slot is which register is the architecture's business: read
+ * them by name with sl_probe_register. */
+typedef struct sl_probe_snapshot {
+    uint64_t gpr[SL_PROBE_GPRS];
+    unsigned char vec[SL_PROBE_VECS][16];       /* whole vector registers */
+    uint64_t entry_sp;                          /* x86-64: points at the return address */
+    uint64_t return_address;
+    uint32_t convention;                        /* sl_call_convention */
+    uint32_t count;                             /* probes taken by this thread */
+    unsigned char stack[SL_PROBE_STACK_BYTES];  /* from the first stack argument
+                                                   (x86-64: entry_sp + 8) up */
+} sl_probe_snapshot;
+
+/* Call through any System V function-pointer type (cast from void (*)(void)):
+ *     ((void (*)(long, double))sl_probe)(1, 2.0);
+ * Records the argument registers, al, xmm0-7, the stack arguments and the
+ * return address; preserves callee-saved registers; returns its incoming
+ * rdi in rax, so prototypes returning a large struct work. */
+void sl_probe(void);
+/* The same for __attribute__((ms_abi)) prototypes: rcx, rdx, r8, r9,
+ * xmm0-3, the shadow space and the stack arguments; returns incoming rcx. */
+void sl_probe_ms(void);
+
+/* The calling thread's last snapshot (overwritten by its next probe). */
+const sl_probe_snapshot *sl_probe_last(void);
+
+/* Finds the size bytes at bytes (1..16) in s and writes where they were:
+ * an argument register in convention order ("rdi", ... or "rcx", ...),
+ * then "xmm0".."xmm7" ("xmm1+8": the upper half), then "stack+N", N
+ * counted from the first stack argument (ms_abi: after the 32-byte shadow
+ * space, so its 5th argument is "stack+32").  Returns 0, or -1 if absent. */
+int sl_probe_find(const sl_probe_snapshot *s, const void *bytes, size_t size,
+                  char *where, size_t where_size);
+
+/* Reads one saved register by name: an integer register ("rdi", "rax",
+ * "r10"), "xmmN" (its low 8 bytes), "rsp" (at entry) or "ret" (the return
+ * address).  Returns 0, or -1 for a name the snapshot does not hold. */
+int sl_probe_register(const sl_probe_snapshot *s, const char *name, uint64_t *value);
+
+/* One argument of a probed call, described for sl_probe_print. */
+typedef struct sl_probe_arg {
+    const char *type;           /* the C type as the lecture shows it */
+    const void *value;          /* the value passed */
+    size_t size;                /* sizeof the value */
+    const char *layout;         /* aggregates: member types in order, e.g.
+                                   "long,double" or "char[3],float"; NULL
+                                   for a scalar (classified from type) */
+} sl_probe_arg;
+
+#define SL_PROBE_ARG(ctype, var) { #ctype, &(var), sizeof(var), NULL }
+
+/* How the convention passes a value (sl_probe_classify).  System V classes
+ * each eightbyte (psABI 3.2.3); Microsoft x64 passes 1, 2, 4 or 8-byte
+ * values in a register and everything else by reference. */
+typedef enum {
+    SL_CLASS_NONE = 0,          /* padding only */
+    SL_CLASS_INTEGER,           /* general-purpose register */
+    SL_CLASS_SSE,               /* vector register */
+    SL_CLASS_X87,               /* long double: memory when an argument */
+    SL_CLASS_MEMORY,            /* copied to the stack */
+    SL_CLASS_REFERENCE          /* ms_abi: a pointer to a caller's copy */
+} sl_arg_class;
+
+/* Classifies arg under convention conv: fills classes[] (one per eightbyte;
+ * a single entry for MEMORY/REFERENCE) and returns how many, or -1 if the
+ * type or layout is not understood. */
+int sl_probe_classify(const sl_probe_arg *arg, sl_call_convention conv,
+                      sl_arg_class classes[], int max);
+
+/* The name of a class ("INTEGER", "SSE", ...). */
+const char *sl_arg_class_name(sl_arg_class c);
+
+/* Prints the lecture table for a probed call: argument number, C type,
+ * size, classification and where each part landed, then a note on each
+ * class that occurred.  Returns 0, or -1 on an output error. */
+int sl_probe_print(const sl_probe_snapshot *s, const sl_probe_arg *args, int n, FILE *out);
+
+/* ---- The checked call (asm/<arch>/checked_call.S) ---------------------- */
+
+#define SL_CHECK_REGS 8
+
+/* What sl_checked_call found. */
+typedef struct sl_check_report {
+    bool ok;                    /* everything below held */
+    char clobbered[64];         /* callee-saved registers not preserved: "rbx,r13" */
+    int clobbered_count;
+    bool stack_pointer_ok;      /* the stack pointer came back where it was */
+    long stack_pointer_delta;   /* bytes it moved (after - before) */
+    bool direction_flag_clear;  /* DF was clear on return, as the ABI requires */
+    int reg_count;
+    struct {
+        const char *name;       /* "rbx", "rbp", "r12", ..., "mxcsr" */
+        uint64_t expected;      /* the canary loaded before the call */
+        uint64_t found;         /* the value after it */
+    } reg[SL_CHECK_REGS];
+} sl_check_report;
+
+/* Calls fn(a, b, c, d) with random canaries in every callee-saved register
+ * and the stack aligned as the ABI requires; afterwards checks the
+ * registers, the stack pointer and the direction flag, restores the
+ * caller's registers whatever fn did, fills report (may be NULL) and
+ * returns fn's result. */
+long sl_checked_call(sl_check_report *report, long (*fn)(long, long, long, long),
+                     long a, long b, long c, long d);
+
+/* Prints the report: one line per register, canary and found value.
+ * Returns 0, or -1 on an output error. */
+int sl_check_print(const sl_check_report *report, FILE *out);
 
 #pragma GCC visibility pop
 

@@ -1,0 +1,351 @@
+/*
+ * abi_x86_64.c: the x86-64 half of lib/abi.c: register names, the two
+ * calling conventions the probe knows, argument classification, the
+ * names of a saved context's slots, and the C side of the checked call.
+ *
+ * Classification follows the System V AMD64 psABI 3.2.3 "Parameter
+ * Passing" for aggregates made of scalars at their natural alignment
+ * (what sl_probe_arg.layout can describe), and the Microsoft x64
+ * convention's "Parameter passing": 1, 2, 4 or 8 bytes by value in one
+ * register, anything else by reference.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include <stacklab/abi.h>
+#include "abi_arch.h"
+#include "checked_call.h"
+#include "context.h"
+#include "probe.h"
+
+/* ---- registers and conventions ----------------------------------------- */
+
+__thread sl_probe_snapshot sl__probe_snapshot;
+__thread struct sl__check_frame *sl__check_current;
+
+static const char *const gpr_names[SL_PR_I_COUNT] = {
+    "rdi", "rsi", "rdx", "rcx", "r8", "r9", "rax", "r10",
+};
+
+static const sl__abi_convention sysv = {
+    .name = "System V AMD64",
+    .doc = "System V AMD64 psABI 3.2.3",
+    .int_args = { SL_PR_I_RDI, SL_PR_I_RSI, SL_PR_I_RDX, SL_PR_I_RCX, SL_PR_I_R8, SL_PR_I_R9 },
+    .n_int_args = 6,
+    .n_vec_args = 8,
+    .stack_start = 0,
+    .positional = false,
+    .vararg_count = "al",
+    .class_note = {
+        [SL_CLASS_INTEGER] = "INTEGER: the next free of rdi, rsi, rdx, rcx, r8, r9",
+        [SL_CLASS_SSE] = "SSE: the next free of xmm0-xmm7 (two floats share one)",
+        [SL_CLASS_X87] = "X87 (long double): always on the stack as an argument, 16-byte aligned",
+        [SL_CLASS_MEMORY] = "MEMORY: over 16 bytes (or unaligned): copied onto the stack",
+    },
+};
+
+static const sl__abi_convention ms = {
+    .name = "Microsoft x64",
+    .doc = "Microsoft x64 calling convention, \"Parameter passing\"",
+    .int_args = { SL_PR_I_RCX, SL_PR_I_RDX, SL_PR_I_R8, SL_PR_I_R9 },
+    .n_int_args = 4,
+    .n_vec_args = 4,
+    .stack_start = 32,
+    .positional = true,
+    .vararg_count = NULL,
+    .class_note = {
+        [SL_CLASS_INTEGER] = "INTEGER: by position in rcx, rdx, r8, r9 (structs of 1, 2, 4, 8 bytes too)",
+        [SL_CLASS_SSE] = "SSE: float/double by position in xmm0-xmm3 (a variadic call copies it to the integer register)",
+        [SL_CLASS_REFERENCE] = "REFERENCE: not 1, 2, 4 or 8 bytes: the caller passes a pointer to a copy",
+    },
+};
+
+const sl__abi_convention *sl__abi_convention_of(sl_call_convention c)
+{
+    return c == SL_CALL_SYSV ? &sysv : c == SL_CALL_MS ? &ms : NULL;
+}
+
+const char *sl__abi_gpr_name(int i)
+{
+    return i >= 0 && i < SL_PR_I_COUNT ? gpr_names[i] : NULL;
+}
+
+const char *sl__abi_vec_name(int i, char *buf, size_t size)
+{
+    snprintf(buf, size, "xmm%d", i);
+    return buf;
+}
+
+const sl_probe_snapshot *sl_probe_last(void)
+{
+    return &sl__probe_snapshot;
+}
+
+int sl_probe_register(const sl_probe_snapshot *s, const char *name, uint64_t *value)
+{
+    int n;
+    char tail;
+
+    if (!s || !name || !value)
+        return -1;
+    for (int i = 0; i < SL_PR_I_COUNT; i++)
+        if (strcmp(name, gpr_names[i]) == 0) {
+            *value = s->gpr[i];
+            return 0;
+        }
+    if (strcmp(name, "al") == 0) {
+        *value = s->gpr[SL_PR_I_RAX] & 0xff;
+        return 0;
+    }
+    if (strcmp(name, "rsp") == 0) {
+        *value = s->entry_sp;
+        return 0;
+    }
+    if (strcmp(name, "ret") == 0) {
+        *value = s->return_address;
+        return 0;
+    }
+    if (sscanf(name, "xmm%d%c", &n, &tail) == 1 && n >= 0 && n < 8) {
+        memcpy(value, s->vec[n], sizeof *value);
+        return 0;
+    }
+    return -1;
+}
+
+/* ---- classification ---------------------------------------------------- */
+
+typedef enum { K_INT, K_SSE, K_X87 } scalar_kind;
+
+static const struct scalar {
+    const char *name;
+    unsigned size;
+    scalar_kind kind;
+} scalars[] = {
+    { "char", 1, K_INT }, { "_Bool", 1, K_INT }, { "bool", 1, K_INT },
+    { "int8_t", 1, K_INT }, { "uint8_t", 1, K_INT },
+    { "short", 2, K_INT }, { "int16_t", 2, K_INT }, { "uint16_t", 2, K_INT },
+    { "int", 4, K_INT }, { "int32_t", 4, K_INT }, { "uint32_t", 4, K_INT },
+    { "long", 8, K_INT }, { "long long", 8, K_INT }, { "int64_t", 8, K_INT },
+    { "uint64_t", 8, K_INT }, { "size_t", 8, K_INT }, { "intptr_t", 8, K_INT },
+    { "uintptr_t", 8, K_INT }, { "ptrdiff_t", 8, K_INT },
+    { "float", 4, K_SSE }, { "double", 8, K_SSE }, { "long double", 16, K_X87 },
+};
+
+/* Looks up a scalar type name, ignoring const/signed/unsigned; pointers
+ * ("char *") are 8-byte integers. */
+static const struct scalar *scalar_of(const char *name, size_t len)
+{
+    static const struct scalar pointer = { "pointer", 8, K_INT };
+    static const struct scalar plain_unsigned = { "unsigned", 4, K_INT };
+    char buf[64];
+    char *p;
+
+    while (len && name[len - 1] == ' ')
+        len--;
+    while (len && *name == ' ')
+        name++, len--;
+    if (len == 0 || len >= sizeof buf)
+        return NULL;
+    if (name[len - 1] == '*')
+        return &pointer;
+    memcpy(buf, name, len);
+    buf[len] = '\0';
+    p = buf;
+    for (const char *skip; ; ) {
+        if (strncmp(p, (skip = "const "), 6) == 0 || strncmp(p, (skip = "signed "), 7) == 0 ||
+            strncmp(p, (skip = "unsigned "), 9) == 0)
+            p += strlen(skip);
+        else
+            break;
+    }
+    if (strcmp(p, "unsigned") == 0 || strcmp(p, "signed") == 0)
+        return &plain_unsigned;
+    if (strcmp(p, "long int") == 0)
+        p = "long";
+    for (size_t i = 0; i < sizeof scalars / sizeof scalars[0]; i++)
+        if (strcmp(p, scalars[i].name) == 0)
+            return &scalars[i];
+    return NULL;
+}
+
+static sl_arg_class class_of_kind(scalar_kind k)
+{
+    return k == K_INT ? SL_CLASS_INTEGER : k == K_SSE ? SL_CLASS_SSE : SL_CLASS_X87;
+}
+
+/* psABI 3.2.3: the merge of two classes meeting in one eightbyte. */
+static sl_arg_class merge(sl_arg_class a, sl_arg_class b)
+{
+    if (a == b || b == SL_CLASS_NONE)
+        return a;
+    if (a == SL_CLASS_NONE)
+        return b;
+    if (a == SL_CLASS_MEMORY || b == SL_CLASS_MEMORY)
+        return SL_CLASS_MEMORY;
+    if (a == SL_CLASS_INTEGER || b == SL_CLASS_INTEGER)
+        return SL_CLASS_INTEGER;
+    if (a == SL_CLASS_X87 || b == SL_CLASS_X87)
+        return SL_CLASS_MEMORY;
+    return SL_CLASS_SSE;
+}
+
+int sl_probe_classify(const sl_probe_arg *arg, sl_call_convention conv,
+                      sl_arg_class classes[], int max)
+{
+    sl_arg_class eb[2] = { SL_CLASS_NONE, SL_CLASS_NONE };
+    size_t offset = 0, align = 1;
+    bool has_x87 = false;
+    int n = 0;
+
+    if (!arg || !classes || max < 1 || (conv != SL_CALL_SYSV && conv != SL_CALL_MS))
+        return -1;
+
+    if (!arg->layout) {                                 /* a scalar */
+        const struct scalar *t = arg->type ? scalar_of(arg->type, strlen(arg->type)) : NULL;
+        if (!t)
+            return -1;
+        if (conv == SL_CALL_MS) {
+            classes[0] = t->kind == K_X87 ? SL_CLASS_REFERENCE : class_of_kind(t->kind);
+            return 1;
+        }
+        classes[0] = class_of_kind(t->kind);
+        return 1;
+    }
+
+    /* An aggregate: lay the members out and class each eightbyte. */
+    for (const char *p = arg->layout; *p; ) {
+        const char *end = p + strcspn(p, ",");
+        const char *bracket = memchr(p, '[', (size_t)(end - p));
+        size_t count = bracket ? strtoul(bracket + 1, NULL, 10) : 1;
+        const struct scalar *t = scalar_of(p, (size_t)((bracket ? bracket : end) - p));
+
+        if (!t || count == 0)
+            return -1;
+        offset = (offset + t->size - 1) / t->size * t->size;
+        if (t->size > align)
+            align = t->size;
+        for (size_t i = 0; i < count; i++, offset += t->size) {
+            if (offset < 16)
+                eb[offset / 8] = merge(eb[offset / 8], class_of_kind(t->kind));
+            has_x87 |= t->kind == K_X87;
+        }
+        p = *end ? end + 1 : end;
+    }
+    offset = (offset + align - 1) / align * align;      /* sizeof the struct */
+
+    if (conv == SL_CALL_MS) {
+        bool reg = offset == 1 || offset == 2 || offset == 4 || offset == 8;
+        classes[0] = reg ? SL_CLASS_INTEGER : SL_CLASS_REFERENCE;
+        return 1;
+    }
+    if (offset > 16 || has_x87 || eb[0] == SL_CLASS_MEMORY || eb[1] == SL_CLASS_MEMORY) {
+        classes[0] = SL_CLASS_MEMORY;
+        return 1;
+    }
+    for (int i = 0; i < 2 && (size_t)i * 8 < offset; i++)
+        if (n < max)
+            classes[n++] = eb[i] == SL_CLASS_NONE ? SL_CLASS_SSE : eb[i];
+    return n;
+}
+
+/* ---- context slots ----------------------------------------------------- */
+
+int sl_context_slots(const sl_context *ctx, sl_context_slot *slots, int max)
+{
+    static const struct { const char *name; unsigned offset; int kind; } layout[] = {
+        { "rbx", SL_CTX_RBX, 0 }, { "rbp", SL_CTX_RBP, 0 }, { "r12", SL_CTX_R12, 0 },
+        { "r13", SL_CTX_R13, 0 }, { "r14", SL_CTX_R14, 0 }, { "r15", SL_CTX_R15, 0 },
+        { "rsp", SL_CTX_RSP, 1 }, { "rip", SL_CTX_RIP, 1 },
+        { "mxcsr", SL_CTX_MXCSR, 2 }, { "x87cw", SL_CTX_FPUCW, 3 },
+    };
+    const int n = (int)(sizeof layout / sizeof layout[0]);
+    const unsigned char *bytes = (const unsigned char *)ctx;
+
+    _Static_assert(sizeof(sl_context) >= SL_CTX_SIZE, "sl_context too small");
+    for (int i = 0; ctx && slots && i < n && i < max; i++) {
+        uint64_t v = 0;
+        memcpy(&v, bytes + layout[i].offset,
+               layout[i].kind == 2 ? 4 : layout[i].kind == 3 ? 2 : 8);
+        slots[i].name = layout[i].name;
+        slots[i].offset = layout[i].offset;
+        slots[i].stored = v;
+        slots[i].mangled = layout[i].kind == 1;
+        slots[i].value = slots[i].mangled ? sl__ctx_demangle(v) : v;
+    }
+    return n;
+}
+
+/* ---- the checked call -------------------------------------------------- */
+
+/* Canaries: random (splitmix64 from a random seed), with bit 56 set so
+ * that none is 0 or a small number a sloppy callee might load by chance. */
+static uint64_t canary(void)
+{
+    static __thread uint64_t state;
+    uint64_t z;
+
+    if (state == 0 && getrandom(&state, sizeof state, GRND_NONBLOCK) != (ssize_t)sizeof state)
+        state = (uint64_t)(uintptr_t)&state ^ 0x9e3779b97f4a7c15u;
+    z = (state += 0x9e3779b97f4a7c15u);                  /* splitmix64 */
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return (z ^ (z >> 31)) | (1ull << 56);
+}
+
+long sl_checked_call(sl_check_report *report, long (*fn)(long, long, long, long),
+                     long a, long b, long c, long d)
+{
+    static const char *const names[SL_CK_NREGS] = { "rbx", "rbp", "r12", "r13", "r14", "r15" };
+    struct sl__check_frame f;
+    sl_check_report r;
+    size_t used = 0;
+
+    if (!fn) {
+        fprintf(stderr, "stacklab: sl_checked_call: fn is NULL\n");
+        abort();
+    }
+    memset(&f, 0, sizeof f);
+    f.fn = (uint64_t)(uintptr_t)fn;
+    f.args[0] = (uint64_t)a;
+    f.args[1] = (uint64_t)b;
+    f.args[2] = (uint64_t)c;
+    f.args[3] = (uint64_t)d;
+    for (int i = 0; i < SL_CK_NREGS; i++)
+        f.canary[i] = canary();
+    /* MXCSR canary: the default (0x1f80, all exceptions masked, round to
+     * nearest) with rounding toward zero, a mode C code never sets by
+     * accident, so a callee that resets MXCSR is caught. */
+    f.mxcsr_canary = 0x1f80 | 0x6000;
+
+    sl__checked_call_asm(&f);
+    sl__check_current = NULL;
+
+    memset(&r, 0, sizeof r);
+    for (int i = 0; i < SL_CK_NREGS; i++) {
+        r.reg[i].name = names[i];
+        r.reg[i].expected = f.canary[i];
+        r.reg[i].found = f.after[i];
+    }
+    r.reg[SL_CK_NREGS].name = "mxcsr";
+    r.reg[SL_CK_NREGS].expected = f.mxcsr_canary;
+    r.reg[SL_CK_NREGS].found = f.mxcsr_after;
+    r.reg_count = SL_CK_NREGS + 1;
+    for (int i = 0; i < r.reg_count; i++) {
+        if (r.reg[i].expected == r.reg[i].found)
+            continue;
+        used += (size_t)snprintf(r.clobbered + used, sizeof r.clobbered - used, "%s%s",
+                                 r.clobbered_count ? "," : "", r.reg[i].name);
+        if (used >= sizeof r.clobbered)
+            used = sizeof r.clobbered - 1;
+        r.clobbered_count++;
+    }
+    r.stack_pointer_delta = (long)(f.after_rsp - f.before_rsp);
+    r.stack_pointer_ok = r.stack_pointer_delta == 0;
+    r.direction_flag_clear = !(f.rflags & SL_CK_RFLAGS_DF);
+    r.ok = r.clobbered_count == 0 && r.stack_pointer_ok && r.direction_flag_clear;
+    if (report)
+        *report = r;
+    return (long)f.result;
+}
