@@ -1,4 +1,73 @@
-/* stacklab/memmap.h: being written (see the memmap issue). */
+/*
+ * stacklab/memmap.h: the process's address space, as the memory-management
+ * lecture draws it.
+ *
+ * sl_memmap_read parses /proc/self/maps into regions and gives each a kind;
+ * the executable's ELF section headers tell its text, rodata, data and bss
+ * apart (data and bss can share a page, so permissions alone cannot).
+ *
+ *     sl_memmap m;
+ *     sl_memmap_read(&m);
+ *     printf("%s\n", sl_memmap_classify(&m, &some_global));   // "data"
+ *     sl_mark marks[] = { { "main", (void *)main }, { "x", &x } };
+ *     sl_memmap_write_dot(&m, stdout, marks, 2);
+ *     sl_memmap_release(&m);
+ */
 #ifndef STACKLAB_MEMMAP_H
 #define STACKLAB_MEMMAP_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#pragma GCC visibility push(default)
+
+/* One line of /proc/self/maps. */
+typedef struct sl_region {
+    uintptr_t start, end;       /* [start, end) */
+    char perms[5];              /* "r-xp": read, write, execute, private/shared */
+    const char *kind;           /* "text", "rodata", "data", "bss", "heap", "stack",
+                                   "mmap", "library", "vdso", "vvar", "guard" or NULL
+                                   (static strings); an executable's rw- mapping
+                                   holding data and bss says "data" */
+    const char *path;           /* file or "[heap]", "[stack]", ...; NULL: anonymous */
+    uintptr_t offset;           /* file offset of start */
+    unsigned long inode;
+} sl_region;
+
+/* A snapshot of the address space, regions in ascending order. */
+typedef struct sl_memmap {
+    sl_region *regions;
+    int count;
+    void *priv;                 /* private: strings and the executable's sections */
+} sl_memmap;
+
+/* A labelled address for the diagram ("main", &global, a malloc'd block). */
+typedef struct sl_mark {
+    const char *label;
+    const void *address;
+} sl_mark;
+
+/* Reads /proc/self/maps and the executable's section headers.
+ * Returns the number of regions, or -1 (errno set) when it cannot. */
+int sl_memmap_read(sl_memmap *m);
+
+/* Frees what m holds and zeroes it. */
+void sl_memmap_release(sl_memmap *m);
+
+/* What lives at address a: "text", "rodata", "data", "bss", "heap", "stack",
+ * "mmap", "library", "vdso", "vvar", or NULL when a is not mapped. */
+const char *sl_memmap_classify(const sl_memmap *m, const void *a);
+
+/* The region that holds a, or NULL. */
+const sl_region *sl_memmap_find(const sl_memmap *m, const void *a);
+
+/* Writes the address space as a DOT digraph, top to bottom: kernel half,
+ * stack, mmap area and libraries (one block per library), heap, bss, data,
+ * rodata, text and the unmapped zero page, with sizes and the gaps between
+ * them, and each of the n marks as a labelled arrow into its block.
+ * Returns 0, or a negative sl_dot_error (dot.h). */
+int sl_memmap_write_dot(const sl_memmap *m, FILE *out, const sl_mark *marks, int n);
+
+#pragma GCC visibility pop
+
 #endif

@@ -1,0 +1,770 @@
+/*
+ * dot.c: a captured stack as a Graphviz diagram.
+ *
+ * Each frame becomes one node whose label is an HTML-like table; the nodes
+ * are chained top to bottom from the outermost frame (highest addresses) to
+ * the innermost, so the stack grows down the page as on the blackboard.
+ * Inside a frame the rows go by address, highest first:
+ *
+ *      CFA      incoming stack arguments (7th+ integer argument, in the caller)
+ *      CFA-8    return address            -> caller's call site
+ *      CFA-16   saved rbp                 -> edge to the caller's frame record
+ *      ...      callee-saved spills, canary
+ *      ...      locals / padding          down to rsp
+ *
+ * Names are never trusted: C++ and assembler symbols may hold any of
+ * <>&|{}"\ and so every string goes through sl__out_html.  Node names are
+ * generated ("f12"), never taken from symbols.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "dot_out.h"
+#include "stacklab/dot.h"
+
+extern char **environ;
+
+/* ---- errors ----------------------------------------------------------- */
+
+static __thread char last_error[512];
+
+__attribute__((format(printf, 2, 3)))
+static int fail(int code, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(last_error, sizeof last_error, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+const char *sl_dot_last_error(void)
+{
+    return last_error;
+}
+
+const char *sl_dot_strerror(int code)
+{
+    switch (code) {
+    case SL_DOT_OK:          return "no error";
+    case SL_DOT_EINVAL:      return "invalid argument";
+    case SL_DOT_EIO:         return "output error";
+    case SL_DOT_ENOMEM:      return "out of memory";
+    case SL_DOT_ECAPTURE:    return "could not capture the stack";
+    case SL_DOT_EFORMAT:     return "unknown output format (use .dot, .gv, .svg, .png or .pdf)";
+    case SL_DOT_ENOGRAPHVIZ: return "Graphviz's dot program is not installed";
+    case SL_DOT_ERENDER:     return "Graphviz's dot failed";
+    case SL_DOT_EOPEN:       return "cannot create the output file";
+    default:                 return "unknown error";
+    }
+}
+
+/* ---- colours (the legend lists the same ones) ------------------------- */
+
+#define COL_HEADER   "#d0ebff"
+#define COL_TRY      "#fff08a"
+#define COL_SIGNAL   "#ffc9c9"
+#define COL_ARGS     "#b2f2bb"
+#define COL_RET      "#ffc078"
+#define COL_FP       "#74c0fc"
+#define COL_SAVED    "#d0bfff"
+#define COL_CANARY   "#ff6b6b"
+#define COL_LOCALS   "#f1f3f5"
+#define COL_REDZONE  "#ffe3e3"
+#define COL_HANDLER  "#fff9db"
+#define MONO         "DejaVu Sans Mono"
+
+enum role { ROLE_ARGS, ROLE_RET, ROLE_FP, ROLE_SAVED, ROLE_CANARY, ROLE_LOCALS };
+
+typedef struct row {
+    uintptr_t addr;
+    uintptr_t size;             /* bytes, 0: unknown */
+    enum role role;
+    const char *reg;            /* ROLE_SAVED: register name */
+} row;
+
+/* What one drawing needs besides the stack. */
+typedef struct ctx {
+    sl__out *o;
+    const sl_stack *s;
+    sl_dot_options opt;
+    int first, last;            /* frames drawn: [first, last] */
+    int inner_end, outer_start; /* elided: (inner_end, outer_start) exclusive */
+    int elided;
+} ctx;
+
+/* The highest address of frame f: its CFA, else what the frame record
+ * implies (x86-64: CFA = return-address slot + 8 = rbp + 16). */
+static uintptr_t frame_top(const sl_frame *f)
+{
+    if (f->cfa)
+        return f->cfa;
+    if (f->return_address_slot)
+        return f->return_address_slot + 8;
+    if (f->fp)
+        return f->fp + 16;
+    return 0;
+}
+
+/* The lowest address of frame f: its stack pointer, else its lowest slot. */
+static uintptr_t frame_bottom(const sl_frame *f)
+{
+    uintptr_t b = f->sp;
+
+    if (b)
+        return b;
+    b = f->saved_fp_slot ? f->saved_fp_slot : f->return_address_slot;
+    for (int i = 0; i < f->saved_count && i < SL_SAVED_MAX; i++)
+        if (f->saved[i].slot && (!b || f->saved[i].slot < b))
+            b = f->saved[i].slot;
+    return b;
+}
+
+static int drawn(const ctx *c, int i)
+{
+    return i >= c->first && i <= c->last &&
+           !(c->elided && i > c->inner_end && i < c->outer_start);
+}
+
+static void node_name(sl__out *o, int i)
+{
+    sl__out_mem(o, "f", 1);
+    sl__out_int(o, i);
+}
+
+/* An address as the row shows it: absolute, or relative to the frame's CFA. */
+static void out_addr(const ctx *c, uintptr_t a, uintptr_t top)
+{
+    sl__out *o = c->o;
+
+    if (!c->opt.relative || !top) {
+        sl__out_hex(o, a);
+        return;
+    }
+    sl__out_str(o, "CFA");
+    if (a < top) {
+        sl__out_mem(o, "-", 1);
+        sl__out_int(o, (long long)(top - a));
+    } else if (a > top) {
+        sl__out_mem(o, "+", 1);
+        sl__out_int(o, (long long)(a - top));
+    }
+}
+
+static void out_symbol(const ctx *c, const sl_frame *f)
+{
+    sl__out_html(c->o, f->function ? f->function : "??", c->opt.name_width);
+    if (f->function && f->offset) {
+        sl__out_mem(c->o, "+", 1);
+        sl__out_hex(c->o, f->offset);
+    }
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = path ? strrchr(path, '/') : NULL;
+    return slash ? slash + 1 : path;
+}
+
+static void out_file_line(const ctx *c, const sl_frame *f)
+{
+    if (f->file) {
+        sl__out_html(c->o, base_name(f->file), c->opt.name_width);
+        sl__out_mem(c->o, ":", 1);
+        sl__out_int(c->o, f->line);
+    }
+}
+
+static int row_cmp(const void *a, const void *b)
+{
+    const row *x = a, *y = b;
+    return x->addr < y->addr ? 1 : x->addr > y->addr ? -1 : (int)x->role - (int)y->role;
+}
+
+/* The slots of frame i, highest address first, with the gaps between them
+ * filled by locals/padding rows.  Returns the number of rows. */
+static int frame_rows(const ctx *c, int i, row *r, int max)
+{
+    const sl_frame *f = &c->s->frames[i];
+    uintptr_t top = frame_top(f), bottom = frame_bottom(f);
+    int n = 0, m = 0;
+    row known[SL_SAVED_MAX + 4];
+
+    if (top && i + 1 < c->s->count)
+        known[n++] = (row){ top, 0, ROLE_ARGS, NULL };
+    if (f->return_address_slot)
+        known[n++] = (row){ f->return_address_slot, 8, ROLE_RET, NULL };
+    if (f->saved_fp_slot)
+        known[n++] = (row){ f->saved_fp_slot, 8, ROLE_FP, NULL };
+    for (int k = 0; k < f->saved_count && k < SL_SAVED_MAX; k++)
+        if (f->saved[k].slot && f->saved[k].slot != f->saved_fp_slot &&
+            f->saved[k].slot != f->return_address_slot)
+            known[n++] = (row){ f->saved[k].slot, 8, ROLE_SAVED, f->saved[k].name };
+    if ((f->flags & SL_FRAME_CANARY) && f->canary_slot)
+        known[n++] = (row){ f->canary_slot, 8, ROLE_CANARY, NULL };
+    qsort(known, (size_t)n, sizeof known[0], row_cmp);
+
+    for (int k = 0; k < n && m < max - 1; k++) {
+        if (k > 0 && known[k].addr == known[k - 1].addr)
+            continue;                   /* one slot, one row */
+        r[m++] = known[k];
+        uintptr_t below = known[k].addr;
+        uintptr_t next = k + 1 < n ? known[k + 1].addr + 8 : bottom;
+        if (known[k].role == ROLE_ARGS)
+            continue;                   /* the slot under CFA is the return address */
+        if (next && next < below && m < max)
+            r[m++] = (row){ next, below - next, ROLE_LOCALS, NULL };
+    }
+    if (n == 0 && top && bottom && bottom < top && m < max)
+        r[m++] = (row){ bottom, top - bottom, ROLE_LOCALS, NULL };
+    return m;
+}
+
+static void out_cell_open(sl__out *o, const char *colour, const char *port, int dashed)
+{
+    sl__out_str(o, "<TD ALIGN=\"LEFT\" BGCOLOR=\"");
+    sl__out_str(o, colour);
+    sl__out_mem(o, "\"", 1);
+    if (dashed)
+        sl__out_str(o, " STYLE=\"dashed\"");
+    if (port) {
+        sl__out_str(o, " PORT=\"");
+        sl__out_str(o, port);
+        sl__out_mem(o, "\"", 1);
+    }
+    sl__out_mem(o, ">", 1);
+}
+
+static void out_small(const ctx *c, int open)
+{
+    if (open) {
+        sl__out_str(c->o, "<FONT POINT-SIZE=\"");
+        sl__out_int(c->o, c->opt.font_size * 3 / 4);
+        sl__out_str(c->o, "\">");
+    } else {
+        sl__out_str(c->o, "</FONT>");
+    }
+}
+
+static void out_row(const ctx *c, int i, const row *r)
+{
+    sl__out *o = c->o;
+    const sl_frame *f = &c->s->frames[i];
+    const sl_frame *caller = i + 1 < c->s->count ? &c->s->frames[i + 1] : NULL;
+    uintptr_t top = frame_top(f);
+
+    sl__out_str(o, "<TR><TD ALIGN=\"RIGHT\"><FONT FACE=\"" MONO "\">");
+    out_addr(c, r->addr, top);
+    sl__out_str(o, "</FONT></TD>");
+    switch (r->role) {
+    case ROLE_ARGS:
+        out_cell_open(o, COL_ARGS, "args", 0);
+        sl__out_str(o, "incoming stack args (7th+ integer arg) start here");
+        break;
+    case ROLE_RET:
+        out_cell_open(o, COL_RET, "ra", 0);
+        sl__out_str(o, "return address \xe2\x86\x92 ");
+        if (caller) {
+            out_symbol(c, caller);
+            if (caller->file) {
+                sl__out_str(o, "<BR ALIGN=\"LEFT\"/>");
+                out_small(c, 1);
+                sl__out_str(o, "call site ");
+                out_file_line(c, caller);
+                out_small(c, 0);
+            }
+        } else {
+            sl__out_str(o, "(outermost)");
+        }
+        break;
+    case ROLE_FP:
+        out_cell_open(o, COL_FP, "fp", 0);
+        sl__out_str(o, "saved rbp \xe2\x86\x92 caller's frame record");
+        break;
+    case ROLE_SAVED:
+        out_cell_open(o, COL_SAVED, NULL, 0);
+        sl__out_str(o, "saved ");
+        sl__out_html(o, r->reg ? r->reg : "register", 12);
+        sl__out_str(o, " (callee-saved)");
+        break;
+    case ROLE_CANARY:
+        out_cell_open(o, COL_CANARY, "canary", 0);
+        sl__out_str(o, "<B>stack canary</B> (checked before ret)");
+        break;
+    case ROLE_LOCALS:
+        out_cell_open(o, COL_LOCALS, NULL, 0);
+        sl__out_str(o, (f->flags & SL_FRAME_SIGNAL) ? "siginfo + ucontext (saved registers)"
+                                                   : "locals / padding");
+        sl__out_str(o, " \xc2\xb7 ");
+        sl__out_size(o, r->size);
+        break;
+    }
+    if (f->sp && r->addr == f->sp && r->role != ROLE_ARGS)
+        sl__out_str(o, "  <B>\xe2\x86\x90 rsp</B>");
+    sl__out_str(o, "</TD></TR>\n");
+}
+
+static int frame_holds_try(const ctx *c, int i, const sl_handler_record *h, int nh)
+{
+    const sl_frame *f = &c->s->frames[i];
+    uintptr_t lo = frame_bottom(f), hi = frame_top(f);
+
+    if (f->flags & SL_FRAME_TRY)
+        return 1;
+    for (int k = 0; k < nh; k++)
+        if (lo && hi && h[k].sp >= lo && h[k].sp < hi)
+            return 1;
+    return 0;
+}
+
+static void out_frame(const ctx *c, int i, const sl_handler_record *h, int nh)
+{
+    sl__out *o = c->o;
+    const sl_frame *f = &c->s->frames[i];
+    uintptr_t top = frame_top(f), bottom = frame_bottom(f);
+    int is_try = frame_holds_try(c, i, h, nh);
+    int hl = c->opt.highlight && f->function && strcmp(c->opt.highlight, f->function) == 0;
+    const char *hdr = (f->flags & SL_FRAME_SIGNAL) ? COL_SIGNAL : is_try ? COL_TRY : COL_HEADER;
+
+    node_name(o, i);
+    sl__out_str(o, " [label=<<TABLE BORDER=\"");
+    sl__out_str(o, hl ? "4\" COLOR=\"#e8590c" : "2\" COLOR=\"#343a40");
+    sl__out_str(o, "\" CELLBORDER=\"1\" CELLSPACING=\"0\" CELLPADDING=\"6\">\n");
+    sl__out_str(o, "<TR><TD COLSPAN=\"2\" ALIGN=\"LEFT\" PORT=\"h\" BGCOLOR=\"");
+    sl__out_str(o, hdr);
+    sl__out_str(o, "\"><B>#");
+    sl__out_int(o, i);
+    sl__out_str(o, "  ");
+    if (f->flags & SL_FRAME_SIGNAL)
+        sl__out_str(o, "signal frame: ");
+    sl__out_html(o, f->function ? f->function : "??", c->opt.name_width);
+    sl__out_str(o, "</B>");
+    if (is_try)
+        sl__out_str(o, "   [SL_TRY]");
+    sl__out_str(o, "<BR ALIGN=\"LEFT\"/>");
+    out_small(c, 1);
+    if (f->file) {
+        out_file_line(c, f);
+        sl__out_str(o, " \xc2\xb7 ");
+    }
+    if (f->module) {
+        sl__out_html(o, base_name(f->module), 24);
+        sl__out_str(o, " \xc2\xb7 ");
+    }
+    if (f->flags & SL_FRAME_SIGNAL)
+        sl__out_str(o, "kernel signal frame");
+    else if (f->flags & SL_FRAME_NO_CFI)
+        sl__out_str(o, "no CFI: found by frame pointer");
+    else
+        sl__out_str(o, c->s->walker == SL_WALK_FP ? "FP walk" : "CFI walk");
+    if (f->flags & SL_FRAME_INTERRUPTED)
+        sl__out_str(o, " \xc2\xb7 interrupted");
+    if (top && bottom && top > bottom) {
+        sl__out_str(o, " \xc2\xb7 ");
+        sl__out_size(o, top - bottom);
+    }
+    if (!c->opt.relative && f->pc) {
+        sl__out_str(o, " \xc2\xb7 pc ");
+        sl__out_hex(o, f->pc);
+    }
+    out_small(c, 0);
+    sl__out_str(o, "</TD></TR>\n");
+
+    if (c->opt.show_slots) {
+        row r[2 * (SL_SAVED_MAX + 4) + 2];
+        int n = frame_rows(c, i, r, (int)(sizeof r / sizeof r[0]));
+        for (int k = 0; k < n; k++)
+            out_row(c, i, &r[k]);
+        if (i == c->first && c->opt.show_red_zone && f->sp && !(f->flags & SL_FRAME_SIGNAL)) {
+            sl__out_str(o, "<TR><TD ALIGN=\"RIGHT\"><FONT FACE=\"" MONO "\">");
+            out_addr(c, f->sp - 128, top);
+            sl__out_str(o, "</FONT></TD>");
+            out_cell_open(o, COL_REDZONE, "redzone", 1);
+            sl__out_str(o, "<I>red zone: 128 B below rsp a leaf may use</I></TD></TR>\n");
+        }
+    }
+    sl__out_str(o, "</TABLE>>];\n");
+}
+
+static void out_legend(const ctx *c)
+{
+    static const struct { const char *colour, *text; } keys[] = {
+        { COL_HEADER,  "frame header: function, file:line, module, walk" },
+        { COL_TRY,     "frame holding an active SL_TRY" },
+        { COL_SIGNAL,  "kernel signal frame" },
+        { COL_ARGS,    "incoming stack arguments (caller's area)" },
+        { COL_RET,     "return address (where ret jumps)" },
+        { COL_FP,      "saved frame pointer (rbp chain)" },
+        { COL_SAVED,   "callee-saved register spill" },
+        { COL_CANARY,  "stack-protector canary" },
+        { COL_LOCALS,  "locals, spills, padding, outgoing args" },
+        { COL_REDZONE, "red zone (below rsp, leaf only)" },
+    };
+    sl__out *o = c->o;
+
+    sl__out_str(o, "legend [label=<<TABLE BORDER=\"1\" CELLBORDER=\"0\" CELLSPACING=\"2\" "
+                   "CELLPADDING=\"4\"><TR><TD COLSPAN=\"2\"><B>Legend</B></TD></TR>\n");
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+        sl__out_str(o, "<TR><TD BORDER=\"1\" WIDTH=\"28\" BGCOLOR=\"");
+        sl__out_str(o, keys[k].colour);
+        sl__out_str(o, "\"></TD><TD ALIGN=\"LEFT\">");
+        sl__out_str(o, keys[k].text);
+        sl__out_str(o, "</TD></TR>\n");
+    }
+    sl__out_str(o, "<TR><TD COLSPAN=\"2\" ALIGN=\"LEFT\">");
+    out_small(c, 1);
+    sl__out_str(o, c->opt.relative ? "addresses: offsets from each frame's CFA<BR ALIGN=\"LEFT\"/>"
+                                   : "addresses: absolute (change under ASLR)<BR ALIGN=\"LEFT\"/>");
+    sl__out_str(o, "high addresses at the top; the stack grows down<BR ALIGN=\"LEFT\"/>"
+                   "blue arrows: saved rbp \xe2\x86\x92 caller's frame record<BR ALIGN=\"LEFT\"/>");
+    out_small(c, 0);
+    sl__out_str(o, "</TD></TR></TABLE>>];\n");
+}
+
+static const char *state_name(sl_try_state st)
+{
+    switch (st) {
+    case SL_TRY_BODY:    return "running its body";
+    case SL_TRY_CATCH:   return "running a CATCH";
+    case SL_TRY_FINALLY: return "running its FINALLY";
+    }
+    return "?";
+}
+
+/* The frame (drawn, or the elision node) that holds address sp; -1: none,
+ * -2: the elision node. */
+static int frame_of(const ctx *c, uintptr_t sp)
+{
+    for (int i = c->first; i <= c->last; i++) {
+        const sl_frame *f = &c->s->frames[i];
+        uintptr_t lo = frame_bottom(f), hi = frame_top(f);
+        if (lo && hi && sp >= lo && sp < hi)
+            return drawn(c, i) ? i : -2;
+    }
+    return -1;
+}
+
+static void out_handlers(const ctx *c, const sl_handler_record *h, int nh)
+{
+    sl__out *o = c->o;
+
+    for (int k = 0; k < nh; k++) {
+        int fi = frame_of(c, h[k].sp);
+
+        sl__out_str(o, "h");
+        sl__out_int(o, k);
+        sl__out_str(o, " [shape=note style=filled fillcolor=\"" COL_HANDLER
+                       "\" color=\"#e67700\" penwidth=2 label=<<B>SL_TRY handler ");
+        sl__out_int(o, k);
+        sl__out_str(o, k == 0 ? " (innermost)" : "");
+        sl__out_str(o, "</B><BR ALIGN=\"LEFT\"/>in ");
+        sl__out_html(o, h[k].function, c->opt.name_width);
+        if (h[k].file) {
+            sl__out_str(o, " at ");
+            sl__out_html(o, base_name(h[k].file), c->opt.name_width);
+            sl__out_mem(o, ":", 1);
+            sl__out_int(o, h[k].line);
+        }
+        sl__out_str(o, "<BR ALIGN=\"LEFT\"/>");
+        sl__out_str(o, state_name(h[k].state));
+        if (!c->opt.relative) {
+            sl__out_str(o, "<BR ALIGN=\"LEFT\"/>saved sp ");
+            sl__out_hex(o, h[k].sp);
+        }
+        if (fi == -1)
+            sl__out_str(o, "<BR ALIGN=\"LEFT\"/><I>(its frame is not in this stack)</I>");
+        sl__out_str(o, "<BR ALIGN=\"LEFT\"/>>];\n");
+        if (fi >= 0 || fi == -2) {
+            sl__out_str(o, "h");
+            sl__out_int(o, k);
+            sl__out_str(o, " -> ");
+            if (fi >= 0) {
+                node_name(o, fi);
+                sl__out_str(o, ":h");
+            } else {
+                sl__out_str(o, "elided");
+            }
+            sl__out_str(o, " [color=\"#e67700\" penwidth=3 constraint=false "
+                           "label=<a throw<BR/>lands here> fontcolor=\"#e67700\"];\n");
+            if (fi >= 0) {
+                sl__out_str(o, "{ rank=same; ");
+                node_name(o, fi);
+                sl__out_str(o, "; h");
+                sl__out_int(o, k);
+                sl__out_str(o, "; }\n");
+            }
+        }
+        if (k + 1 < nh) {
+            sl__out_str(o, "h");
+            sl__out_int(o, k);
+            sl__out_str(o, " -> h");
+            sl__out_int(o, k + 1);
+            sl__out_str(o, " [style=dashed color=\"#e67700\" constraint=false "
+                           "label=\"next outer\" fontcolor=\"#e67700\"];\n");
+        }
+    }
+}
+
+int sl_stack_write_dot(const sl_stack *s, FILE *out, const sl_dot_options *opt)
+{
+    static const sl_dot_options defaults = SL_DOT_DEFAULTS;
+    sl_handler_record live[64];
+    const sl_handler_record *h = NULL;
+    int nh = 0, prev = -1;
+    ctx c;
+    sl__out *o;
+
+    if (!s || !out || (s->count > 0 && !s->frames) || s->count < 0)
+        return fail(SL_DOT_EINVAL, "sl_stack_write_dot: NULL stack or stream");
+    o = malloc(sizeof *o);
+    if (!o)
+        return fail(SL_DOT_ENOMEM, "sl_stack_write_dot: out of memory");
+    o->file = out;
+    o->len = 0;
+    o->failed = 0;
+
+    memset(&c, 0, sizeof c);
+    c.o = o;
+    c.s = s;
+    c.opt = opt ? *opt : defaults;
+    if (c.opt.font_size <= 0)
+        c.opt.font_size = 18;
+    if (c.opt.name_width <= 0)
+        c.opt.name_width = 44;
+    c.first = c.opt.skip_frames > 0 ? c.opt.skip_frames : 0;
+    c.last = s->count - 1;
+    if (c.first > c.last)
+        c.first = c.last + 1;
+    if (c.opt.max_frames > 0 && c.last - c.first + 1 > c.opt.max_frames) {
+        int inner = c.opt.max_frames - c.opt.max_frames / 2;
+        c.elided = 1;
+        c.inner_end = c.first + inner - 1;
+        c.outer_start = c.last - c.opt.max_frames / 2 + 1;
+    }
+    if (c.opt.show_handlers) {
+        if (c.opt.handlers) {
+            h = c.opt.handlers;
+            nh = c.opt.handler_count;
+        } else {
+            nh = sl_handler_records(live, 64);
+            if (nh > 64)
+                nh = 64;
+            h = live;
+        }
+        if (nh < 0)
+            nh = 0;
+    }
+
+    sl__out_str(o, "digraph stack {\n"
+                   "graph [rankdir=TB nodesep=0.5 ranksep=0.25 newrank=true fontname=\"DejaVu Sans\" fontsize=");
+    sl__out_int(o, c.opt.font_size + 6);
+    sl__out_str(o, " labelloc=t");
+    if (c.opt.title) {
+        sl__out_str(o, " label=<<B>");
+        sl__out_html(o, c.opt.title, 0);
+        sl__out_str(o, "</B>>");
+    }
+    sl__out_str(o, "];\nnode [shape=plaintext fontname=\"DejaVu Sans\" fontsize=");
+    sl__out_int(o, c.opt.font_size);
+    sl__out_str(o, "];\nedge [fontname=\"DejaVu Sans\" fontsize=");
+    sl__out_int(o, c.opt.font_size - 2);
+    sl__out_str(o, "];\n");
+
+    /* Outermost first: the top of the page is the top of the stack's memory. */
+    for (int i = c.last; i >= c.first; i--) {
+        if (!drawn(&c, i)) {
+            if (i == c.outer_start - 1) {
+                int n = c.outer_start - c.inner_end - 1;
+                const sl_frame *a = &s->frames[c.outer_start - 1], *b = &s->frames[c.inner_end + 1];
+                sl__out_str(o, "elided [shape=box style=\"dashed,rounded\" penwidth=2 label=<<B>\xe2\x8b\xae  ");
+                sl__out_int(o, n);
+                sl__out_str(o, n == 1 ? " frame" : " frames");
+                sl__out_str(o, " not shown  \xe2\x8b\xae</B><BR/>");
+                out_small(&c, 1);
+                sl__out_html(o, a->function, c.opt.name_width / 2);
+                sl__out_str(o, " \xe2\x80\xa6 ");
+                sl__out_html(o, b->function, c.opt.name_width / 2);
+                out_small(&c, 0);
+                sl__out_str(o, ">];\n");
+                if (prev >= 0) {
+                    node_name(o, prev);
+                    sl__out_str(o, " -> elided [style=invis weight=100];\n");
+                }
+                prev = -2;
+            }
+            continue;
+        }
+        out_frame(&c, i, h, nh);
+        if (prev != -1) {
+            if (prev >= 0)
+                node_name(o, prev);
+            else
+                sl__out_str(o, "elided");
+            sl__out_str(o, " -> ");
+            node_name(o, i);
+            sl__out_str(o, " [style=invis weight=100];\n");
+        }
+        prev = i;
+    }
+
+    /* Saved rbp -> the caller's frame record. */
+    for (int i = c.first; i < c.last && c.opt.show_slots; i++) {
+        const sl_frame *f = &s->frames[i];
+        int caller = i + 1;
+        if (!drawn(&c, i) || !f->saved_fp_slot)
+            continue;
+        node_name(o, i);
+        sl__out_str(o, ":fp:e -> ");
+        if (drawn(&c, caller)) {
+            node_name(o, caller);
+            sl__out_str(o, s->frames[caller].saved_fp_slot ? ":fp:e" : ":h:e");
+        } else {
+            sl__out_str(o, "elided:e");
+        }
+        sl__out_str(o, " [color=\"#1c7ed6\" penwidth=2 constraint=false];\n");
+    }
+
+    if (h && nh > 0)
+        out_handlers(&c, h, nh);
+
+    if (c.opt.legend) {
+        out_legend(&c);
+        if (c.last >= c.first) {
+            sl__out_str(o, "{ rank=same; legend; ");
+            node_name(o, c.last);
+            sl__out_str(o, "; }\n");
+            node_name(o, c.last);
+            sl__out_str(o, " -> legend [style=invis];\n");
+        }
+    }
+    if (c.last < c.first)
+        sl__out_str(o, "empty [label=\"(no frames)\"];\n");
+    sl__out_str(o, "}\n");
+
+    int rc = sl__out_finish(o);
+    free(o);
+    if (rc < 0)
+        return fail(rc, "sl_stack_write_dot: writing the diagram failed");
+    return SL_DOT_OK;
+}
+
+/* ---- rendering -------------------------------------------------------- */
+
+static const char *format_of(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    static const char *const known[] = { "dot", "gv", "svg", "png", "pdf" };
+
+    if (!dot || strchr(dot, '/'))
+        return NULL;
+    for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
+        if (strcmp(dot + 1, known[k]) == 0)
+            return known[k];
+    return NULL;
+}
+
+int sl_dot_render(const char *dot_path, const char *out_path, const char *program)
+{
+    const char *fmt;
+    char tflag[16];
+    pid_t pid;
+    int status, err;
+
+    if (!dot_path || !out_path)
+        return fail(SL_DOT_EINVAL, "sl_dot_render: NULL path");
+    fmt = format_of(out_path);
+    if (!fmt || fmt[0] == 'd' || fmt[0] == 'g')
+        return fail(SL_DOT_EFORMAT, "cannot render %s: the name must end in .svg, .png or .pdf",
+                    out_path);
+    if (!program)
+        program = "dot";
+    snprintf(tflag, sizeof tflag, "-T%s", fmt);
+    char *argv[] = { (char *)program, tflag, "-o", (char *)out_path, (char *)dot_path, NULL };
+    err = posix_spawnp(&pid, program, NULL, NULL, argv, environ);
+    if (err == ENOENT || err == EACCES)
+        return fail(SL_DOT_ENOGRAPHVIZ, "cannot render %s: Graphviz's `%s` program was not found "
+                    "(install the graphviz package, or write a .dot file instead)",
+                    out_path, program);
+    if (err)
+        return fail(SL_DOT_ERENDER, "cannot render %s: could not start `%s`", out_path, program);
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR)
+            return fail(SL_DOT_ERENDER, "cannot render %s: lost `%s` (waitpid failed)",
+                        out_path, program);
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+        return fail(SL_DOT_ENOGRAPHVIZ, "cannot render %s: Graphviz's `%s` program was not found "
+                    "(install the graphviz package)", out_path, program);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return fail(SL_DOT_ERENDER, "cannot render %s: `%s` exited with status %d",
+                    out_path, program, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+    return SL_DOT_OK;
+}
+
+/* Writes s to path: DOT directly, or DOT to a temporary file that `dot`
+ * then renders. */
+static int write_to_path(const sl_stack *s, const char *path, const sl_dot_options *o)
+{
+    const char *fmt = format_of(path);
+    char tmp[] = "/tmp/stacklab-XXXXXX.dot";
+    FILE *f;
+    int rc, fd;
+
+    if (!fmt)
+        return fail(SL_DOT_EFORMAT, "cannot write %s: the name must end in .dot, .gv, .svg, "
+                    ".png or .pdf", path);
+    if (fmt[0] == 'd' || fmt[0] == 'g') {
+        f = fopen(path, "w");
+        if (!f)
+            return fail(SL_DOT_EOPEN, "cannot create %s: %s", path, strerror(errno));
+        rc = sl_stack_write_dot(s, f, o);
+        if (fclose(f) != 0 && rc == 0)
+            rc = fail(SL_DOT_EIO, "cannot write %s: %s", path, strerror(errno));
+        return rc;
+    }
+    fd = mkstemps(tmp, 4);
+    if (fd < 0 || !(f = fdopen(fd, "w"))) {
+        if (fd >= 0)
+            close(fd);
+        return fail(SL_DOT_EOPEN, "cannot create a temporary file for %s: %s", path,
+                    strerror(errno));
+    }
+    rc = sl_stack_write_dot(s, f, o);
+    if (fclose(f) != 0 && rc == 0)
+        rc = fail(SL_DOT_EIO, "cannot write %s: %s", tmp, strerror(errno));
+    if (rc == 0)
+        rc = sl_dot_render(tmp, path, o ? o->dot_program : NULL);
+    unlink(tmp);
+    return rc;
+}
+
+__attribute__((noinline)) int sl_diagram_here(const char *path, const sl_dot_options *o)
+{
+    static const sl_dot_options defaults = SL_DOT_DEFAULTS;
+    sl_dot_options opt = o ? *o : defaults;
+    sl_stack s = { 0 };
+    int rc;
+
+    if (!path)
+        return fail(SL_DOT_EINVAL, "sl_diagram_here: NULL path");
+    if (sl_stack_capture(&s, SL_WALK_CFI) < 0) {
+        rc = fail(SL_DOT_ECAPTURE, "sl_diagram_here(%s): capture failed: %s", path,
+                  sl_stack_stop_string(s.stop));
+        sl_stack_release(&s);
+        return rc;
+    }
+    sl_stack_symbolize(&s);
+    sl_stack_mark_handlers(&s);
+    opt.skip_frames += 1;               /* frames[0] is sl_diagram_here itself */
+    rc = write_to_path(&s, path, &opt);
+    sl_stack_release(&s);
+    if (rc == 0)
+        last_error[0] = '\0';
+    return rc;
+}

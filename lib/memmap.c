@@ -1,0 +1,233 @@
+/*
+ * memmap.c: /proc/self/maps as regions, each with a kind.
+ *
+ * Permissions and paths classify most mappings ("[heap]", a shared object,
+ * an anonymous mmap).  The executable's own mappings need its section
+ * headers: its rw- mapping holds .data and then .bss, often on the same page,
+ * and the rest of .bss continues in an anonymous mapping after it.  So the
+ * executable (/proc/self/exe) is opened with libelf once per read, and its
+ * allocated sections, moved by the load bias, are kept next to the regions.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <link.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "stacklab/memmap.h"
+#include "memmap_internal.h"
+
+/* The kind of an executable's section, by name; NULL: not one we draw. */
+static const char *section_kind(const char *name, GElf_Shdr *sh)
+{
+    if (!(sh->sh_flags & SHF_ALLOC) || (sh->sh_flags & SHF_TLS))
+        return NULL;
+    if (sh->sh_type == SHT_NOBITS)
+        return "bss";
+    if (sh->sh_flags & SHF_EXECINSTR)
+        return "text";
+    if (sh->sh_flags & SHF_WRITE)
+        return "data";
+    (void)name;
+    return "rodata";
+}
+
+static int bias_callback(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)size;
+    *(uintptr_t *)data = info->dlpi_addr;
+    return 1;                           /* the first object is the executable */
+}
+
+/* Reads the executable's allocated sections into p. */
+static void read_sections(sl__memmap_priv *p)
+{
+    uintptr_t bias = 0;
+    int fd;
+    Elf *e;
+    Elf_Scn *scn = NULL;
+    size_t shstrndx;
+
+    dl_iterate_phdr(bias_callback, &bias);
+    if (elf_version(EV_CURRENT) == EV_NONE)
+        return;
+    fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    e = elf_begin(fd, ELF_C_READ, NULL);
+    if (e && elf_getshdrstrndx(e, &shstrndx) == 0) {
+        while ((scn = elf_nextscn(e, scn)) != NULL && p->nsections < SL__MAX_SECTIONS) {
+            GElf_Shdr sh;
+            const char *name, *kind;
+            if (!gelf_getshdr(scn, &sh) || sh.sh_size == 0)
+                continue;
+            name = elf_strptr(e, shstrndx, sh.sh_name);
+            kind = section_kind(name, &sh);
+            if (!kind || !name)
+                continue;
+            sl__section *s = &p->sections[p->nsections++];
+            s->start = bias + sh.sh_addr;
+            s->end = s->start + sh.sh_size;
+            s->kind = kind;
+            snprintf(s->name, sizeof s->name, "%s", name);
+        }
+    }
+    if (e)
+        elf_end(e);
+    close(fd);
+}
+
+static const sl__section *find_section(const sl__memmap_priv *p, uintptr_t a)
+{
+    for (int i = 0; i < p->nsections; i++)
+        if (a >= p->sections[i].start && a < p->sections[i].end)
+            return &p->sections[i];
+    return NULL;
+}
+
+/* Where a mapping is, as its path and permissions say. */
+static const char *kind_of(const sl_region *r, const char *exe)
+{
+    if (!r->path || strncmp(r->path, "[anon", 5) == 0)
+        return r->perms[0] == '-' && r->perms[1] == '-' && r->perms[2] == '-' ? "guard" : "mmap";
+    if (strcmp(r->path, "[heap]") == 0)
+        return "heap";
+    if (strncmp(r->path, "[stack", 6) == 0)
+        return "stack";
+    if (strcmp(r->path, "[vdso]") == 0 || strcmp(r->path, "[vsyscall]") == 0)
+        return "vdso";
+    if (strcmp(r->path, "[vvar]") == 0)
+        return "vvar";
+    if (exe[0] && strcmp(r->path, exe) == 0)
+        return r->perms[2] == 'x' ? "text" : r->perms[1] == 'w' ? "data" : "rodata";
+    if (r->path[0] == '/')
+        return "library";
+    return "mmap";
+}
+
+int sl_memmap_read(sl_memmap *m)
+{
+    FILE *f;
+    char line[4096];
+    sl__memmap_priv *p;
+    int cap = 64;
+    uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+
+    if (!m) {
+        errno = EINVAL;
+        return -1;
+    }
+    memset(m, 0, sizeof *m);
+    p = calloc(1, sizeof *p);
+    if (!p)
+        return -1;
+    f = fopen("/proc/self/maps", "re");
+    if (!f) {
+        free(p);
+        return -1;
+    }
+    m->priv = p;
+    m->regions = malloc((size_t)cap * sizeof *m->regions);
+    {
+        ssize_t n = readlink("/proc/self/exe", p->exe, sizeof p->exe - 1);
+        p->exe[n > 0 ? n : 0] = '\0';
+    }
+    read_sections(p);
+    while (m->regions && fgets(line, sizeof line, f)) {
+        unsigned long start, end, offset, inode;
+        char perms[8] = "", dev[16];
+        int pathpos = 0;
+        sl_region *r;
+
+        if (sscanf(line, "%lx-%lx %7s %lx %15s %lu %n", &start, &end, perms, &offset, dev,
+                   &inode, &pathpos) < 6)
+            continue;
+        if (m->count == cap) {
+            sl_region *bigger = realloc(m->regions, (size_t)cap * 2 * sizeof *bigger);
+            if (!bigger)
+                break;
+            m->regions = bigger;
+            cap *= 2;
+        }
+        r = &m->regions[m->count++];
+        memset(r, 0, sizeof *r);
+        r->start = start;
+        r->end = end;
+        memcpy(r->perms, perms, 4);
+        r->perms[4] = '\0';
+        r->offset = offset;
+        r->inode = inode;
+        line[strcspn(line, "\n")] = '\0';
+        if (pathpos > 0 && line[pathpos]) {
+            r->path = strdup(line + pathpos);
+            if (!r->path) {
+                m->count--;
+                break;
+            }
+        }
+        r->kind = kind_of(r, p->exe);
+        /* The bss tail after the executable's last mapping is anonymous. */
+        if (!r->path && find_section(p, r->start))
+            r->kind = find_section(p, r->start)->kind;
+        /* Under valgrind (and for other threads) a stack is not "[stack]". */
+        if (here >= r->start && here < r->end)
+            r->kind = "stack";
+    }
+    fclose(f);
+    if (!m->regions) {
+        sl_memmap_release(m);
+        errno = ENOMEM;
+        return -1;
+    }
+    return m->count;
+}
+
+void sl_memmap_release(sl_memmap *m)
+{
+    if (!m)
+        return;
+    for (int i = 0; i < m->count; i++)
+        free((char *)m->regions[i].path);
+    free(m->regions);
+    free(m->priv);
+    memset(m, 0, sizeof *m);
+}
+
+const sl_region *sl_memmap_find(const sl_memmap *m, const void *a)
+{
+    uintptr_t x = (uintptr_t)a;
+    int lo = 0, hi = m ? m->count - 1 : -1;
+
+    while (lo <= hi) {                  /* the regions are sorted by address */
+        int mid = (lo + hi) / 2;
+        if (x < m->regions[mid].start)
+            hi = mid - 1;
+        else if (x >= m->regions[mid].end)
+            lo = mid + 1;
+        else
+            return &m->regions[mid];
+    }
+    return NULL;
+}
+
+const char *sl_memmap_classify(const sl_memmap *m, const void *a)
+{
+    const sl_region *r = sl_memmap_find(m, a);
+    const sl__section *s;
+
+    if (!r)
+        return NULL;
+    if (m->priv && (s = find_section(m->priv, (uintptr_t)a)) != NULL)
+        return s->kind;
+    if (strcmp(r->kind, "guard") == 0)
+        return "mmap";
+    return r->kind;
+}
+
+const sl__memmap_priv *sl__memmap_priv_of(const sl_memmap *m)
+{
+    return m ? m->priv : NULL;
+}
