@@ -144,6 +144,9 @@ $(BUILD)/tests/bench/%.cc.o: tests/bench/%.cc | $(BUILD)/.deps-ok
 	@mkdir -p $(@D)
 	$(CXX) $(SL_CPPFLAGS) -Itests/bench $(OPT) -Wall -Wextra -Werror -fno-omit-frame-pointer -c $< -o $@
 
+# The frames suite's fixture without frame pointers.
+$(BUILD)/tests/frames_fixture_nofp.c.o: SL_CFLAGS += -fomit-frame-pointer
+
 $(RUN_TESTS): $(filter-out $(BUILD)/tests/bench/%,$(TEST_OBJ)) $(LIB_A)
 	$(CC) $(SL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_A) -lcunit $(LIBS)
 
@@ -180,9 +183,15 @@ $(BUILD)/demos/%.o: demos/% $(HEADERS) $(wildcard demos/*.h) | $(BUILD)/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(SL_CPPFLAGS) $(SL_CFLAGS) -c $< -o $@
 
+# Demo parts that need other flags: the lesson is the flag.
+$(BUILD)/demos/prologue_epilogue-nofp.c.o: SL_CFLAGS += -fomit-frame-pointer
+$(BUILD)/demos/unwinding-nofp.c.o: SL_CFLAGS += -fomit-frame-pointer
+$(BUILD)/demos/stack_smash-protected.c.o: SL_CFLAGS += -fstack-protector-all
+$(BUILD)/demos/stack_smash-unprotected.c.o: SL_CFLAGS += -fno-stack-protector
+
 .SECONDEXPANSION:
 $(BUILD)/demos/%: $(BUILD)/demos/%.c.o \
-        $$(patsubst %,$(BUILD)/%.o,$$(wildcard demos/$$*.S demos/$$*-*.c)) \
+        $$(addprefix $(BUILD)/,$$(addsuffix .o,$$(wildcard demos/$$*.S demos/$$*-*.c))) \
         $(DEMO_SUPPORT) $(LIB_A)
 	$(CC) $(SL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_A) $(LIBS)
 

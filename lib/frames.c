@@ -429,10 +429,15 @@ static int walk_cfi(sl_stack *s, unw_context_t *uc)
                         f->saved_fp_slot = now[i];
                 }
             }
-            /* A frame record (fp saved right below the return address) with
-             * the stack protector's copy of the canary just below it. */
+            /* A frame record (fp saved right below the return address):
+             * the stack protector puts its copy of the canary right below
+             * the record and the callee-saved spills that follow it. */
             if (f->saved_fp_slot && f->saved_fp_slot == sp - o_cfa + o_fp) {
-                uintptr_t slot = f->saved_fp_slot - o_fp + o_canary;
+                uintptr_t lowest = f->saved_fp_slot - o_fp;
+                for (int k = 0; k < f->saved_count; k++)
+                    if (f->saved[k].slot < lowest)
+                        lowest = f->saved[k].slot;
+                uintptr_t slot = lowest + o_canary;
                 if (slot >= f->sp && read_word(slot) == canary) {
                     f->canary_slot = slot;
                     f->flags |= SL_FRAME_CANARY;

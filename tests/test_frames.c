@@ -1,7 +1,577 @@
-/* test_frames.c: the frames suite (being written). */
+/*
+ * test_frames.c: the frames suite (lib/frames.c, lib/symbolize.c).
+ *
+ * Known call chains through noinline functions are captured with both
+ * walkers and checked against what the compiler says about the same frames
+ * (__builtin_frame_address); crash-prone cases (a corrupted frame-pointer
+ * chain, captures inside signal handlers) run in a forked child.
+ */
+#define UNW_LOCAL_ONLY
+#include <libunwind.h>
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <stacklab/abi.h>
+#include <stacklab/frames.h>
 #include "harness.h"
+
+/* noinline is not enough for gcc: interprocedural passes may still clone a
+ * static function (chain_c.constprop.0) or drop its frame. */
+#ifdef __clang__
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE __attribute__((noinline, noipa))
+#endif
+#define KEEP_FRAME() __asm__ volatile("" ::: "memory")
+
+/* In tests/frames_fixture_nofp.c, built with -fomit-frame-pointer. */
+int frames_nofp_outer(int (*cb)(int), int x);
+int frames_nofp_inner(int (*cb)(int), int x);
+
+static sl_stack chain_stack;
+static sl_walker chain_walker;
+static uintptr_t chain_fp[3];           /* frame addresses of chain_a, _b, _c */
+static uintptr_t chain_ra[3];           /* their return addresses */
+static int chain_c_first, chain_c_last; /* chain_c's lines */
+static int chain_b_call, chain_a_call;  /* the lines of their calls */
+static volatile int one = 1;
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static int index_of(const sl_stack *s, const char *name, int from)
+{
+    for (int i = from; i < s->count; i++)
+        if (s->frames[i].function && strcmp(s->frames[i].function, name) == 0)
+            return i;
+    return -1;
+}
+
+static int ends_with(const char *s, const char *tail)
+{
+    size_t n = s ? strlen(s) : 0, m = strlen(tail);
+    return s && n >= m && strcmp(s + n - m, tail) == 0;
+}
+
+/* ---- a known chain: chain_a -> chain_b -> chain_c -> capture ----------- */
+
+NOINLINE static int chain_c(int x)
+{
+    chain_c_first = __LINE__;
+    chain_fp[2] = (uintptr_t)__builtin_frame_address(0);
+    chain_ra[2] = (uintptr_t)__builtin_return_address(0);
+    int n = sl_stack_capture(&chain_stack, chain_walker);
+    KEEP_FRAME();
+    chain_c_last = __LINE__;
+    return n + x;
+}
+
+NOINLINE static int chain_b(int x)
+{
+    chain_fp[1] = (uintptr_t)__builtin_frame_address(0);
+    chain_ra[1] = (uintptr_t)__builtin_return_address(0);
+    int r = chain_c(x + one); chain_b_call = __LINE__;
+    KEEP_FRAME();
+    return r + 1;
+}
+
+NOINLINE static int chain_a(int x)
+{
+    chain_fp[0] = (uintptr_t)__builtin_frame_address(0);
+    chain_ra[0] = (uintptr_t)__builtin_return_address(0);
+    int r = chain_b(x + one); chain_a_call = __LINE__;
+    KEEP_FRAME();
+    return r + 1;
+}
+
+NOINLINE static void capture_chain(sl_walker w)
+{
+    chain_walker = w;
+    chain_a(0);
+    KEEP_FRAME();
+}
+
+static void test_fp_chain_slots(void)
+{
+    capture_chain(SL_WALK_FP);
+    sl_stack *s = &chain_stack;
+    CU_ASSERT_FATAL(s->count >= 4);
+    CU_ASSERT_EQUAL(s->walker, SL_WALK_FP);
+    /* frames[0] is chain_c (the caller of sl_stack_capture), then b, a. */
+    for (int i = 0; i < 3; i++) {
+        const sl_frame *f = &s->frames[i];
+        uintptr_t fp = chain_fp[2 - i];
+        CU_ASSERT_EQUAL(f->fp, fp);
+        CU_ASSERT_EQUAL(f->saved_fp_slot, fp);
+        CU_ASSERT_EQUAL(f->return_address_slot, fp + 8);
+        CU_ASSERT_EQUAL(f->cfa, fp + 16);
+        CU_ASSERT(f->sp <= f->fp);
+        CU_ASSERT_EQUAL(f->saved_count, 1);
+        CU_ASSERT_STRING_EQUAL(f->saved[0].name, "rbp");
+        CU_ASSERT_EQUAL(f->saved[0].slot, fp);
+        CU_ASSERT_PTR_NULL(f->function);            /* not symbolized yet */
+        if (i > 0) {
+            /* The caller's pc is the callee's return address, and the
+             * caller's sp is the callee's CFA. */
+            CU_ASSERT_EQUAL(f->pc, chain_ra[3 - i]);
+            CU_ASSERT_EQUAL(f->sp, s->frames[i - 1].cfa);
+        }
+    }
+    CU_ASSERT(s->stack_low < chain_fp[2] && chain_fp[0] < s->stack_high);
+}
+
+static void check_chain_names(sl_stack *s)
+{
+    CU_ASSERT(sl_stack_symbolize(s) >= 3);
+    CU_ASSERT_STRING_EQUAL(s->frames[0].function, "chain_c");
+    CU_ASSERT_STRING_EQUAL(s->frames[1].function, "chain_b");
+    CU_ASSERT_STRING_EQUAL(s->frames[2].function, "chain_a");
+    CU_ASSERT_STRING_EQUAL(s->frames[3].function, "capture_chain");
+    for (int i = 0; i < s->count; i++)
+        CU_ASSERT_PTR_NOT_NULL(s->frames[i].function);
+    CU_ASSERT(ends_with(s->frames[0].module, "run_tests"));
+}
+
+static void test_fp_chain_names(void)
+{
+    capture_chain(SL_WALK_FP);
+    CU_ASSERT_FATAL(chain_stack.count >= 4);
+    check_chain_names(&chain_stack);
+}
+
+static void test_cfi_chain(void)
+{
+    capture_chain(SL_WALK_CFI);
+    sl_stack *s = &chain_stack;
+    CU_ASSERT_FATAL(s->count >= 4);
+    CU_ASSERT_EQUAL(s->walker, SL_WALK_CFI);
+    for (int i = 0; i < 3; i++) {
+        const sl_frame *f = &s->frames[i];
+        uintptr_t fp = chain_fp[2 - i];
+        /* With frame pointers the CFA is fp + 16 and rbp is saved at fp. */
+        CU_ASSERT_EQUAL(f->fp, fp);
+        CU_ASSERT_EQUAL(f->cfa, fp + 16);
+        CU_ASSERT_EQUAL(f->return_address_slot, f->cfa - 8);
+        CU_ASSERT_EQUAL(f->saved_fp_slot, fp);
+        int rbp = -1;
+        for (int k = 0; k < f->saved_count; k++)
+            if (strcmp(f->saved[k].name, "rbp") == 0)
+                rbp = k;
+        CU_ASSERT_FATAL(rbp >= 0);
+        CU_ASSERT_EQUAL(f->saved[rbp].slot, fp);
+        CU_ASSERT_EQUAL(f->flags & (SL_FRAME_SIGNAL | SL_FRAME_NO_CFI), 0);
+        if (i > 0)
+            CU_ASSERT_EQUAL(f->pc, chain_ra[3 - i]);
+    }
+    /* The CFI walk reaches the outermost frame (_start). */
+    CU_ASSERT_EQUAL(s->stop, SL_STOP_END);
+    check_chain_names(s);
+    CU_ASSERT(index_of(s, "main", 4) > 0);
+}
+
+/* Frame 0's pc is looked up as is; a caller's pc is a return address, looked
+ * up one byte earlier, which lands on the line of the call. */
+static void test_file_line(void)
+{
+    for (int w = SL_WALK_FP; w <= SL_WALK_CFI; w++) {
+        capture_chain((sl_walker)w);
+        sl_stack *s = &chain_stack;
+        CU_ASSERT_FATAL(s->count >= 3);
+        sl_stack_symbolize(s);
+        CU_ASSERT(ends_with(s->frames[0].file, "test_frames.c"));
+        CU_ASSERT(s->frames[0].line >= chain_c_first && s->frames[0].line <= chain_c_last);
+        CU_ASSERT(ends_with(s->frames[1].file, "test_frames.c"));
+        CU_ASSERT_EQUAL(s->frames[1].line, chain_b_call);
+        CU_ASSERT_EQUAL(s->frames[2].line, chain_a_call);
+        CU_ASSERT(s->frames[1].offset > 0);
+    }
+}
+
+/* ---- code without frame pointers --------------------------------------- */
+
+static sl_stack nofp_stack[2];
+
+static int nofp_callback(int x)
+{
+    sl_stack_capture(&nofp_stack[0], SL_WALK_FP);
+    sl_stack_capture(&nofp_stack[1], SL_WALK_CFI);
+    KEEP_FRAME();
+    return x;
+}
+
+NOINLINE static int nofp_caller(void)
+{
+    int r = frames_nofp_outer(nofp_callback, one);
+    KEEP_FRAME();
+    return r;
+}
+
+static void test_omit_frame_pointer(void)
+{
+    nofp_caller();
+    sl_stack *fp = &nofp_stack[0], *cfi = &nofp_stack[1];
+    CU_ASSERT_FATAL(fp->count >= 3 && cfi->count >= 4);
+    sl_stack_symbolize(fp);
+    sl_stack_symbolize(cfi);
+
+    /* CFI sees every frame. */
+    CU_ASSERT_STRING_EQUAL(cfi->frames[0].function, "nofp_callback");
+    CU_ASSERT_STRING_EQUAL(cfi->frames[1].function, "frames_nofp_inner");
+    CU_ASSERT_STRING_EQUAL(cfi->frames[2].function, "frames_nofp_outer");
+    CU_ASSERT_STRING_EQUAL(cfi->frames[3].function, "nofp_caller");
+
+    /* The FP walk takes frames_nofp_inner's pc from the callback's record,
+     * but the frame pointer saved there is still nofp_caller's (the code in
+     * between never touched rbp).  So frames_nofp_inner is paired with
+     * nofp_caller's record, whose return address leads past both
+     * frames_nofp_outer and nofp_caller. */
+    CU_ASSERT_STRING_EQUAL(fp->frames[0].function, "nofp_callback");
+    CU_ASSERT_STRING_EQUAL(fp->frames[1].function, "frames_nofp_inner");
+    CU_ASSERT_STRING_EQUAL(fp->frames[2].function, "test_omit_frame_pointer");
+    CU_ASSERT_EQUAL(index_of(fp, "frames_nofp_outer", 0), -1);
+    CU_ASSERT_EQUAL(index_of(fp, "nofp_caller", 0), -1);
+    CU_ASSERT_EQUAL(fp->frames[1].fp, cfi->frames[3].fp);
+
+    sl_stack_release(fp);
+    sl_stack_release(cfi);
+}
+
+/* ---- a corrupt frame-pointer chain (in a child) ------------------------ */
+
+static sl_stack corrupt_stack;
+
+/* Overwrites this frame's saved rbp, captures, and puts it back before
+ * returning, so the corrupt value is only ever seen by the walker. */
+NOINLINE static int capture_with_saved_fp(uintptr_t value)
+{
+    volatile uintptr_t *record = __builtin_frame_address(0);
+    uintptr_t saved = record[0];
+    record[0] = value;
+    int n = sl_stack_capture(&corrupt_stack, SL_WALK_FP);
+    record[0] = saved;
+    KEEP_FRAME();
+    return n;
+}
+
+static void corrupt_child(void *arg)
+{
+    (void)arg;
+    uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+    struct { const char *what; uintptr_t value; } cases[] = {
+        { "outside", 0x1000 },
+        { "heap", (uintptr_t)&corrupt_stack },
+        { "below", here - 4096 },
+        { "misaligned", here + 4 },
+        { "null", 0 },
+    };
+    for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int n = capture_with_saved_fp(cases[i].value);
+        printf("%s: n=%d stop=%d last_fp=%lx\n", cases[i].what, n, (int)corrupt_stack.stop,
+               (unsigned long)corrupt_stack.frames[n - 1].fp);
+    }
+    sl_stack_release(&corrupt_stack);
+}
+
+static void test_corrupt_chain(void)
+{
+    sl_child c;
+    CU_ASSERT_FATAL(sl_child_run(&c, corrupt_child, NULL, 20) == 0);
+    SL_ASSERT_CHILD_EXITED(c, 0);
+    /* Frame 0 is the corrupting function; its caller's pc is still good, but
+     * the caller's frame pointer is rejected before it is followed. */
+    char want[128];
+    snprintf(want, sizeof want, "outside: n=2 stop=%d last_fp=0\n", SL_STOP_FP_OUTSIDE_STACK);
+    SL_ASSERT_CONTAINS(c.output, want);
+    snprintf(want, sizeof want, "heap: n=2 stop=%d last_fp=0\n", SL_STOP_FP_OUTSIDE_STACK);
+    SL_ASSERT_CONTAINS(c.output, want);
+    snprintf(want, sizeof want, "below: n=2 stop=%d last_fp=0\n", SL_STOP_FP_NOT_ABOVE);
+    SL_ASSERT_CONTAINS(c.output, want);
+    snprintf(want, sizeof want, "misaligned: n=2 stop=%d last_fp=0\n", SL_STOP_FP_MISALIGNED);
+    SL_ASSERT_CONTAINS(c.output, want);
+    /* 0 is how the ABI marks the outermost frame: a normal end. */
+    snprintf(want, sizeof want, "null: n=2 stop=%d last_fp=0\n", SL_STOP_END);
+    SL_ASSERT_CONTAINS(c.output, want);
+}
+
+/* ---- captures inside signal handlers (in a child) ---------------------- */
+
+static sl_stack sig_cfi, sig_fp;
+static uintptr_t sig_handler_sp;
+
+static void sig_handler(int sig)
+{
+    (void)sig;
+    sig_handler_sp = (uintptr_t)__builtin_frame_address(0);
+    sl_stack_capture(&sig_cfi, SL_WALK_CFI);
+    sl_stack_capture(&sig_fp, SL_WALK_FP);
+    KEEP_FRAME();
+}
+
+NOINLINE static void sig_raiser(void)
+{
+    raise(SIGUSR1);
+    KEEP_FRAME();
+}
+
+static void signal_child(void *arg)
+{
+    int on_altstack = arg != NULL;
+    static char altstack[64 * 1024];
+    struct sigaction sa;
+
+    /* The handler must not allocate: size both arrays first. */
+    sl_stack_capture(&sig_cfi, SL_WALK_CFI);
+    sl_stack_capture(&sig_fp, SL_WALK_FP);
+    if (on_altstack) {
+        stack_t ss = { .ss_sp = altstack, .ss_size = sizeof altstack };
+        if (sigaltstack(&ss, NULL) != 0)
+            exit(3);
+    }
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = sig_handler;
+    sa.sa_flags = on_altstack ? SA_ONSTACK : 0;
+    sigaction(SIGUSR1, &sa, NULL);
+    sig_raiser();
+
+    sl_stack_symbolize(&sig_cfi);
+    sl_stack_symbolize(&sig_fp);
+    sl_stack_print(&sig_cfi, stdout);
+    printf("cfi: first=%s\n", sig_cfi.frames[0].function);
+    for (int i = 0; i + 1 < sig_cfi.count; i++)
+        if (sig_cfi.frames[i].flags & SL_FRAME_SIGNAL)
+            printf("cfi: signal frame %d, next %s interrupted=%d, raiser at %d\n", i,
+                   (sig_cfi.frames[i + 1].flags & SL_FRAME_INTERRUPTED) ? "is" : "not",
+                   !!(sig_cfi.frames[i + 1].flags & SL_FRAME_INTERRUPTED),
+                   index_of(&sig_cfi, "sig_raiser", i + 1) > i);
+    printf("cfi: stop=%d\n", (int)sig_cfi.stop);
+    printf("fp: first=%s count>0=%d\n", sig_fp.frames[0].function, sig_fp.count > 0);
+    printf("bounds: alt=%d\n", sig_cfi.stack_low == (uintptr_t)altstack &&
+                               sig_cfi.stack_high == (uintptr_t)altstack + sizeof altstack &&
+                               sig_handler_sp > sig_cfi.stack_low &&
+                               sig_handler_sp < sig_cfi.stack_high);
+    if (on_altstack)
+        printf("fp: stop=%d\n", (int)sig_fp.stop);
+    sl_stack_release(&sig_cfi);
+    sl_stack_release(&sig_fp);
+}
+
+static void check_signal_child(int on_altstack)
+{
+    sl_child c;
+    CU_ASSERT_FATAL(sl_child_run(&c, signal_child, on_altstack ? &c : NULL, 20) == 0);
+    SL_ASSERT_CHILD_EXITED(c, 0);
+    SL_ASSERT_CONTAINS(c.output, "cfi: first=sig_handler\n");
+    SL_ASSERT_CONTAINS(c.output, "next is interrupted=1, raiser at 1\n");
+    SL_ASSERT_CONTAINS(c.output, "<signal frame>");
+    SL_ASSERT_CONTAINS(c.output, "fp: first=sig_handler count>0=1\n");
+    char want[64];
+    snprintf(want, sizeof want, "cfi: stop=%d\n", SL_STOP_END);
+    SL_ASSERT_CONTAINS(c.output, want);
+    if (on_altstack) {
+        SL_ASSERT_CONTAINS(c.output, "bounds: alt=1\n");
+        /* The handler's saved rbp points back to the interrupted code on the
+         * thread's own stack, outside the alternate one. */
+        snprintf(want, sizeof want, "fp: stop=%d\n", SL_STOP_FP_OUTSIDE_STACK);
+        SL_ASSERT_CONTAINS(c.output, want);
+    } else {
+        SL_ASSERT_CONTAINS(c.output, "bounds: alt=0\n");
+    }
+}
+
+static void test_signal_handler(void) { check_signal_child(0); }
+static void test_signal_altstack(void) { check_signal_child(1); }
+
+/* ---- the stack-protector canary ----------------------------------------- */
+
+/* gcc can turn the protector on for one function; clang cannot. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define CANARY_TESTABLE 1
+static sl_stack canary_stack;
+static uintptr_t canary_fp;
+static sl_walker canary_walker;
+
+NOINLINE __attribute__((optimize("stack-protector-all"))) static int protected_frame(void)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%d", one);
+    canary_fp = (uintptr_t)__builtin_frame_address(0);
+    int n = sl_stack_capture(&canary_stack, canary_walker);
+    KEEP_FRAME();
+    return n + buf[0];
+}
+#endif
+
+static void test_canary(void)
+{
+#ifdef CANARY_TESTABLE
+    for (int w = SL_WALK_FP; w <= SL_WALK_CFI; w++) {
+        canary_walker = (sl_walker)w;
+        protected_frame();
+        const sl_frame *f = &canary_stack.frames[0];
+        CU_ASSERT(f->flags & SL_FRAME_CANARY);
+        CU_ASSERT_EQUAL(f->canary_slot, canary_fp - 8);
+        /* The caller has no protector: no canary claimed there. */
+        CU_ASSERT_EQUAL(canary_stack.frames[1].flags & SL_FRAME_CANARY, 0);
+    }
+    sl_stack_release(&canary_stack);
+#else
+    CU_PASS("this compiler has no stack_protect attribute");
+#endif
+}
+
+/* ---- printing, reuse, addresses, threads, depth ------------------------- */
+
+static void test_print(void)
+{
+    capture_chain(SL_WALK_CFI);
+    sl_stack *s = &chain_stack;
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    CU_ASSERT_FATAL(out != NULL);
+
+    /* Before symbolizing: addresses only. */
+    int lines = sl_stack_print(s, out);
+    CU_ASSERT_EQUAL(lines, s->count);
+    sl_stack_symbolize(s);
+    fflush(out);
+    size_t before = size;
+    lines = sl_stack_print(s, out);
+    fclose(out);
+    CU_ASSERT_EQUAL(lines, s->count);
+    const char *after = text + before;
+    CU_ASSERT(memmem(text, before, "chain_c", 7) == NULL);
+    char want[64];
+    snprintf(want, sizeof want, "#0   0x%016lx chain_c+0x", (unsigned long)s->frames[0].pc);
+    SL_ASSERT_CONTAINS(after, want);
+    snprintf(want, sizeof want, "test_frames.c:%d  [run_tests]\n", chain_b_call);
+    SL_ASSERT_CONTAINS(after, want);
+    SL_ASSERT_CONTAINS(after, "\n#2   0x");
+    SL_ASSERT_CONTAINS(after, " main+0x");
+    free(text);
+
+    /* A walk that ended early says why, on a line of its own. */
+    s->stop = SL_STOP_FP_MISALIGNED;
+    out = open_memstream(&text, &size);
+    CU_ASSERT_EQUAL(sl_stack_print(s, out), s->count + 1);
+    fclose(out);
+    SL_ASSERT_CONTAINS(text, "(walk stopped: next frame pointer is not 8-byte aligned)\n");
+    free(text);
+    sl_stack_release(s);
+}
+
+NOINLINE static int recurse(int depth, sl_stack *s, sl_walker w)
+{
+    int r = depth ? recurse(depth - 1, s, w) : sl_stack_capture(s, w);
+    KEEP_FRAME();
+    return r + one - 1;
+}
+
+static void test_reuse_and_depth(void)
+{
+    sl_stack s = {0};
+    for (int w = SL_WALK_FP; w <= SL_WALK_CFI; w++) {
+        int deep = recurse(1000, &s, (sl_walker)w);
+        CU_ASSERT(deep > 1000);
+        CU_ASSERT(s.capacity >= deep);
+        sl_frame *array = s.frames;
+        sl_stack_symbolize(&s);
+        CU_ASSERT_STRING_EQUAL(s.frames[0].function, "recurse");
+        CU_ASSERT_STRING_EQUAL(s.frames[1000].function, "recurse");
+        CU_ASSERT_STRING_EQUAL(s.frames[1001].function, "test_reuse_and_depth");
+
+        /* A shallower capture reuses the array; its frames are fresh. */
+        int shallow = recurse(3, &s, (sl_walker)w);
+        CU_ASSERT_EQUAL(shallow, deep - 997);
+        CU_ASSERT_PTR_EQUAL(s.frames, array);
+        CU_ASSERT_PTR_NULL(s.frames[0].function);
+        sl_stack_symbolize(&s);
+        CU_ASSERT_STRING_EQUAL(s.frames[4].function, "test_reuse_and_depth");
+    }
+    sl_stack_release(&s);
+    CU_ASSERT_PTR_NULL(s.frames);
+    CU_ASSERT_EQUAL(s.count, 0);
+    sl_stack_release(&s);               /* twice is harmless */
+    CU_ASSERT_EQUAL(sl_stack_capture(NULL, SL_WALK_FP), -1);
+    CU_ASSERT_EQUAL(sl_stack_capture(&s, (sl_walker)7), -1);
+    CU_ASSERT_EQUAL(s.stop, SL_STOP_BAD_ARGUMENT);
+    CU_ASSERT_STRING_EQUAL(sl_stack_stop_string(SL_STOP_END), "reached the outermost frame");
+}
+
+NOINLINE static int backtrace_here(void **pcs, int max)
+{
+    int n = unw_backtrace(pcs, max);
+    KEEP_FRAME();
+    return n;
+}
+
+static void test_from_addresses(void)
+{
+    void *pcs[64];
+    int n = backtrace_here(pcs, 64);
+    CU_ASSERT_FATAL(n > 2);
+    sl_stack s = {0};
+    CU_ASSERT_EQUAL(sl_stack_from_addresses(&s, pcs, n), n);
+    CU_ASSERT_EQUAL(s.count, n);
+    CU_ASSERT(sl_stack_symbolize(&s) >= 2);
+    CU_ASSERT_STRING_EQUAL(s.frames[0].function, "backtrace_here");
+    CU_ASSERT(index_of(&s, "test_from_addresses", 1) == 1);
+    CU_ASSERT(ends_with(s.frames[1].file, "test_frames.c"));
+    CU_ASSERT_EQUAL(sl_stack_from_addresses(&s, NULL, 0), 0);
+    CU_ASSERT_EQUAL(sl_stack_print(&s, stdout), 0);
+    sl_stack_release(&s);
+}
+
+static void *thread_body(void *arg)
+{
+    sl_stack *s = arg;
+    uintptr_t low, high, here = (uintptr_t)__builtin_frame_address(0);
+    if (sl_thread_stack_bounds(&low, &high) != 0 || here < low || here >= high)
+        return NULL;
+    recurse(10, s, SL_WALK_FP);
+    return s;
+}
+
+static void test_thread_bounds(void)
+{
+    uintptr_t low, high, here = (uintptr_t)__builtin_frame_address(0);
+    CU_ASSERT_FATAL(sl_thread_stack_bounds(&low, &high) == 0);
+    CU_ASSERT(here >= low && here < high);
+
+    pthread_t t;
+    sl_stack s = {0};
+    void *ret = NULL;
+    CU_ASSERT_FATAL(pthread_create(&t, NULL, thread_body, &s) == 0);
+    pthread_join(t, &ret);
+    CU_ASSERT_PTR_EQUAL(ret, &s);
+    /* The thread's stack is not ours; its walk stays inside it and ends at
+     * the frame glibc's clone marked outermost. */
+    CU_ASSERT(s.stack_high <= low || s.stack_low >= high);
+    CU_ASSERT(s.count >= 12);
+    sl_stack_symbolize(&s);
+    CU_ASSERT_STRING_EQUAL(s.frames[10].function, "recurse");
+    CU_ASSERT_STRING_EQUAL(s.frames[11].function, "thread_body");
+    sl_stack_release(&s);
+}
 
 void suite_frames(void)
 {
-    CU_add_suite("frames", NULL, NULL);
+    CU_pSuite s = CU_add_suite("frames", NULL, NULL);
+    CU_add_test(s, "FP walk: chain slots against __builtin_frame_address", test_fp_chain_slots);
+    CU_add_test(s, "FP walk: chain names in order", test_fp_chain_names);
+    CU_add_test(s, "CFI walk: chain, CFA, saved rbp, names", test_cfi_chain);
+    CU_add_test(s, "file:line of frame 0 and of call sites", test_file_line);
+    CU_add_test(s, "-fomit-frame-pointer code: FP misses a frame, CFI does not", test_omit_frame_pointer);
+    CU_add_test(s, "corrupt saved frame pointers end the FP walk with a reason", test_corrupt_chain);
+    CU_add_test(s, "capture in a signal handler: signal frame flagged", test_signal_handler);
+    CU_add_test(s, "capture in a handler on the alternate stack", test_signal_altstack);
+    CU_add_test(s, "stack-protector canary slot", test_canary);
+    CU_add_test(s, "sl_stack_print output", test_print);
+    CU_add_test(s, "reuse of an sl_stack, 1000-frame recursion", test_reuse_and_depth);
+    CU_add_test(s, "sl_stack_from_addresses (unw_backtrace)", test_from_addresses);
+    CU_add_test(s, "thread stack bounds, capture in another thread", test_thread_bounds);
 }
