@@ -195,6 +195,9 @@ $(BUILD)/demos/%: $(BUILD)/demos/%.c.o \
         $(DEMO_SUPPORT) $(LIB_A)
 	$(CC) $(SL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_A) $(LIBS)
 
+# The volatile pitfall is what the optimizer does: always at -O2.
+$(BUILD)/demos/setjmp_inside-pitfall.c.o: SL_CFLAGS += -O2
+
 demo: $(DEMO_BINS)
 	@mkdir -p $(DIAGRAMS)
 	@for d in $(or $(DEMO),$(DEMOS)); do \

@@ -1,0 +1,189 @@
+/*
+ * setjmp_inside.c: what a setjmp saves, and what it cannot save.
+ *
+ * The lecture: sl_context_save (asm/x86_64/context.S, stacklab's setjmp) is
+ * a dozen instructions.  It stores only what the ABI says a call preserves:
+ * rbx, rbp, r12-r15, the stack pointer and the return address, plus two
+ * floating-point control words; the last two pointers mangled with a
+ * per-process secret.  sl_context_restore loads them back and "returns" from
+ * sl_context_save a second time, abandoning every frame in between.  What it
+ * cannot bring back is a local the compiler kept in a register after the
+ * save: hence `volatile`.
+ */
+#include <string.h>
+
+#include "stacklab/abi.h"
+#include "stacklab/dot.h"
+#include "stacklab/frames.h"
+#include "lecture.h"
+
+/* From setjmp_inside-pitfall.c, compiled at -O2. */
+long pitfall_plain(sl_context *ctx, long start);
+long pitfall_volatile(sl_context *ctx, long start);
+const char *pitfall_explained(void);
+
+/* "function+0x1c (file.c:42)" for a code address. */
+static const char *code_name(uint64_t pc, char *buf, size_t size)
+{
+    sl_stack s = {0};
+    void *pcs[1] = { (void *)(uintptr_t)pc };
+    snprintf(buf, size, "?");
+    if (sl_stack_from_addresses(&s, pcs, 1) == 1 && sl_stack_symbolize(&s) == 1) {
+        const sl_frame *f = &s.frames[0];
+        const char *file = f->file ? strrchr(f->file, '/') : NULL;
+        file = file ? file + 1 : f->file;
+        if (file)
+            snprintf(buf, size, "%s+%#lx (%s:%d)", f->function, (unsigned long)f->offset, file,
+                     f->line);
+        else
+            snprintf(buf, size, "%s+%#lx", f->function, (unsigned long)f->offset);
+    }
+    sl_stack_release(&s);
+    return buf;
+}
+
+__attribute__((noinline))
+static void show_saved_context(void)
+{
+    sl_context ctx;
+
+    if (sl_context_save(&ctx) != 0)
+        return;
+    uintptr_t frame = (uintptr_t)__builtin_frame_address(0);
+
+    sl_context_slot slot[16];
+    int n = sl_context_slots(&ctx, slot, 16);
+    if (n <= 0) {
+        lecture_fail("sl_context_slots returned %d", n);
+        return;
+    }
+    lecture_say("sl_context_save(&ctx) filled %d slots of the buffer:", n);
+    lecture_code("%-6s %-6s %-18s %-7s %s", "offset", "slot", "stored", "", "meaning");
+    for (int i = 0; i < n && i < 16; i++) {
+        char meaning[200] = "";
+        const sl_context_slot *s = &slot[i];
+        if (!strcmp(s->name, "rsp"))
+            snprintf(meaning, sizeof meaning, "-> %s%srbp%s: rsp once it returns",
+                     lecture_stable() ? "" : lecture_addr((void *)s->value),
+                     lecture_stable() ? "" : " = ", lecture_offset((intptr_t)(s->value - frame)));
+        else if (!strcmp(s->name, "rip"))
+            snprintf(meaning, sizeof meaning, "-> %s",
+                     code_name(s->value, (char[160]){0}, 160));
+        else if (!strcmp(s->name, "rbp"))
+            snprintf(meaning, sizeof meaning, "%s", s->value == frame
+                     ? "this function's frame pointer" : "callee-saved: the caller's value");
+        else if (!strcmp(s->name, "mxcsr"))
+            snprintf(meaning, sizeof meaning, "SSE control: rounding, exception masks");
+        else if (!strcmp(s->name, "x87cw") || !strcmp(s->name, "fpucw"))
+            snprintf(meaning, sizeof meaning, "x87 control word: precision, rounding");
+        else
+            snprintf(meaning, sizeof meaning, "callee-saved: the caller's value");
+        char stored[24];
+        snprintf(stored, sizeof stored, "0x%016lx", (unsigned long)s->stored);
+        lecture_code("+%-5u %-6s %-18s %-7s %s", s->offset, s->name,
+                     lecture_stable() && s->mangled ? "(random every run)" : stored,
+                     s->mangled ? "mangled" : "", meaning);
+    }
+    lecture_say("Only what the ABI says survives a call: every other register is the caller's "
+                "problem already, so a resumed sl_context_save may return with it garbled.");
+    lecture_say("rsp and rip are stored %s (XOR with a per-process secret, rotate 17): an overflow "
+                "that rewrites the buffer cannot aim the next jump without the secret.",
+                lecture_em("mangled"));
+}
+
+static sl_context jump_ctx;
+
+/* gcc sees that descend never returns (it recurses or jumps) and calls that
+ * infinite recursion; here the jump is the point. */
+#pragma GCC diagnostic ignored "-Winfinite-recursion"
+
+__attribute__((noinline))
+static void descend(int n)
+{
+    if (n < 3) {
+        lecture_say("%*sdescend(%d)", 2 * n, "", n);
+        descend(n + 1);
+        lecture_fail("descend(%d) returned", n + 1);
+        return;
+    }
+    lecture_say("%*sdescend(%d) draws setjmp_inside.svg", 2 * n, "", n);
+    sl_dot_options o = SL_DOT_DEFAULTS;
+    o.title = "Just before sl_context_restore: the frames the jump abandons";
+    o.relative = lecture_stable();
+    o.highlight = "descend";
+    o.show_red_zone = 0;
+    if (sl_diagram_here(lecture_diagram_path("setjmp_inside.dot"), &o) == 0)
+        lecture_diagram_render("setjmp_inside");
+    else
+        lecture_fail("sl_diagram_here: %s", sl_dot_last_error());
+    lecture_say("%*sthen sl_context_restore(&ctx, 42)", 2 * n + 2, "");
+    sl_context_restore(&jump_ctx, 42);
+}
+
+__attribute__((noinline))
+static void jump_across_frames(void)
+{
+    int r = sl_context_save(&jump_ctx);
+    if (r == 0) {
+        lecture_say("sl_context_save(&ctx) returned 0: first time through, go down");
+        descend(1);
+        lecture_fail("not reached");
+    } else {
+        lecture_say("sl_context_save(&ctx) returned %s a second time, in jump_across_frames",
+                    lecture_em(r == 42 ? "42" : "something else"));
+        lecture_say("The three descend frames were never returned from: rsp simply moved back "
+                    "above them. No code in them ran on the way out.");
+    }
+}
+
+/* Called by the pitfall functions; not static and not inlined, so that the
+ * compiler compiling them cannot see that it never returns. */
+void pitfall_jump(sl_context *ctx, long seen);
+
+static long pitfall_seen;
+
+void pitfall_jump(sl_context *ctx, long seen)
+{
+    pitfall_seen = seen;
+    sl_context_restore(ctx, 1);
+}
+
+int main(int argc, char **argv)
+{
+    lecture_begin(argc, argv, "setjmp_inside",
+                  "Inside a setjmp: what sl_context_save stores, a jump, and the volatile "
+                  "pitfall.",
+                  "Shows: the slots of an sl_context (callee-saved registers, mangled rsp and\n"
+                  "rip), a non-local jump out of three frames, and a local changed between\n"
+                  "save and jump read back wrong at -O2 unless it is volatile.\n\n"
+                  "Diagrams:\n"
+                  "  setjmp_inside.svg   the stack just before sl_context_restore\n");
+
+    lecture_step("What sl_context_save stores");
+    show_saved_context();
+
+    lecture_step("A non-local jump: sl_context_restore");
+    jump_across_frames();
+
+    lecture_step("The volatile pitfall (compiled at -O2)");
+    lecture_code("long total = 100;                 /* or: volatile long total = 100; */");
+    lecture_code("if (sl_context_save(&ctx) != 0) return total;");
+    lecture_code("for (i = 1; i <= 4; i++) total += i;   /* 110 now */");
+    lecture_code("sl_context_restore(&ctx, 1);");
+    sl_context ctx;
+    long plain = pitfall_plain(&ctx, 100);
+    long seen = pitfall_seen;
+    long vol = pitfall_volatile(&ctx, 100);
+    lecture_say("plain local:    total was %ld at the jump, read back as %ld  %s", seen, plain,
+                plain == seen ? lecture_good("right (this time)") : lecture_bad("WRONG"));
+    lecture_say("volatile local: total was %ld at the jump, read back as %ld  %s", pitfall_seen,
+                vol, vol == pitfall_seen ? lecture_good("right") : lecture_bad("WRONG"));
+    if (plain != seen)
+        lecture_say("%s", pitfall_explained());
+    lecture_say("C11 7.13.2.1: such a local is indeterminate after the jump unless it is "
+                "%s, which makes every write go to memory, and memory is not rolled back.",
+                lecture_em("volatile"));
+    if (vol != pitfall_seen)
+        lecture_fail("the volatile local was read back wrong");
+    return lecture_end();
+}

@@ -1,0 +1,129 @@
+#!/bin/sh
+# tests/demos.sh: the demos' smoke test (run by `make check`).
+#
+#   sh tests/demos.sh BUILD/demos DEMO...
+#
+# Runs every demo once as `make check` would see it: no terminal on stdin,
+# --no-color, diagrams into a temporary directory.  For each demo it checks
+#   - `--help` exits 0 and prints a usage line;
+#   - the run exits 0 within 60 seconds and prints numbered steps;
+#   - the key phrases of the demo's story appear in its output;
+#   - no output line is wider than 100 columns;
+#   - it wrote at least one SVG, every SVG is well formed (xmllint when
+#     installed, else it must start with <?xml or <svg and end with </svg>)
+#     and has its .dot beside it;
+#   - the names the diagrams must show (functions, regions) are in them.
+# Prints one line per failed check, then "N passed, N failed"; exits 1 on
+# any failure.
+
+set -u
+
+if [ $# -lt 1 ]; then
+    echo "usage: $0 BUILD/demos DEMO..." >&2
+    exit 2
+fi
+bin=$1
+shift
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/stacklab-demos.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+passed=0
+failed=0
+
+ok()   { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL $demo: $*"; }
+
+# What each demo's output must say, one phrase a line (fixed strings).
+phrases() {
+    case $1 in
+    address_space) printf '%s\n' 'text' 'rodata' 'data' 'bss' 'heap' 'stack' 'mmap' \
+                       'library' 'virtual' 'second run' 'SL_SegmentationFault' 'fault address' ;;
+    recursion)     printf '%s\n' 'factorial' 'fibonacci' 'bytes per frame' 'grows down' \
+                       'SL_StackOverflow' 'deepest' ;;
+    exceptions)    printf '%s\n' 'SL_THROW' 'cleanup' 'FINALLY' 'caught' 'cause' \
+                       'handler' ;;
+    setjmp_inside) printf '%s\n' 'sl_context_save' 'rbx' 'rsp' 'mangled' \
+                       'sl_context_restore' 'volatile' 'WRONG' 'right' ;;
+    segfault)      printf '%s\n' 'NULL' 'wild pointer' 'infinite recursion' \
+                       'SL_SegmentationFault' 'SL_StackOverflow' 'fault address' \
+                       'carries on' ;;
+    *)             ;;
+    esac
+}
+
+# What its diagrams must show: "FILE.svg NAME", one a line.  FILE.svg must
+# exist and contain NAME.
+diagram_names() {
+    case $1 in
+    address_space) printf '%s\n' 'address_space.svg text' 'address_space.svg heap' \
+                       'address_space.svg stack' 'address_space.svg bss' ;;
+    recursion)     printf '%s\n' 'recursion.svg factorial' 'recursion.svg main' ;;
+    exceptions)    printf '%s\n' 'exceptions.svg level4' 'exceptions.svg level1' \
+                       'exceptions.svg main' ;;
+    setjmp_inside) printf '%s\n' 'setjmp_inside.svg sl_context_save' ;;
+    segfault)      printf '%s\n' 'segfault.svg' ;;
+    *)             ;;
+    esac
+}
+
+svg_ok() {
+    if command -v xmllint >/dev/null 2>&1; then
+        xmllint --noout "$1" 2>/dev/null || return 1
+    fi
+    head -c 200 "$1" | grep -q '^<?xml\|^<svg' || return 1
+    tail -c 20 "$1" | grep -q '</svg>' || return 1
+}
+
+for demo in "$@"; do
+    exe=$bin/$demo
+    out=$tmp/$demo.out
+    dir=$tmp/$demo
+    if [ ! -x "$exe" ]; then
+        fail "no executable $exe"
+        continue
+    fi
+
+    if "$exe" --help >"$out" 2>&1 </dev/null && grep -q '^usage:' "$out"; then ok
+    else fail "--help did not exit 0 with a usage line"; fi
+
+    if command -v timeout >/dev/null 2>&1; then run="timeout 60"; else run=""; fi
+    NO_COLOR=1 $run "$exe" --no-color --diagrams "$dir" >"$out" 2>&1 </dev/null
+    status=$?
+    if [ $status -eq 0 ]; then ok
+    else fail "exited with status $status; its last lines:"; tail -n 5 "$out" | sed 's/^/    /'; fi
+
+    if grep -q '^1\. ' "$out" && grep -q '^2\. ' "$out"; then ok
+    else fail "no numbered steps in the output"; fi
+
+    phrases "$demo" >"$tmp/want"
+    while IFS= read -r phrase; do
+        if grep -qF -- "$phrase" "$out"; then ok
+        else fail "output lacks \"$phrase\""; fi
+    done <"$tmp/want"
+
+    if awk 'length($0) > 100 { bad = 1; print "    " FILENAME ":" NR ": " length($0) " columns" }
+            END { exit bad }' "$out" >"$tmp/wide"; then ok
+    else fail "output wider than 100 columns"; head -n 3 "$tmp/wide"; fi
+
+    svgs=$(ls "$dir"/*.svg 2>/dev/null)
+    if [ -n "$svgs" ]; then ok; else fail "wrote no SVG into --diagrams"; fi
+    for svg in $svgs; do
+        if svg_ok "$svg"; then ok; else fail "$(basename "$svg") is not a well-formed SVG"; fi
+        if [ -s "${svg%.svg}.dot" ]; then ok; else fail "$(basename "$svg") has no .dot beside it"; fi
+    done
+
+    diagram_names "$demo" >"$tmp/want"
+    while read -r file name; do
+        if [ ! -s "$dir/$file" ]; then
+            fail "did not write $file"
+        elif [ -z "$name" ] || grep -qF -- "$name" "$dir/$file"; then
+            ok
+        else
+            fail "$file does not show \"$name\""
+        fi
+    done <"$tmp/want"
+done
+
+echo "demos: $passed passed, $failed failed"
+[ $failed -eq 0 ]
