@@ -24,7 +24,11 @@ const char *sl_arg_class_name(sl_arg_class c)
 }
 
 /* The search order is the order in which a convention hands out places:
- * integer registers, vector registers, then the stack in eightbytes. */
+ * integer registers, vector registers, then the stack in eightbytes.  A
+ * search cannot know which registers the call used: a scratch register may
+ * still hold a copy the caller staged through it, and the 256 bytes may
+ * reach the caller's own locals.  sl_probe_print therefore checks the
+ * place the rules give instead of searching. */
 int sl_probe_find(const sl_probe_snapshot *s, const void *bytes, size_t size,
                   char *where, size_t where_size)
 {
@@ -59,50 +63,6 @@ int sl_probe_find(const sl_probe_snapshot *s, const void *bytes, size_t size,
     return -1;
 }
 
-/* Where one argument went: each eightbyte found on its own ("rsi + xmm0"),
- * or the whole value in one place when it is there ("stack+16"). */
-static void locate(const sl_probe_snapshot *s, const sl__abi_convention *cv,
-                   const sl_probe_arg *a, int number, sl_arg_class first,
-                   char *out, size_t size)
-{
-    const unsigned char *v = a->value;
-    size_t used = 0;
-
-    out[0] = '\0';
-    if (first == SL_CLASS_REFERENCE) {
-        /* Positional: argument n's slot holds a pointer to a copy. */
-        if (number <= cv->n_int_args)
-            snprintf(out, size, "%s = pointer to a copy",
-                     sl__abi_gpr_name(cv->int_args[number - 1]));
-        else
-            snprintf(out, size, "stack+%zu = pointer to a copy",
-                     cv->stack_start + 8 * (size_t)(number - 1 - cv->n_int_args));
-        return;
-    }
-    if (a->size > 8 && a->size <= 16 && sl_probe_find(s, v, a->size, out, size) == 0 &&
-        strncmp(out, "stack", 5) == 0)
-        return;
-    if (a->size > 16) {
-        char where[32];
-        /* Large values are copied whole: find the first eightbyte. */
-        if (sl_probe_find(s, v, 8, where, sizeof where) == 0)
-            snprintf(out, size, "%s..+%zu", where, a->size - 1);
-        else
-            snprintf(out, size, "not found");
-        return;
-    }
-    for (size_t off = 0; off < a->size; off += 8) {
-        char where[32];
-        size_t n = a->size - off < 8 ? a->size - off : 8;
-        if (sl_probe_find(s, v + off, n, where, sizeof where) < 0)
-            snprintf(where, sizeof where, "not found");
-        used += (size_t)snprintf(out + used, used < size ? size - used : 0, "%s%s",
-                                 off ? " + " : "", where);
-        if (used >= size)
-            return;
-    }
-}
-
 int sl_probe_print(const sl_probe_snapshot *s, const sl_probe_arg *args, int n, FILE *out)
 {
     const sl__abi_convention *cv;
@@ -124,6 +84,9 @@ int sl_probe_print(const sl_probe_snapshot *s, const sl_probe_arg *args, int n, 
         fprintf(out, ", %s = %llu", cv->vararg_count, (unsigned long long)count);
     fprintf(out, "\n  %-2s %-24s %4s  %-22s %s\n", "#", "type", "size",
             "class (per eightbyte)", "where");
+    sl__abi_place place[n > 0 ? n : 1];
+
+    sl__abi_place_args(s, args, n, place);
     for (int i = 0; i < n; i++) {
         sl_arg_class cls[2];
         int k = sl_probe_classify(&args[i], (sl_call_convention)s->convention, cls, 2);
@@ -135,7 +98,16 @@ int sl_probe_print(const sl_probe_snapshot *s, const sl_probe_arg *args, int n, 
                                      j ? "," : "", sl_arg_class_name(cls[j]));
             seen[cls[j]] = true;
         }
-        locate(s, cv, &args[i], i + 1, k > 0 ? cls[0] : SL_CLASS_NONE, where, sizeof where);
+        /* The place the rules give; when the value is not there, say so
+         * and where a search finds it (if anywhere). */
+        if (place[i].verified || args[i].size > 16 || !args[i].value)
+            snprintf(where, sizeof where, "%s", place[i].text);
+        else {
+            char found[32];
+            if (sl_probe_find(s, args[i].value, args[i].size, found, sizeof found) < 0)
+                snprintf(found, sizeof found, "nowhere");
+            snprintf(where, sizeof where, "%s? (not there; found at %s)", place[i].text, found);
+        }
         fprintf(out, "  %-2d %-24s %4zu  %-22s %s\n", i + 1, args[i].type ? args[i].type : "?",
                 args[i].size, classes, where);
     }

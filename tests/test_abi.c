@@ -2,11 +2,16 @@
  * test_abi.c: the calling-convention routines of asm/<arch>/ and abi.c.
  */
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <stacklab/abi.h>
 #include "context.h"
 #include "harness.h"
+
+/* Keeps a struct result alive without looking at it. */
+#define BENCH_KEEP_STRUCT(x) __asm__ volatile("" : : "r"(&(x)) : "memory")
 
 /* ---- context save/restore ------------------------------------------- */
 
@@ -64,6 +69,479 @@ static void test_context_mangles_pointers(void)
     }
 }
 
+/* ---- context: callee-saved registers survive the jump --------------- */
+
+int sl_test_context_keeps_regs(sl_context *ctx, uint64_t out[5]);
+
+static void test_context_keeps_callee_saved(void)
+{
+    sl_context c;
+    uint64_t out[5] = { 0 };
+
+    CU_ASSERT_EQUAL(sl_test_context_keeps_regs(&c, out), 7);
+    CU_ASSERT_EQUAL(out[0], 0xb0);      /* rbx */
+    CU_ASSERT_EQUAL(out[1], 0x120);     /* r12 */
+    CU_ASSERT_EQUAL(out[2], 0x130);
+    CU_ASSERT_EQUAL(out[3], 0x140);
+    CU_ASSERT_EQUAL(out[4], 0x150);     /* r15 */
+}
+
+static void test_context_slots(void)
+{
+    sl_context c;
+    sl_context_slot slot[16];
+    int n;
+
+    sl_context_save(&c);
+    n = sl_context_slots(&c, slot, 16);
+    CU_ASSERT(n >= 8 && n <= 16);
+    for (int i = 0; i < n; i++) {
+        if (strcmp(slot[i].name, "rip") == 0) {
+            CU_ASSERT(slot[i].mangled);
+            CU_ASSERT(slot[i].value > (uintptr_t)test_context_slots &&
+                      slot[i].value < (uintptr_t)test_context_slots + 4096);
+        }
+        if (strcmp(slot[i].name, "rbx") == 0)
+            CU_ASSERT(!slot[i].mangled && slot[i].value == slot[i].stored);
+    }
+}
+
+/* ---- the probe: where did each argument go? ---------------------------- */
+
+static char where[48];
+
+static const char *where_is(const void *v, size_t n)
+{
+    if (sl_probe_find(sl_probe_last(), v, n, where, sizeof where) < 0)
+        snprintf(where, sizeof where, "(not found)");
+    return where;
+}
+#define WHERE(x) where_is(&(x), sizeof(x))
+#define CU_ASSERT_WHERE(x, place) \
+    do { const char *w_ = WHERE(x); CU_ASSERT_STRING_EQUAL(w_, place); \
+         if (strcmp(w_, place)) fprintf(stderr, "\n  %s: got %s, want %s\n", #x, w_, place); } while (0)
+
+static uint64_t reg(const char *name)
+{
+    uint64_t v = 0;
+    CU_ASSERT_EQUAL(sl_probe_register(sl_probe_last(), name, &v), 0);
+    return v;
+}
+
+struct pair { long l; double d; };                 /* INTEGER + SSE */
+struct big { long a, b, c, d; };                   /* 32 bytes: MEMORY */
+struct two_floats { float x, y; };                 /* 8 bytes: SSE / ms: INTEGER */
+
+#define MS __attribute__((ms_abi))
+
+#define SYSV_AS(type) ((type)SL_PROBE)
+#define MS_AS(type)   ((type)SL_PROBE_MS)
+
+static const long L[8] = {
+    0x1111111111111101, 0x1111111111111102, 0x1111111111111103, 0x1111111111111104,
+    0x1111111111111105, 0x1111111111111106, 0x1111111111111107, 0x1111111111111108,
+};
+static const double D[10] = { 1.25, 2.5, 3.75, 4.125, 5.0625, 6.03125, 7.5, 8.25, 9.125, 10.0625 };
+
+static void test_sysv_integers(void)
+{
+    SYSV_AS(void (*)(long, long, long, long, long, long, long, long))
+        (L[0], L[1], L[2], L[3], L[4], L[5], L[6], L[7]);
+    CU_ASSERT_EQUAL(sl_probe_last()->convention, SL_CALL_SYSV);
+    CU_ASSERT_WHERE(L[0], "rdi");
+    CU_ASSERT_WHERE(L[1], "rsi");
+    CU_ASSERT_WHERE(L[2], "rdx");
+    CU_ASSERT_WHERE(L[3], "rcx");
+    CU_ASSERT_WHERE(L[4], "r8");
+    CU_ASSERT_WHERE(L[5], "r9");
+    CU_ASSERT_WHERE(L[6], "stack+0");
+    CU_ASSERT_WHERE(L[7], "stack+8");
+}
+
+static void test_sysv_doubles(void)
+{
+    SYSV_AS(void (*)(double, double, double, double, double, double, double, double,
+                     double, double))
+        (D[0], D[1], D[2], D[3], D[4], D[5], D[6], D[7], D[8], D[9]);
+    CU_ASSERT_WHERE(D[0], "xmm0");
+    CU_ASSERT_WHERE(D[3], "xmm3");
+    CU_ASSERT_WHERE(D[7], "xmm7");
+    /* (Searched, D[8] may show up first in a scratch register the caller
+     * staged it through, so look where the rule says.) */
+    CU_ASSERT_EQUAL(memcmp(sl_probe_last()->stack + 0, &D[8], 8), 0);
+    CU_ASSERT_EQUAL(memcmp(sl_probe_last()->stack + 8, &D[9], 8), 0);
+}
+
+static void test_sysv_mixed(void)
+{
+    int i = 0x51515151;
+
+    /* Integers and doubles take from separate queues. */
+    SYSV_AS(void (*)(int, double, long, double))(i, D[0], L[1], D[1]);
+    CU_ASSERT_WHERE(i, "rdi");
+    CU_ASSERT_WHERE(D[0], "xmm0");
+    CU_ASSERT_WHERE(L[1], "rsi");
+    CU_ASSERT_WHERE(D[1], "xmm1");
+}
+
+static void test_sysv_struct_integer_sse(void)
+{
+    struct pair p = { L[4], D[2] };
+    sl_probe_arg a = { "struct pair", &p, sizeof p, "long,double" };
+    sl_arg_class c[2];
+
+    SYSV_AS(void (*)(long, struct pair))(L[0], p);
+    CU_ASSERT_WHERE(L[0], "rdi");
+    CU_ASSERT_WHERE(p.l, "rsi");
+    CU_ASSERT_WHERE(p.d, "xmm0");
+    CU_ASSERT_EQUAL(sl_probe_classify(&a, SL_CALL_SYSV, c, 2), 2);
+    CU_ASSERT_EQUAL(c[0], SL_CLASS_INTEGER);
+    CU_ASSERT_EQUAL(c[1], SL_CLASS_SSE);
+}
+
+static void test_sysv_struct_memory(void)
+{
+    struct big b = { L[4], L[5], L[6], L[7] };
+    sl_probe_arg a = { "struct big", &b, sizeof b, "long[4]" };
+    sl_arg_class c[2];
+
+    SYSV_AS(void (*)(long, struct big))(L[0], b);
+    CU_ASSERT_WHERE(L[0], "rdi");
+    CU_ASSERT_EQUAL(memcmp(sl_probe_last()->stack, &b, sizeof b), 0);  /* the whole copy */
+    CU_ASSERT_EQUAL(sl_probe_classify(&a, SL_CALL_SYSV, c, 2), 1);
+    CU_ASSERT_EQUAL(c[0], SL_CLASS_MEMORY);
+}
+
+static void test_sysv_returned_struct(void)
+{
+    struct big r;
+    uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
+    uint64_t rdi;
+
+    r = SYSV_AS(struct big (*)(long))(L[2]);
+    BENCH_KEEP_STRUCT(r);
+    /* The hidden pointer to the result takes rdi; the argument moves over. */
+    CU_ASSERT_WHERE(L[2], "rsi");
+    rdi = reg("rdi");
+    CU_ASSERT(rdi < fp && fp - rdi < 4096);
+}
+
+static void test_sysv_variadic(void)
+{
+    SYSV_AS(void (*)(const char *, ...))("x", D[0], L[3], D[1]);
+    CU_ASSERT_EQUAL(reg("al"), 2);              /* two vector registers used */
+    CU_ASSERT_WHERE(D[0], "xmm0");
+    CU_ASSERT_WHERE(L[3], "rsi");
+    CU_ASSERT_WHERE(D[1], "xmm1");
+    SYSV_AS(void (*)(const char *, ...))("x", L[3]);
+    CU_ASSERT_EQUAL(reg("al"), 0);
+}
+
+static void test_sysv_float_long_double(void)
+{
+    float f = 1.5f;
+    long double ld = 3.25L;
+    int i = 0x61616161;
+    sl_probe_arg a = SL_PROBE_ARG(long double, ld);
+    sl_arg_class c[2];
+
+    SYSV_AS(void (*)(float, long double, int))(f, ld, i);
+    CU_ASSERT_WHERE(f, "xmm0");
+    CU_ASSERT_STRING_EQUAL(where_is(&ld, 10), "stack+0");  /* X87: memory */
+    CU_ASSERT_WHERE(i, "rdi");
+    CU_ASSERT_EQUAL(sl_probe_classify(&a, SL_CALL_SYSV, c, 2), 1);
+    CU_ASSERT_EQUAL(c[0], SL_CLASS_X87);
+}
+
+static void test_sysv_two_floats(void)
+{
+    struct two_floats t = { 1.5f, 2.5f };
+
+    SYSV_AS(void (*)(struct two_floats))(t);
+    CU_ASSERT_WHERE(t, "xmm0");                 /* one SSE eightbyte */
+}
+
+static void test_ms_integers(void)
+{
+    MS_AS(void (MS *)(long, long, long, long, long, long))(L[0], L[1], L[2], L[3], L[4], L[5]);
+    CU_ASSERT_EQUAL(sl_probe_last()->convention, SL_CALL_MS);
+    CU_ASSERT_WHERE(L[0], "rcx");
+    CU_ASSERT_WHERE(L[1], "rdx");
+    CU_ASSERT_WHERE(L[2], "r8");
+    CU_ASSERT_WHERE(L[3], "r9");
+    CU_ASSERT_WHERE(L[4], "stack+32");          /* after the shadow space */
+    CU_ASSERT_WHERE(L[5], "stack+40");
+}
+
+static void test_ms_doubles(void)
+{
+    MS_AS(void (MS *)(double, double, double, double, double, double))
+        (D[0], D[1], D[2], D[3], D[4], D[5]);
+    CU_ASSERT_WHERE(D[0], "xmm0");
+    CU_ASSERT_WHERE(D[3], "xmm3");
+    CU_ASSERT_EQUAL(memcmp(sl_probe_last()->stack + 32, &D[4], 8), 0);
+    CU_ASSERT_EQUAL(memcmp(sl_probe_last()->stack + 40, &D[5], 8), 0);
+}
+
+static void test_ms_mixed(void)
+{
+    int i = 0x51515151;
+
+    /* One queue: the position picks the register, integer or vector. */
+    MS_AS(void (MS *)(int, double, long, double))(i, D[0], L[1], D[1]);
+    CU_ASSERT_WHERE(i, "rcx");
+    CU_ASSERT_WHERE(D[0], "xmm1");
+    CU_ASSERT_WHERE(L[1], "r8");
+    CU_ASSERT_WHERE(D[1], "xmm3");
+}
+
+static void test_ms_structs(void)
+{
+    struct pair p = { L[4], D[2] };
+    struct big b = { L[4], L[5], L[6], L[7] };
+    struct two_floats t = { 1.5f, 2.5f };
+    sl_probe_arg ap = { "struct pair", &p, sizeof p, "long,double" };
+    sl_probe_arg at = { "struct two_floats", &t, sizeof t, "float,float" };
+    sl_arg_class c[2];
+
+    MS_AS(void (MS *)(struct pair, struct big, struct two_floats))(p, b, t);
+    /* 16 and 32 bytes: by reference, a pointer to a copy in rcx and rdx. */
+    CU_ASSERT(memcmp((const void *)(uintptr_t)reg("rcx"), &p, sizeof p) == 0);
+    CU_ASSERT(memcmp((const void *)(uintptr_t)reg("rdx"), &b, sizeof b) == 0);
+    CU_ASSERT_WHERE(t, "r8");                   /* 8 bytes: by value, integer register */
+    CU_ASSERT_EQUAL(sl_probe_classify(&ap, SL_CALL_MS, c, 2), 1);
+    CU_ASSERT_EQUAL(c[0], SL_CLASS_REFERENCE);
+    CU_ASSERT_EQUAL(sl_probe_classify(&at, SL_CALL_MS, c, 2), 1);
+    CU_ASSERT_EQUAL(c[0], SL_CLASS_INTEGER);
+}
+
+static void test_ms_returned_struct(void)
+{
+    struct big r;
+    uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
+    uint64_t rcx;
+
+    r = MS_AS(struct big (MS *)(long))(L[2]);
+    BENCH_KEEP_STRUCT(r);
+    CU_ASSERT_WHERE(L[2], "rdx");
+    rcx = reg("rcx");
+    CU_ASSERT(rcx < fp && fp - rcx < 4096);
+}
+
+static void test_ms_variadic(void)
+{
+    /* A variadic ms_abi call puts a double in both the vector and the
+     * integer register of its position, so va_arg can find it. */
+    MS_AS(void (MS *)(long, ...))(L[0], D[1]);
+    CU_ASSERT_WHERE(L[0], "rcx");
+    CU_ASSERT_WHERE(D[1], "rdx");
+    CU_ASSERT_EQUAL(memcmp(sl_probe_last()->vec[1], &D[1], 8), 0);
+}
+
+static void test_ms_float_long_double(void)
+{
+    float f = 1.5f;
+    long double ld = 3.25L;
+    int i = 0x61616161;
+
+    MS_AS(void (MS *)(float, long double, int))(f, ld, i);
+    CU_ASSERT_WHERE(f, "xmm0");
+    CU_ASSERT(memcmp((const void *)(uintptr_t)reg("rdx"), &ld, 10) == 0);  /* by reference */
+    CU_ASSERT_WHERE(i, "r8");
+}
+
+static void test_ms_probe_preserves(void)
+{
+    int sl_test_ms_probe_keeps_regs(void);
+    CU_ASSERT_EQUAL(sl_test_ms_probe_keeps_regs(), 0);
+}
+
+static void test_probe_register_names(void)
+{
+    uint64_t v;
+
+    SYSV_AS(void (*)(long))(L[0]);
+    CU_ASSERT_EQUAL(reg("rdi"), (uint64_t)L[0]);
+    CU_ASSERT_EQUAL(sl_probe_register(sl_probe_last(), "rsp", &v), 0);
+    CU_ASSERT_EQUAL(sl_probe_register(sl_probe_last(), "ret", &v), 0);
+    CU_ASSERT(v > (uintptr_t)test_probe_register_names &&
+              v < (uintptr_t)test_probe_register_names + 1024);
+    CU_ASSERT_EQUAL(sl_probe_register(sl_probe_last(), "nope", &v), -1);
+    CU_ASSERT_EQUAL(sl_probe_find(sl_probe_last(), "\x99\x98\x97\x96\x95\x94\x93\x92", 8,
+                                  where, sizeof where), -1);
+}
+
+static void print_report(void *unused)
+{
+    struct pair p = { 0x7777, 2.5 };
+    struct big b = { L[4], L[5], L[6], L[7] };
+    int i = 0x1234567;
+    sl_probe_arg args[] = {
+        SL_PROBE_ARG(int, i),
+        { "struct pair", &p, sizeof p, "long,double" },
+        { "struct big", &b, sizeof b, "long[4]" },
+    };
+
+    (void)unused;
+    SYSV_AS(void (*)(int, struct pair, struct big))(i, p, b);
+    sl_probe_print(sl_probe_last(), args, 3, stdout);
+    MS_AS(void (MS *)(int, struct pair, struct big))(i, p, b);
+    sl_probe_print(sl_probe_last(), args, 3, stdout);
+}
+
+static void test_probe_print(void)
+{
+    sl_child c;
+
+    CU_ASSERT_EQUAL_FATAL(sl_child_run(&c, print_report, NULL, 10), 0);
+    SL_ASSERT_CHILD_EXITED(c, 0);
+    SL_ASSERT_CONTAINS(c.output, "System V AMD64");
+    SL_ASSERT_CONTAINS(c.output, "INTEGER,SSE");
+    SL_ASSERT_CONTAINS(c.output, "rsi + xmm0");
+    SL_ASSERT_CONTAINS(c.output, "MEMORY");
+    SL_ASSERT_CONTAINS(c.output, "stack+0..31");
+    SL_ASSERT_CONTAINS(c.output, "Microsoft x64");
+    SL_ASSERT_CONTAINS(c.output, "rdx = pointer to a copy");
+    SL_ASSERT_CONTAINS(c.output, "r8 = pointer to a copy");
+    SL_ASSERT_CONTAINS(c.output, "shadow space");
+    CU_ASSERT(!sl_child_says(&c, "not there"));
+}
+
+/* ---- the checked call ------------------------------------------------- */
+
+long sl_test_clobbers_rbx_r13(long a, long b, long c, long d);
+long sl_test_moves_rsp(long a, long b, long c, long d);
+long sl_test_sets_df(long a, long b, long c, long d);
+
+static long add4(long a, long b, long c, long d)
+{
+    return a + b + c + d;
+}
+
+static void test_checked_call_good(void)
+{
+    sl_check_report r;
+
+    CU_ASSERT_EQUAL(sl_checked_call(&r, add4, 1, 2, 3, 4), 10);
+    CU_ASSERT(r.ok);
+    CU_ASSERT_STRING_EQUAL(r.clobbered, "");
+    CU_ASSERT(r.stack_pointer_ok);
+    CU_ASSERT(r.direction_flag_clear);
+    CU_ASSERT_EQUAL(r.reg_count, 7);
+}
+
+static void test_checked_call_clobbers(void)
+{
+    sl_check_report r;
+
+    CU_ASSERT_EQUAL(sl_checked_call(&r, sl_test_clobbers_rbx_r13, 1, 2, 3, 4), 10);
+    CU_ASSERT(!r.ok);
+    CU_ASSERT_STRING_EQUAL(r.clobbered, "rbx,r13");
+    CU_ASSERT_EQUAL(r.clobbered_count, 2);
+    CU_ASSERT(r.stack_pointer_ok);
+}
+
+static void test_checked_call_stack_and_df(void)
+{
+    sl_check_report r;
+
+    CU_ASSERT_EQUAL(sl_checked_call(&r, sl_test_moves_rsp, 5, 0, 0, 0), 5);
+    CU_ASSERT(!r.ok);
+    CU_ASSERT(!r.stack_pointer_ok);
+    CU_ASSERT_EQUAL(r.stack_pointer_delta, -16);
+    CU_ASSERT_EQUAL(sl_checked_call(&r, sl_test_sets_df, 6, 0, 0, 0), 6);
+    CU_ASSERT(!r.ok);
+    CU_ASSERT(!r.direction_flag_clear);
+    CU_ASSERT_STRING_EQUAL(r.clobbered, "");
+}
+
+/* A checked call of a bad function, itself run under a checked call: the
+ * outer one sees every register restored. */
+static long checked_bad(long a, long b, long c, long d)
+{
+    sl_check_report r;
+    long v = sl_checked_call(&r, sl_test_clobbers_rbx_r13, a, b, c, d);
+    return r.ok ? -1 : v;
+}
+
+static void test_checked_call_restores(void)
+{
+    sl_check_report r;
+
+    CU_ASSERT_EQUAL(sl_checked_call(&r, checked_bad, 1, 2, 3, 4), 10);
+    CU_ASSERT(r.ok);
+}
+
+typedef long (*four_longs)(long, long, long, long);
+#define AS_FOUR(f) ((four_longs)(void (*)(void))(f))
+
+static void test_asm_preserves_callee_saved(void)
+{
+    sl_check_report r;
+
+    sl_checked_call(&r, AS_FOUR(sl_probe), 1, 2, 3, 4);
+    CU_ASSERT(r.ok);
+    sl_checked_call(&r, AS_FOUR(sl_context_save), (long)&jump_ctx, 0, 0, 0);
+    CU_ASSERT(r.ok);
+}
+
+static void print_check(void *unused)
+{
+    sl_check_report r;
+
+    (void)unused;
+    sl_checked_call(&r, sl_test_clobbers_rbx_r13, 1, 2, 3, 4);
+    sl_check_print(&r, stdout);
+}
+
+static void test_check_print(void)
+{
+    sl_child c;
+
+    CU_ASSERT_EQUAL_FATAL(sl_child_run(&c, print_check, NULL, 10), 0);
+    SL_ASSERT_CHILD_EXITED(c, 0);
+    SL_ASSERT_CONTAINS(c.output, "CLOBBERED");
+    SL_ASSERT_CONTAINS(c.output, "clobbered rbx,r13");
+}
+
+/* ---- the frame shims -------------------------------------------------- */
+
+typedef long (*shim_fn)(long (*)(void *), void *);
+
+static const struct { const char *name; shim_fn shim; bool cfi; } shims[] = {
+    { "sl_asm_framed", sl_asm_framed, true },
+    { "sl_asm_frameless", sl_asm_frameless, true },
+    { "sl_asm_saves_registers", sl_asm_saves_registers, true },
+    { "sl_asm_no_cfi", sl_asm_no_cfi, false },
+};
+#define NSHIMS (int)(sizeof shims / sizeof shims[0])
+
+__attribute__((noinline))
+static long aligned_plus_one(void *arg)
+{
+    /* rbp = entry rsp - 8, a multiple of 16 when the caller aligned the call. */
+    uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
+    return fp % 16 == 0 ? (long)(intptr_t)arg + 1 : -1;
+}
+
+static void test_shims_call_and_align(void)
+{
+    for (int i = 0; i < NSHIMS; i++)
+        CU_ASSERT_EQUAL(shims[i].shim(aligned_plus_one, (void *)41), 42);
+}
+
+static void test_shims_preserve_callee_saved(void)
+{
+    for (int i = 0; i < NSHIMS; i++) {
+        sl_check_report r;
+        long v = sl_checked_call(&r, AS_FOUR(shims[i].shim), (long)aligned_plus_one, 1, 0, 0);
+        CU_ASSERT_EQUAL(v, 2);
+        CU_ASSERT(r.ok);
+        if (!r.ok)
+            fprintf(stderr, "\n  %s clobbered %s\n", shims[i].name, r.clobbered);
+    }
+}
+
 void suite_abi(void)
 {
     CU_pSuite s = CU_add_suite("abi", NULL, NULL);
@@ -71,4 +549,33 @@ void suite_abi(void)
     CU_add_test(s, "context save returns the restored value", test_context_returns_value);
     CU_add_test(s, "context restore with 0 resumes with 1", test_context_zero_becomes_one);
     CU_add_test(s, "context stores rsp and rip mangled", test_context_mangles_pointers);
+    CU_add_test(s, "context restore brings back rbx, r12-r15", test_context_keeps_callee_saved);
+    CU_add_test(s, "context slots by name, demangled", test_context_slots);
+    CU_add_test(s, "sysv: integers past the sixth go on the stack", test_sysv_integers);
+    CU_add_test(s, "sysv: doubles in xmm0-7, then the stack", test_sysv_doubles);
+    CU_add_test(s, "sysv: mixed int/double use two queues", test_sysv_mixed);
+    CU_add_test(s, "sysv: struct {long; double} is INTEGER+SSE", test_sysv_struct_integer_sse);
+    CU_add_test(s, "sysv: 32-byte struct is MEMORY", test_sysv_struct_memory);
+    CU_add_test(s, "sysv: returned struct takes rdi", test_sysv_returned_struct);
+    CU_add_test(s, "sysv: variadic call sets al", test_sysv_variadic);
+    CU_add_test(s, "sysv: float in xmm, long double on the stack", test_sysv_float_long_double);
+    CU_add_test(s, "sysv: struct of two floats in one xmm", test_sysv_two_floats);
+    CU_add_test(s, "ms: integers past the fourth after the shadow space", test_ms_integers);
+    CU_add_test(s, "ms: doubles in xmm0-3, then the stack", test_ms_doubles);
+    CU_add_test(s, "ms: mixed int/double by position", test_ms_mixed);
+    CU_add_test(s, "ms: structs by reference or in one register", test_ms_structs);
+    CU_add_test(s, "ms: returned struct takes rcx", test_ms_returned_struct);
+    CU_add_test(s, "ms: variadic double in both registers", test_ms_variadic);
+    CU_add_test(s, "ms: float in xmm, long double by reference", test_ms_float_long_double);
+    CU_add_test(s, "ms: probe keeps rdi, rsi, xmm6, xmm15", test_ms_probe_preserves);
+    CU_add_test(s, "probe registers by name; find misses", test_probe_register_names);
+    CU_add_test(s, "probe report table (sysv and ms)", test_probe_print);
+    CU_add_test(s, "checked call: well-behaved function", test_checked_call_good);
+    CU_add_test(s, "checked call: rbx and r13 clobbered", test_checked_call_clobbers);
+    CU_add_test(s, "checked call: moved rsp, direction flag set", test_checked_call_stack_and_df);
+    CU_add_test(s, "checked call restores the caller's registers", test_checked_call_restores);
+    CU_add_test(s, "probe and context save keep callee-saved", test_asm_preserves_callee_saved);
+    CU_add_test(s, "checked call report", test_check_print);
+    CU_add_test(s, "shims return fn(arg) with an aligned call", test_shims_call_and_align);
+    CU_add_test(s, "shims preserve callee-saved registers", test_shims_preserve_callee_saved);
 }

@@ -30,4 +30,13 @@ const char *sl__abi_gpr_name(int i);
 /* Name of vector register i ("xmm3"). */
 const char *sl__abi_vec_name(int i, char *buf, size_t size);
 
+/* Where the convention of s puts each of args[0..n) and whether s holds
+ * the value there. */
+typedef struct sl__abi_place {
+    char text[64];                  /* "rsi + xmm0", "stack+8", "rdx = pointer to a copy" */
+    bool verified;                  /* the snapshot holds the value at that place */
+} sl__abi_place;
+void sl__abi_place_args(const sl_probe_snapshot *s, const sl_probe_arg *args, int n,
+                        sl__abi_place *out);
+
 #endif

@@ -74,7 +74,7 @@ const char *sl__abi_gpr_name(int i)
 
 const char *sl__abi_vec_name(int i, char *buf, size_t size)
 {
-    snprintf(buf, size, "xmm%d", i);
+    snprintf(buf, size, "xmm%u", (unsigned)i % 100u);
     return buf;
 }
 
@@ -250,6 +250,108 @@ int sl_probe_classify(const sl_probe_arg *arg, sl_call_convention conv,
     return n;
 }
 
+/* ---- where each argument should be -------------------------------------- */
+
+/* Compares the n bytes at v with what the snapshot holds at a place. */
+static bool holds(const unsigned char *place, const unsigned char *v, size_t n)
+{
+    return memcmp(place, v, n) == 0;
+}
+
+static size_t place_append(sl__abi_place *p, size_t used, const char *sep, const char *reg)
+{
+    int n = snprintf(p->text + used, sizeof p->text - used, "%s%s", sep, reg);
+    used += n > 0 ? (size_t)n : 0;
+    return used < sizeof p->text ? used : sizeof p->text - 1;
+}
+
+/* Where the convention puts each argument (psABI 3.2.3's algorithm: each
+ * eightbyte takes the next free register of its class, a struct whose
+ * eightbytes do not all fit goes to the stack whole; Microsoft x64: slot n
+ * for argument n), and whether the snapshot holds the value there. */
+void sl__abi_place_args(const sl_probe_snapshot *s, const sl_probe_arg *args, int n,
+                        sl__abi_place *out)
+{
+    const sl__abi_convention *cv = sl__abi_convention_of((sl_call_convention)s->convention);
+    int ints = 0, vecs = 0;
+    size_t off = cv ? cv->stack_start : 0;
+
+    for (int i = 0; i < n; i++) {
+        const sl_probe_arg *a = &args[i];
+        const unsigned char *v = a->value;
+        sl__abi_place *p = &out[i];
+        sl_arg_class c[2];
+        int k = cv ? sl_probe_classify(a, (sl_call_convention)s->convention, c, 2) : -1;
+        size_t used = 0;
+        bool on_stack;
+
+        memset(p, 0, sizeof *p);
+        if (k < 1 || !v) {
+            snprintf(p->text, sizeof p->text, "?");
+            continue;
+        }
+        if (cv->positional) {                           /* Microsoft x64 */
+            bool reg = i < cv->n_int_args;
+            const char *rname = reg ? (c[0] == SL_CLASS_SSE ? NULL : gpr_names[cv->int_args[i]]) : NULL;
+            char vname[12];
+            if (reg && c[0] == SL_CLASS_SSE)
+                rname = sl__abi_vec_name(i, vname, sizeof vname);
+            if (c[0] == SL_CLASS_REFERENCE) {
+                if (reg)
+                    snprintf(p->text, sizeof p->text, "%s = pointer to a copy", rname);
+                else
+                    snprintf(p->text, sizeof p->text, "stack+%zu = pointer to a copy",
+                             cv->stack_start + 8 * (size_t)(i - cv->n_int_args));
+                p->verified = true;     /* (the copy's address is not known) */
+            } else if (reg) {
+                snprintf(p->text, sizeof p->text, "%s", rname);
+                p->verified = holds(c[0] == SL_CLASS_SSE ? s->vec[i]
+                                    : (const unsigned char *)&s->gpr[cv->int_args[i]], v, a->size);
+            } else {
+                size_t at = cv->stack_start + 8 * (size_t)(i - cv->n_int_args);
+                snprintf(p->text, sizeof p->text, "stack+%zu", at);
+                p->verified = at + a->size <= SL_PROBE_STACK_BYTES && holds(s->stack + at, v, a->size);
+            }
+            continue;
+        }
+        /* System V */
+        int need_int = 0, need_vec = 0;
+        for (int j = 0; j < k; j++) {
+            need_int += c[j] == SL_CLASS_INTEGER;
+            need_vec += c[j] == SL_CLASS_SSE;
+        }
+        on_stack = c[0] == SL_CLASS_MEMORY || c[0] == SL_CLASS_X87 ||
+                   ints + need_int > cv->n_int_args || vecs + need_vec > cv->n_vec_args;
+        if (on_stack) {
+            size_t align = (c[0] == SL_CLASS_X87 || (a->layout && strstr(a->layout, "long double"))) ? 16 : 8;
+            size_t cmp = c[0] == SL_CLASS_X87 ? 10 : a->size;   /* x87: 10 bytes, 6 of padding */
+            off = (off + align - 1) / align * align;
+            if (a->size > 8)
+                snprintf(p->text, sizeof p->text, "stack+%zu..%zu", off, off + a->size - 1);
+            else
+                snprintf(p->text, sizeof p->text, "stack+%zu", off);
+            p->verified = off + cmp <= SL_PROBE_STACK_BYTES && holds(s->stack + off, v, cmp);
+            off += (a->size + 7) / 8 * 8;
+            continue;
+        }
+        p->verified = true;
+        for (int j = 0; j < k; j++) {
+            size_t part = a->size - 8 * (size_t)j < 8 ? a->size - 8 * (size_t)j : 8;
+            char vname[12];
+            const char *sep = j ? " + " : "";
+            if (c[j] == SL_CLASS_INTEGER) {
+                int r = cv->int_args[ints++];
+                used = place_append(p, used, sep, gpr_names[r]);
+                p->verified &= holds((const unsigned char *)&s->gpr[r], v + 8 * j, part);
+            } else {
+                int r = vecs++;
+                used = place_append(p, used, sep, sl__abi_vec_name(r, vname, sizeof vname));
+                p->verified &= holds(s->vec[r], v + 8 * j, part);
+            }
+        }
+    }
+}
+
 /* ---- context slots ----------------------------------------------------- */
 
 int sl_context_slots(const sl_context *ctx, sl_context_slot *slots, int max)
@@ -298,7 +400,7 @@ long sl_checked_call(sl_check_report *report, long (*fn)(long, long, long, long)
                      long a, long b, long c, long d)
 {
     static const char *const names[SL_CK_NREGS] = { "rbx", "rbp", "r12", "r13", "r14", "r15" };
-    struct sl__check_frame f;
+    struct sl__check_frame f, *prev;
     sl_check_report r;
     size_t used = 0;
 
@@ -319,8 +421,9 @@ long sl_checked_call(sl_check_report *report, long (*fn)(long, long, long, long)
      * accident, so a callee that resets MXCSR is caught. */
     f.mxcsr_canary = 0x1f80 | 0x6000;
 
+    prev = sl__check_current;           /* checked calls may nest */
     sl__checked_call_asm(&f);
-    sl__check_current = NULL;
+    sl__check_current = prev;
 
     memset(&r, 0, sizeof r);
     for (int i = 0; i < SL_CK_NREGS; i++) {

@@ -8,7 +8,7 @@
  * The probe in one example (System V; see calling_convention.c):
  *
  *     struct pair { long l; double d; } p = { 7, 2.5 };
- *     ((void (*)(int, struct pair))sl_probe)(1, p);
+ *     ((void (*)(int, struct pair))SL_PROBE)(1, p);
  *     sl_probe_arg args[] = { SL_PROBE_ARG(int, 1),
  *                             { "struct pair", &p, sizeof p, "long,double" } };
  *     sl_probe_print(sl_probe_last(), args, 2, stdout);
@@ -113,6 +113,19 @@ void sl_probe(void);
  * xmm0-3, the shadow space and the stack arguments; returns incoming rcx. */
 void sl_probe_ms(void);
 
+/* The probes as addresses the compiler cannot trace back to their
+ * definition, so a call through another prototype compiles cleanly (gcc
+ * warns about a call through a cast when it can see both types):
+ *     ((void (*)(long, double))SL_PROBE)(1, 2.0);
+ *     ((void (__attribute__((ms_abi)) *)(long, double))SL_PROBE_MS)(1, 2.0); */
+#define SL_PROBE    sl__opaque_fn(sl_probe)
+#define SL_PROBE_MS sl__opaque_fn(sl_probe_ms)
+static inline void (*sl__opaque_fn(void (*f)(void)))(void)
+{
+    __asm__("" : "+r"(f));
+    return f;
+}
+
 /* The calling thread's last snapshot (overwritten by its next probe). */
 const sl_probe_snapshot *sl_probe_last(void);
 
@@ -120,7 +133,9 @@ const sl_probe_snapshot *sl_probe_last(void);
  * an argument register in convention order ("rdi", ... or "rcx", ...),
  * then "xmm0".."xmm7" ("xmm1+8": the upper half), then "stack+N", N
  * counted from the first stack argument (ms_abi: after the 32-byte shadow
- * space, so its 5th argument is "stack+32").  Returns 0, or -1 if absent. */
+ * space, so its 5th argument is "stack+32").  Returns 0, or -1 if absent.
+ * The first match wins: use distinctive values, as a scratch register may
+ * hold a stray copy the caller staged through it. */
 int sl_probe_find(const sl_probe_snapshot *s, const void *bytes, size_t size,
                   char *where, size_t where_size);
 
@@ -163,8 +178,10 @@ int sl_probe_classify(const sl_probe_arg *arg, sl_call_convention conv,
 const char *sl_arg_class_name(sl_arg_class c);
 
 /* Prints the lecture table for a probed call: argument number, C type,
- * size, classification and where each part landed, then a note on each
- * class that occurred.  Returns 0, or -1 on an output error. */
+ * size, classification and where the convention puts each part (checked
+ * against the snapshot), then a note on each class that occurred.  args
+ * are the visible arguments only (no hidden return pointer).
+ * Returns 0, or -1 on an output error. */
 int sl_probe_print(const sl_probe_snapshot *s, const sl_probe_arg *args, int n, FILE *out);
 
 /* ---- The checked call (asm/<arch>/checked_call.S) ---------------------- */
