@@ -245,7 +245,7 @@ static void out_small(const ctx *c, int open)
 {
     if (open) {
         sl__out_str(c->o, "<FONT POINT-SIZE=\"");
-        sl__out_int(c->o, c->opt.font_size * 3 / 4);
+        sl__out_int(c->o, c->opt.font_size - 3);
         sl__out_str(c->o, "\">");
     } else {
         sl__out_str(c->o, "</FONT>");
@@ -265,7 +265,7 @@ static void out_row(const ctx *c, int i, const row *r)
     switch (r->role) {
     case ROLE_ARGS:
         out_cell_open(o, COL_ARGS, "args", 0);
-        sl__out_str(o, "incoming stack args (7th+ integer arg) start here");
+        sl__out_str(o, "incoming stack args (7th+ int arg) from here up");
         break;
     case ROLE_RET:
         out_cell_open(o, COL_RET, "ra", 0);

@@ -118,7 +118,8 @@ static int build(blocks *bs, const sl_memmap *m)
     for (int i = 0; i < m->count; i++) {
         const sl_region *r = &m->regions[i];
         block *last = bs->n ? &bs->b[bs->n - 1] : NULL;
-        int exe = p && r->path && strcmp(r->path, p->exe) == 0;
+        int exe = p && r->path && strcmp(r->path, p->exe) == 0 &&
+                  strcmp(r->kind, "mmap") != 0;
         int anon = !r->path || strncmp(r->path, "[anon", 5) == 0;
 
         if (r->start >= USER_TOP)
@@ -204,7 +205,7 @@ static void out_title(sl__out *o, const block *b)
         sl__out_str(o, b->name ? "<B>" : "<B>anonymous mmap</B>");
         if (b->name) {
             sl__out_html(o, b->name, 32);
-            sl__out_str(o, "</B> (mmap)");
+            sl__out_str(o, "</B> (mapped file)");
         }
     } else {
         sl__out_str(o, "<B>");

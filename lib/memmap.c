@@ -35,23 +35,52 @@ static const char *section_kind(const char *name, GElf_Shdr *sh)
     return "rodata";
 }
 
-static int bias_callback(struct dl_phdr_info *info, size_t size, void *data)
+/* Records where each loaded object's segments lie: a file mapped by other
+ * means (libdw reading debug info, a data file) is then "mmap", not
+ * "library" or "text".  The first object is the executable. */
+static int objects_callback(struct dl_phdr_info *info, size_t size, void *data)
 {
+    sl__memmap_priv *p = data;
+    uintptr_t lo = UINTPTR_MAX, hi = 0;
+
     (void)size;
-    *(uintptr_t *)data = info->dlpi_addr;
-    return 1;                           /* the first object is the executable */
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type != PT_LOAD)
+            continue;
+        uintptr_t a = info->dlpi_addr + ph->p_vaddr, b = a + ph->p_memsz;
+        if (a < lo)
+            lo = a & ~(uintptr_t)0xfff;
+        if (b > hi)
+            hi = (b + 0xfff) & ~(uintptr_t)0xfff;
+    }
+    if (p->nobjects == 0)
+        p->bias = info->dlpi_addr;
+    if (lo < hi && p->nobjects < SL__MAX_OBJECTS) {
+        p->objects[p->nobjects].start = lo;
+        p->objects[p->nobjects].end = hi;
+        p->nobjects++;
+    }
+    return 0;
+}
+
+static int loaded(const sl__memmap_priv *p, const sl_region *r, int only_exe)
+{
+    for (int i = 0; i < (only_exe ? 1 : p->nobjects) && i < p->nobjects; i++)
+        if (r->start < p->objects[i].end && r->end > p->objects[i].start)
+            return 1;
+    return 0;
 }
 
 /* Reads the executable's allocated sections into p. */
 static void read_sections(sl__memmap_priv *p)
 {
-    uintptr_t bias = 0;
+    uintptr_t bias = p->bias;
     int fd;
     Elf *e;
     Elf_Scn *scn = NULL;
     size_t shstrndx;
 
-    dl_iterate_phdr(bias_callback, &bias);
     if (elf_version(EV_CURRENT) == EV_NONE)
         return;
     fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
@@ -89,8 +118,10 @@ static const sl__section *find_section(const sl__memmap_priv *p, uintptr_t a)
 }
 
 /* Where a mapping is, as its path and permissions say. */
-static const char *kind_of(const sl_region *r, const char *exe)
+static const char *kind_of(const sl_region *r, const sl__memmap_priv *p)
 {
+    const char *exe = p->exe;
+
     if (!r->path || strncmp(r->path, "[anon", 5) == 0)
         return r->perms[0] == '-' && r->perms[1] == '-' && r->perms[2] == '-' ? "guard" : "mmap";
     if (strcmp(r->path, "[heap]") == 0)
@@ -99,11 +130,11 @@ static const char *kind_of(const sl_region *r, const char *exe)
         return "stack";
     if (strcmp(r->path, "[vdso]") == 0 || strcmp(r->path, "[vsyscall]") == 0)
         return "vdso";
-    if (strcmp(r->path, "[vvar]") == 0)
+    if (strncmp(r->path, "[vvar", 5) == 0)
         return "vvar";
-    if (exe[0] && strcmp(r->path, exe) == 0)
+    if (exe[0] && strcmp(r->path, exe) == 0 && loaded(p, r, 1))
         return r->perms[2] == 'x' ? "text" : r->perms[1] == 'w' ? "data" : "rodata";
-    if (r->path[0] == '/')
+    if (r->path[0] == '/' && loaded(p, r, 0))
         return "library";
     return "mmap";
 }
@@ -135,6 +166,7 @@ int sl_memmap_read(sl_memmap *m)
         ssize_t n = readlink("/proc/self/exe", p->exe, sizeof p->exe - 1);
         p->exe[n > 0 ? n : 0] = '\0';
     }
+    dl_iterate_phdr(objects_callback, p);
     read_sections(p);
     while (m->regions && fgets(line, sizeof line, f)) {
         unsigned long start, end, offset, inode;
@@ -168,7 +200,7 @@ int sl_memmap_read(sl_memmap *m)
                 break;
             }
         }
-        r->kind = kind_of(r, p->exe);
+        r->kind = kind_of(r, p);
         /* The bss tail after the executable's last mapping is anonymous. */
         if (!r->path && find_section(p, r->start))
             r->kind = find_section(p, r->start)->kind;

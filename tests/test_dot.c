@@ -1,7 +1,524 @@
-/* test_dot.c: the dot suite (being written). */
+/*
+ * test_dot.c: the dot suite.  Stacks built by hand (known slots, hostile
+ * symbol names, 10,000 frames, elision) and real captures are written as DOT;
+ * every diagram must be accepted by Graphviz (`dot -Tsvg`, exit status 0) and
+ * hold the labels, roles and edges a student would look for.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <stacklab/dot.h>
+#include <stacklab/frames.h>
 #include "harness.h"
+
+/* ---- helpers ------------------------------------------------------------ */
+
+/* The DOT for s with options o, as a malloc'd string (NULL on failure). */
+static char *dot_of(const sl_stack *s, const sl_dot_options *o, int *rc)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+
+    if (!f)
+        return NULL;
+    *rc = sl_stack_write_dot(s, f, o);
+    fclose(f);
+    return text;
+}
+
+/* Runs Graphviz on text: `dot -Tsvg` (or `nop`, which only parses, for the
+ * very large ones).  Returns its exit status, -1 if it could not run. */
+static int graphviz_status(const char *text, const char *tool)
+{
+    char path[] = "/tmp/stacklab-test-XXXXXX.dot", cmd[256];
+    int fd = mkstemps(path, 4), status;
+    FILE *f;
+
+    if (fd < 0 || !(f = fdopen(fd, "w")))
+        return -1;
+    fputs(text, f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>/tmp/stacklab-test-dot.err", tool, path);
+    status = system(cmd);
+    if (status != 0) {
+        char keep[300];
+        snprintf(keep, sizeof keep, "cp %s /tmp/stacklab-test-rejected.dot", path);
+        if (system(keep) != 0)
+            status = -1;
+    }
+    unlink(path);
+    return status;
+}
+
+#define ASSERT_DOT_ACCEPTS(text) \
+    CU_ASSERT_EQUAL(graphviz_status((text), "dot -Tsvg"), 0)
+
+static int count_of(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+        n++;
+    return n;
+}
+
+/* A frame with the layout gcc gives a function with frame pointers:
+ * return address at cfa-8, saved rbp at cfa-16, rbx and r12 below it, the
+ * canary under those, then locals down to sp. */
+static void fake_frame(sl_frame *f, uintptr_t cfa, uintptr_t size, const char *name)
+{
+    memset(f, 0, sizeof *f);
+    f->cfa = cfa;
+    f->sp = cfa - size;
+    f->fp = cfa - 16;
+    f->pc = 0x401000 + (cfa & 0xfff);
+    f->return_address_slot = cfa - 8;
+    f->saved_fp_slot = cfa - 16;
+    f->saved[0] = (sl_saved_reg){ "rbp", cfa - 16 };
+    f->saved[1] = (sl_saved_reg){ "rbx", cfa - 24 };
+    f->saved[2] = (sl_saved_reg){ "r12", cfa - 32 };
+    f->saved_count = 3;
+    f->canary_slot = cfa - 40;
+    f->flags = SL_FRAME_CANARY;
+    f->function = name;
+    f->offset = 0x1c;
+    f->file = "/src/lecture/demo.c";
+    f->line = 42;
+    f->module = "/usr/bin/stacklab-demo";
+}
+
+/* n frames, innermost at the lowest address, each 96 bytes. */
+static void fake_stack(sl_stack *s, int n, const char *const *names, int nnames)
+{
+    memset(s, 0, sizeof *s);
+    s->frames = calloc((size_t)n, sizeof *s->frames);
+    s->count = n;
+    s->capacity = n;
+    s->walker = SL_WALK_CFI;
+    for (int i = 0; i < n; i++)
+        fake_frame(&s->frames[i], 0x7ffc00100000 + (uintptr_t)i * 96, 96,
+                   names[i % nnames]);
+}
+
+static void free_fake(sl_stack *s)
+{
+    free(s->frames);
+    memset(s, 0, sizeof *s);
+}
+
+/* ---- hand-made stacks --------------------------------------------------- */
+
+static void test_every_role_labelled(void)
+{
+    static const char *const names[] = { "leaf", "middle", "main" };
+    sl_stack s;
+    int rc;
+    char *text;
+
+    fake_stack(&s, 3, names, 3);
+    text = dot_of(&s, NULL, &rc);
+    CU_ASSERT_EQUAL(rc, SL_DOT_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    SL_ASSERT_CONTAINS(text, "digraph stack");
+    SL_ASSERT_CONTAINS(text, "#0  leaf");
+    SL_ASSERT_CONTAINS(text, "#2  main");
+    SL_ASSERT_CONTAINS(text, "demo.c:42");
+    SL_ASSERT_CONTAINS(text, "stacklab-demo");
+    SL_ASSERT_CONTAINS(text, "CFI walk");
+    SL_ASSERT_CONTAINS(text, "incoming stack args");
+    SL_ASSERT_CONTAINS(text, "return address \xe2\x86\x92 middle+0x1c");   /* call site */
+    SL_ASSERT_CONTAINS(text, "saved rbp");
+    SL_ASSERT_CONTAINS(text, "saved rbx (callee-saved)");
+    SL_ASSERT_CONTAINS(text, "saved r12 (callee-saved)");
+    SL_ASSERT_CONTAINS(text, "stack canary");
+    SL_ASSERT_CONTAINS(text, "locals / padding");
+    SL_ASSERT_CONTAINS(text, "red zone");
+    SL_ASSERT_CONTAINS(text, "\xe2\x86\x90 rsp");
+    SL_ASSERT_CONTAINS(text, "Legend");
+    /* Saved rbp points at the caller's frame record. */
+    SL_ASSERT_CONTAINS(text, "f0:fp:e -> f1:fp:e");
+    SL_ASSERT_CONTAINS(text, "f1:fp:e -> f2:fp:e");
+    /* High addresses on top: the outermost frame is written first. */
+    CU_ASSERT_TRUE(strstr(text, "f2 [") < strstr(text, "f0 ["));
+    /* rbp is drawn once, as the frame-record slot, not again as a spill. */
+    CU_ASSERT_EQUAL(count_of(text, "saved rbp"), 3 + 1);    /* + the legend */
+    /* The absolute address of frame 0's return-address slot. */
+    SL_ASSERT_CONTAINS(text, "0x7ffc00100058");
+    ASSERT_DOT_ACCEPTS(text);
+    free(text);
+    free_fake(&s);
+}
+
+static void test_odd_symbol_names(void)
+{
+    static const char *const names[] = {
+        "std::vector<int, std::allocator<int> >::operator[](unsigned long)",
+        "operator<<(std::ostream&, \"quoted\" const&)",
+        "a|b{c}d\\e|<port>",
+        "tab\there\nnewline\r\x01\x7f",
+        "bad utf8 \xff\xfe\xc3( \xe2\x82 end",
+        "</TD></TR></TABLE>>]; evil -> injected;",
+        "&amp; &#38; &unknown;",
+        "\xce\xbb caf\xc3\xa9 \xf0\x9f\x94\xa5",
+        "",
+    };
+    sl_stack s;
+    int rc;
+    char *text;
+
+    fake_stack(&s, 9, names, 9);
+    s.frames[3].file = "dir<with>/file&\"name\".c";
+    s.frames[4].module = "/lib/<odd>|{module}.so";
+    s.frames[5].function = NULL;
+    text = dot_of(&s, NULL, &rc);
+    CU_ASSERT_EQUAL(rc, SL_DOT_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    SL_ASSERT_CONTAINS(text, "std::vector&lt;int, std::allocator&lt;int&gt; &gt;");
+    SL_ASSERT_CONTAINS(text, "operator&lt;&lt;(std::ostream&amp;, &quot;quoted&quot;");
+    SL_ASSERT_CONTAINS(text, "a|b{c}d\\e|&lt;port&gt;");
+    SL_ASSERT_CONTAINS(text, "tab?here?newline");
+    SL_ASSERT_CONTAINS(text, "bad utf8 ??");
+    SL_ASSERT_CONTAINS(text, "\xce\xbb caf\xc3\xa9");
+    SL_ASSERT_CONTAINS(text, "&amp;amp;");
+    SL_ASSERT_CONTAINS(text, "#5  ??");
+    CU_ASSERT_PTR_NULL(strstr(text, "evil -> injected"));
+    CU_ASSERT_PTR_NULL(strstr(text, "</TABLE>>]; evil"));
+    /* A long C++ name is cut with an ellipsis. */
+    SL_ASSERT_CONTAINS(text, "\xe2\x80\xa6");
+    ASSERT_DOT_ACCEPTS(text);
+    free(text);
+    free_fake(&s);
+}
+
+static void test_elision(void)
+{
+    static const char *const names[] = { "fact" };
+    sl_dot_options o = SL_DOT_DEFAULTS;
+    sl_stack s;
+    int rc;
+    char *text;
+
+    fake_stack(&s, 10000, names, 1);
+    s.frames[9999].function = "main";
+    o.max_frames = 7;
+    o.title = "fact(10000) & friends <deep>";
+    text = dot_of(&s, &o, &rc);
+    CU_ASSERT_EQUAL(rc, SL_DOT_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    SL_ASSERT_CONTAINS(text, "9993 frames not shown");
+    SL_ASSERT_CONTAINS(text, "fact(10000) &amp; friends &lt;deep&gt;");
+    /* Innermost four and outermost three are drawn. */
+    SL_ASSERT_CONTAINS(text, "f0 [");
+    SL_ASSERT_CONTAINS(text, "f3 [");
+    CU_ASSERT_PTR_NULL(strstr(text, "f4 ["));
+    CU_ASSERT_PTR_NULL(strstr(text, "f9996 ["));
+    SL_ASSERT_CONTAINS(text, "f9997 [");
+    SL_ASSERT_CONTAINS(text, "#9999  main");
+    /* The chain continues through the elision node. */
+    SL_ASSERT_CONTAINS(text, "f3:fp:e -> elided:e");
+    SL_ASSERT_CONTAINS(text, "elided -> f3");
+    SL_ASSERT_CONTAINS(text, "f9997 -> elided");
+    ASSERT_DOT_ACCEPTS(text);
+    free(text);
+
+    o.max_frames = 1;
+    text = dot_of(&s, &o, &rc);
+    CU_ASSERT_EQUAL(rc, SL_DOT_OK);
+    SL_ASSERT_CONTAINS(text, "9999 frames not shown");
+    ASSERT_DOT_ACCEPTS(text);
+    free(text);
+    free_fake(&s);
+}
+
+static void test_ten_thousand_frames(void)
+{
+    static const char *const names[] = { "recurse", "recurse_helper<T&>" };
+    sl_stack s;
+    int rc;
+    char *text;
+
+    fake_stack(&s, 10000, names, 2);
+    text = dot_of(&s, NULL, &rc);
+    CU_ASSERT_EQUAL(rc, SL_DOT_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    CU_ASSERT_EQUAL(count_of(text, "<TABLE BORDER=\"2\""), 10000);
+    CU_ASSERT_EQUAL(count_of(text, ":fp:e -> f"), 9999);
+    /* Laying out 10,000 nodes takes Graphviz minutes: parse only. */
+    CU_ASSERT_EQUAL(graphviz_status(text, "nop"), 0);
+    free(text);
+    free_fake(&s);
+}
+
+static void test_relative_addresses(void)
+{
+    static const char *const names[] = { "leaf", "main" };
+    sl_dot_options o = SL_DOT_DEFAULTS;
+    sl_stack s;
+    int rc;
+    char *a, *b;
+
+    fake_stack(&s, 2, names, 2);
+    o.relative = 1;
+    a = dot_of(&s, &o, &rc);
+    CU_ASSERT_EQUAL(rc, SL_DOT_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    SL_ASSERT_CONTAINS(a, ">CFA-8<");
+    SL_ASSERT_CONTAINS(a, ">CFA-16<");
+    SL_ASSERT_CONTAINS(a, ">CFA-40<");
+    SL_ASSERT_CONTAINS(a, ">CFA<");
+    SL_ASSERT_CONTAINS(a, "offsets from each frame's CFA");
+    CU_ASSERT_PTR_NULL(strstr(a, "0x7ffc"));
+    ASSERT_DOT_ACCEPTS(a);
+    /* The same stack elsewhere (another ASLR run) draws the same picture. */
+    for (int i = 0; i < s.count; i++) {
+        sl_frame *f = &s.frames[i];
+        uintptr_t d = 0x123450;
+        f->cfa += d; f->sp += d; f->fp += d; f->return_address_slot += d;
+        f->saved_fp_slot += d; f->canary_slot += d;
+        for (int k = 0; k < f->saved_count; k++)
+            f->saved[k].slot += d;
+        f->pc += 0x5000;
+    }
+    b = dot_of(&s, &o, &rc);
+    CU_ASSERT_STRING_EQUAL(a, b);
+    free(a);
+    free(b);
+    free_fake(&s);
+}
+
+static void test_handler_chain(void)
+{
+    static const char *const names[] = { "thrower", "cleanup_frame", "try_holder", "main" };
+    sl_dot_options o = SL_DOT_DEFAULTS;
+    sl_handler_record h[2];
+    sl_stack s;
+    int rc;
+    char *text;
+
+    fake_stack(&s, 4, names, 4);
+    s.frames[2].flags |= SL_FRAME_TRY;
+    h[0] = (sl_handler_record){ "lecture/exc.c", 17, "try_holder", s.frames[2].sp + 16,
+                                0x401234, SL_TRY_BODY };
+    h[1] = (sl_handler_record){ "lecture/<main>.c", 9, "main", s.frames[3].sp + 8,
+                                0x401300, SL_TRY_FINALLY };
+    o.handlers = h;
+    o.handler_count = 2;
+    text = dot_of(&s, &o, &rc);
+    CU_ASSERT_EQUAL(rc, SL_DOT_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    SL_ASSERT_CONTAINS(text, "SL_TRY handler 0 (innermost)");
+    SL_ASSERT_CONTAINS(text, "exc.c:17");
+    SL_ASSERT_CONTAINS(text, "&lt;main&gt;.c:9");
+    SL_ASSERT_CONTAINS(text, "running its FINALLY");
+    SL_ASSERT_CONTAINS(text, "h0 -> f2:h");
+    SL_ASSERT_CONTAINS(text, "h1 -> f3:h");
+    SL_ASSERT_CONTAINS(text, "h0 -> h1");
+    SL_ASSERT_CONTAINS(text, "[SL_TRY]");
+    SL_ASSERT_CONTAINS(text, "a throw<BR/>lands here");
+    ASSERT_DOT_ACCEPTS(text);
+    free(text);
+
+    o.show_handlers = 0;
+    text = dot_of(&s, &o, &rc);
+    CU_ASSERT_PTR_NULL(strstr(text, "h0 ->"));
+    free(text);
+    free_fake(&s);
+}
+
+static void test_options_and_odd_stacks(void)
+{
+    static const char *const names[] = { "leaf", "main" };
+    sl_dot_options o = SL_DOT_DEFAULTS;
+    sl_stack s, empty = { 0 };
+    int rc;
+    char *text;
+
+    text = dot_of(&empty, NULL, &rc);
+    CU_ASSERT_EQUAL(rc, SL_DOT_OK);
+    SL_ASSERT_CONTAINS(text, "(no frames)");
+    ASSERT_DOT_ACCEPTS(text);
+    free(text);
+
+    /* Unknown slots (an FP walk past code without frame pointers), a signal
+     * frame, headers only, no legend, a highlight. */
+    fake_stack(&s, 2, names, 2);
+    memset(s.frames[0].saved, 0, sizeof s.frames[0].saved);
+    s.frames[0].saved_count = 0;
+    s.frames[0].cfa = 0;
+    s.frames[0].saved_fp_slot = 0;
+    s.frames[0].flags = SL_FRAME_SIGNAL | SL_FRAME_NO_CFI;
+    s.frames[1].sp = 0;
+    s.walker = SL_WALK_FP;
+    o.highlight = "main";
+    o.legend = 0;
+    text = dot_of(&s, &o, &rc);
+    CU_ASSERT_EQUAL(rc, SL_DOT_OK);
+    SL_ASSERT_CONTAINS(text, "signal frame: leaf");
+    SL_ASSERT_CONTAINS(text, "#e8590c");
+    SL_ASSERT_CONTAINS(text, "FP walk");
+    CU_ASSERT_PTR_NULL(strstr(text, "Legend"));
+    ASSERT_DOT_ACCEPTS(text);
+    free(text);
+
+    o.show_slots = 0;
+    o.skip_frames = 1;
+    text = dot_of(&s, &o, &rc);
+    CU_ASSERT_PTR_NULL(strstr(text, "return address"));
+    CU_ASSERT_PTR_NULL(strstr(text, "f0 ["));
+    ASSERT_DOT_ACCEPTS(text);
+    free(text);
+
+    o.skip_frames = 5;              /* more than there are */
+    text = dot_of(&s, &o, &rc);
+    CU_ASSERT_EQUAL(rc, SL_DOT_OK);
+    ASSERT_DOT_ACCEPTS(text);
+    free(text);
+    free_fake(&s);
+}
+
+static void test_errors(void)
+{
+    static const char *const names[] = { "leaf" };
+    sl_stack s;
+    FILE *full = fopen("/dev/full", "w");
+    sl_dot_options o = SL_DOT_DEFAULTS;
+
+    fake_stack(&s, 300, names, 1);
+    CU_ASSERT_EQUAL(sl_stack_write_dot(NULL, stdout, NULL), SL_DOT_EINVAL);
+    CU_ASSERT_EQUAL(sl_stack_write_dot(&s, NULL, NULL), SL_DOT_EINVAL);
+    if (full) {
+        CU_ASSERT_EQUAL(sl_stack_write_dot(&s, full, NULL), SL_DOT_EIO);
+        fclose(full);
+    }
+    CU_ASSERT_EQUAL(sl_diagram_here(NULL, NULL), SL_DOT_EINVAL);
+    CU_ASSERT_EQUAL(sl_diagram_here("/tmp/stacklab-test.txt", NULL), SL_DOT_EFORMAT);
+    SL_ASSERT_CONTAINS(sl_dot_last_error(), "/tmp/stacklab-test.txt");
+    CU_ASSERT_EQUAL(sl_diagram_here("/nonexistent-dir/x.dot", NULL), SL_DOT_EOPEN);
+    SL_ASSERT_CONTAINS(sl_dot_last_error(), "/nonexistent-dir/x.dot");
+
+    o.dot_program = "/nonexistent/graphviz/dot";
+    CU_ASSERT_EQUAL(sl_diagram_here("/tmp/stacklab-test-missing.svg", &o), SL_DOT_ENOGRAPHVIZ);
+    SL_ASSERT_CONTAINS(sl_dot_last_error(), "/tmp/stacklab-test-missing.svg");
+    SL_ASSERT_CONTAINS(sl_dot_last_error(), "Graphviz");
+    SL_ASSERT_CONTAINS(sl_dot_strerror(SL_DOT_ENOGRAPHVIZ), "Graphviz");
+    o.dot_program = "false";
+    CU_ASSERT_EQUAL(sl_diagram_here("/tmp/stacklab-test-false.svg", &o), SL_DOT_ERENDER);
+    SL_ASSERT_CONTAINS(sl_dot_last_error(), "exited with status 1");
+    free_fake(&s);
+}
+
+/* ---- real stacks ------------------------------------------------------- */
+
+static char *captured_dot(sl_walker w, const sl_dot_options *o, int *rc)
+{
+    sl_stack s = { 0 };
+    char *text;
+
+    CU_ASSERT_TRUE(sl_stack_capture(&s, w) > 0);
+    sl_stack_symbolize(&s);
+    text = dot_of(&s, o, rc);
+    sl_stack_release(&s);
+    return text;
+}
+
+__attribute__((noinline)) static char *dot_inner_callee(sl_walker w, int *rc)
+{
+    char *text = captured_dot(w, NULL, rc);
+    __asm__ volatile("" ::: "memory");
+    return text;
+}
+
+__attribute__((noinline)) static char *dot_outer_caller(sl_walker w, int *rc)
+{
+    char *text = dot_inner_callee(w, rc);
+    __asm__ volatile("" ::: "memory");
+    return text;
+}
+
+static void test_real_capture_cfi_and_fp(void)
+{
+    sl_walker walkers[] = { SL_WALK_CFI, SL_WALK_FP };
+
+    for (int k = 0; k < 2; k++) {
+        int rc;
+        char *text = dot_outer_caller(walkers[k], &rc);
+        CU_ASSERT_EQUAL(rc, SL_DOT_OK);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+        SL_ASSERT_CONTAINS(text, "dot_inner_callee");
+        SL_ASSERT_CONTAINS(text, "dot_outer_caller");
+        SL_ASSERT_CONTAINS(text, "test_dot.c:");
+        SL_ASSERT_CONTAINS(text, "return address \xe2\x86\x92 dot_outer_caller");
+        SL_ASSERT_CONTAINS(text, ":fp:e -> f");
+        SL_ASSERT_CONTAINS(text, k == 0 ? "CFI walk" : "FP walk");
+        ASSERT_DOT_ACCEPTS(text);
+        free(text);
+    }
+}
+
+__attribute__((noinline)) static int draw_here_for_test(const char *path)
+{
+    sl_dot_options o = SL_DOT_DEFAULTS;
+    o.title = "sl_diagram_here from the dot suite";
+    o.max_frames = 6;
+    int rc = sl_diagram_here(path, &o);
+    __asm__ volatile("" ::: "memory");
+    return rc;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char *text;
+    long n;
+
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    rewind(f);
+    text = calloc(1, (size_t)n + 1);
+    if (text && fread(text, 1, (size_t)n, f) != (size_t)n) {
+        free(text);
+        text = NULL;
+    }
+    fclose(f);
+    return text;
+}
+
+static void test_diagram_here(void)
+{
+    const char *paths[] = { "/tmp/stacklab-test-here.dot", "/tmp/stacklab-test-here.svg" };
+
+    for (int k = 0; k < 2; k++) {
+        unlink(paths[k]);
+        CU_ASSERT_EQUAL(draw_here_for_test(paths[k]), SL_DOT_OK);
+        char *text = slurp(paths[k]);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+        SL_ASSERT_CONTAINS(text, k == 0 ? "digraph stack" : "<svg");
+        SL_ASSERT_CONTAINS(text, "draw_here_for_test");
+        /* The diagram starts at the caller: sl_diagram_here is not in it. */
+        CU_ASSERT_PTR_NULL(strstr(text, "#0  sl_diagram_here"));
+        if (k == 0)
+            ASSERT_DOT_ACCEPTS(text);
+        free(text);
+        unlink(paths[k]);
+    }
+}
 
 void suite_dot(void)
 {
-    CU_add_suite("dot", NULL, NULL);
+    CU_pSuite s = CU_add_suite("dot", NULL, NULL);
+
+    CU_add_test(s, "every slot role labelled, fp edges", test_every_role_labelled);
+    CU_add_test(s, "odd symbol names escaped", test_odd_symbol_names);
+    CU_add_test(s, "elision of deep stacks", test_elision);
+    CU_add_test(s, "10,000 frames", test_ten_thousand_frames);
+    CU_add_test(s, "CFA-relative addresses", test_relative_addresses);
+    CU_add_test(s, "SL_TRY handler chain", test_handler_chain);
+    CU_add_test(s, "options, empty and odd stacks", test_options_and_odd_stacks);
+    CU_add_test(s, "errors", test_errors);
+    CU_add_test(s, "real capture, CFI and FP", test_real_capture_cfi_and_fp);
+    CU_add_test(s, "sl_diagram_here .dot and .svg", test_diagram_here);
 }

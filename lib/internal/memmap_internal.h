@@ -11,6 +11,7 @@
 #include "stacklab/memmap.h"
 
 #define SL__MAX_SECTIONS 64
+#define SL__MAX_OBJECTS 128
 
 /* One allocated section of the executable, at its run-time address. */
 typedef struct sl__section {
@@ -21,6 +22,10 @@ typedef struct sl__section {
 
 typedef struct sl__memmap_priv {
     char exe[PATH_MAX];         /* the executable's path, as the maps show it */
+    uintptr_t bias;             /* the executable's load bias */
+    int nobjects;
+    struct { uintptr_t start, end; } objects[SL__MAX_OBJECTS]; /* loaded objects'
+                                   segments; [0] is the executable */
     int nsections;
     sl__section sections[SL__MAX_SECTIONS];   /* in address order */
 } sl__memmap_priv;
