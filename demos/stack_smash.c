@@ -1,0 +1,243 @@
+/*
+ * stack_smash: a buffer overflow, with and without the stack protector.
+ *
+ * The same function, "copy n bytes into char buf[16]" with no bounds check,
+ * is compiled twice: stack_smash-protected.c with -fstack-protector-all and
+ * stack_smash-unprotected.c with -fno-stack-protector.  We first look at the
+ * protected frame (buffer, canary, saved rbp, return address), then overflow
+ * each version in a child process, so the lecture survives what follows:
+ *   protected:   the canary is overwritten, the epilogue notices, abort;
+ *   unprotected: the return address is overwritten: a crash, or a hijack.
+ */
+#include <stacklab/dot.h>
+#include <stacklab/frames.h>
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lecture.h"
+
+void ss_protected_copy(const char *src, size_t n, void (*inside)(char *buf));
+void ss_unprotected_copy(const char *src, size_t n, void (*inside)(char *buf));
+
+/* The frame of a copy function as seen from inside it. */
+static struct layout {
+    uintptr_t buf, canary, saved_fp, return_address, cfa;
+    bool have_canary;
+} protected_frame, unprotected_frame;
+
+/* Reads the frame of the copy function: the innermost frame whose saved
+ * frame pointer lies above buf. */
+static void measure(char *buf, struct layout *l)
+{
+    sl_stack s = { 0 };
+    memset(l, 0, sizeof *l);
+    l->buf = (uintptr_t)buf;
+    sl_stack_capture(&s, SL_WALK_FP);
+    for (int i = 0; i < s.count; i++) {
+        const sl_frame *f = &s.frames[i];
+        if (f->saved_fp_slot <= l->buf)
+            continue;
+        l->saved_fp = f->saved_fp_slot;
+        l->return_address = f->return_address_slot;
+        l->cfa = f->cfa;
+        l->have_canary = (f->flags & SL_FRAME_CANARY) != 0;
+        l->canary = f->canary_slot;
+        break;
+    }
+    sl_stack_release(&s);
+}
+
+static void look_protected(char *buf)
+{
+    measure(buf, &protected_frame);
+
+    sl_dot_options o = SL_DOT_DEFAULTS;
+    o.title = "ss_protected_copy: char buf[16] below the canary";
+    o.relative = lecture_stable();
+    o.skip_frames = 1;                  /* start at the copy function, not at us */
+    o.highlight = "ss_protected_copy";
+    o.max_frames = 4;
+    o.show_red_zone = 0;                /* not a leaf: it has called us */
+    if (sl_diagram_here(lecture_diagram_path("stack_smash.dot"), &o) == 0)
+        lecture_diagram_render("stack_smash");
+    else
+        lecture_fail("stack_smash.dot: %s", sl_dot_last_error());
+}
+
+static void look_unprotected(char *buf)
+{
+    measure(buf, &unprotected_frame);
+}
+
+/* Where the hijacked return lands.  It is entered by a ret, not a call, so
+ * the stack is 8 bytes off the ABI's alignment: realign before anything else,
+ * and leave by _exit, since there is no caller to return to. */
+__attribute__((noinline, noreturn, force_align_arg_pointer))
+static void ss_hijacked(void)
+{
+    static const char msg[] = "   >>> ss_hijacked() is running: nobody called it; the overwritten "
+                              "return address led here\n";
+    if (write(STDOUT_FILENO, msg, sizeof msg - 1) < 0)
+        _exit(2);
+    _exit(42);
+}
+
+/* ---- running an overflow in a child ---------------------------------------- */
+
+struct outcome {
+    int status;             /* from waitpid */
+    char stderr_text[256];  /* what the child wrote to stderr, first line */
+};
+
+static struct outcome in_child(void (*copy)(const char *, size_t, void (*)(char *)),
+                               const char *payload, size_t n)
+{
+    struct outcome r = { .status = -1 };
+    int fds[2];
+    if (pipe(fds) < 0)
+        return r;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        dup2(fds[1], STDERR_FILENO);
+        setenv("LIBC_FATAL_STDERR_", "1", 1);   /* glibc: report to stderr, not the tty */
+        signal(SIGABRT, SIG_DFL);
+        alarm(5);
+        copy(payload, n, NULL);
+        _exit(0);                               /* the overflow went unnoticed */
+    }
+    close(fds[1]);
+    ssize_t got = 0, k;
+    while (got < (ssize_t)sizeof r.stderr_text - 1 &&
+           (k = read(fds[0], r.stderr_text + got, sizeof r.stderr_text - 1 - got)) > 0)
+        got += k;
+    r.stderr_text[got > 0 ? got : 0] = 0;
+    r.stderr_text[strcspn(r.stderr_text, "\n")] = 0;
+    close(fds[0]);
+    if (pid > 0)
+        waitpid(pid, &r.status, 0);
+    return r;
+}
+
+static const char *status_text(int status)
+{
+    static char text[96];
+    if (status >= 0 && WIFSIGNALED(status))
+        snprintf(text, sizeof text, "was killed by signal %d (SIG%s: %s)", WTERMSIG(status),
+                 sigabbrev_np(WTERMSIG(status)), strsignal(WTERMSIG(status)));
+    else if (status >= 0 && WIFEXITED(status))
+        snprintf(text, sizeof text, "exited with status %d", WEXITSTATUS(status));
+    else
+        snprintf(text, sizeof text, "could not be run");
+    return text;
+}
+
+/* An address in the frame as "buf+24" and, unless --stable, absolute. */
+static const char *where(const struct layout *l, uintptr_t a)
+{
+    static char text[4][64];
+    static int next;
+    char *t = text[next++ % 4];
+    if (lecture_stable())
+        snprintf(t, 64, "buf%+ld", (long)(a - l->buf));
+    else
+        snprintf(t, 64, "%s  buf%+ld", lecture_addr((void *)a), (long)(a - l->buf));
+    return t;
+}
+
+int main(int argc, char **argv)
+{
+    lecture_begin(argc, argv, "stack_smash",
+                  "A buffer overflow meets the stack protector's canary, then the return "
+                  "address.",
+                  "Overflows a 16-byte buffer in child processes: with -fstack-protector-all\n"
+                  "(abort: stack smashing detected) and with -fno-stack-protector (crash, and a\n"
+                  "hijacked return).\n\n"
+                  "Diagrams:\n"
+                  "  stack_smash.svg   the protected frame: buffer, canary, saved rbp, return\n");
+
+    lecture_step("The bug");
+    lecture_code("void copy(const char *src, size_t n) {");
+    lecture_code("    char buf[16];");
+    lecture_code("    for (size_t i = 0; i < n; i++) buf[i] = src[i];    /* n is never checked */");
+    lecture_code("}");
+    lecture_say("Built twice: %s (-fstack-protector-all) and %s (-fno-stack-protector).",
+                lecture_note("ss_protected_copy"), lecture_note("ss_unprotected_copy"));
+
+    lecture_step("The protected frame, from the inside");
+    ss_protected_copy("hello", 6, look_protected);
+    ss_unprotected_copy("hello", 6, look_unprotected);
+    const struct layout *p = &protected_frame, *u = &unprotected_frame;
+    if (!p->return_address || !u->return_address) {
+        lecture_fail("could not walk to the copy functions' frames");
+        return lecture_end();
+    }
+    if (!p->have_canary) {
+        /* The walker did not recognise it: gcc and clang both put it here. */
+        protected_frame.canary = protected_frame.saved_fp - 8;
+        lecture_say("%s", lecture_dim("(the walker did not mark the canary; using rbp-8)"));
+    }
+    lecture_say("Higher addresses first; the overflow writes upwards from buf[0]:");
+    lecture_code("return address   %s", where(p, p->return_address));
+    lecture_code("saved rbp        %s   <- rbp", where(p, p->saved_fp));
+    lecture_code("canary           %s   <- rbp-8, a copy of %%fs:0x28", where(p, p->canary));
+    lecture_code("buf[0]           %s", where(p, p->buf));
+    lecture_say("The prologue copies the thread's secret canary (its low byte is 0, so string "
+                "functions stop at it) %s the locals and the saved registers. The epilogue "
+                "compares it with %%fs:0x28 before %s; any overflow from buf that reaches the "
+                "return address must pass through it.",
+                lecture_em("between"), lecture_note("ret"));
+
+    /* Protected: fill buf and everything up to the return address. */
+    size_t to_canary = p->canary - p->buf, to_ret = p->return_address + 8 - p->buf;
+    char payload[128];
+    memset(payload, 'A', sizeof payload);
+
+    lecture_step("Overflow with the protector on (in a child process)");
+    lecture_say("copy(\"AAAA...\", %zu): %zu bytes fill buf and the padding, the next 8 "
+                "overwrite the canary, the rest the saved rbp and the return address.",
+                to_ret, to_canary);
+    struct outcome o = in_child(ss_protected_copy, payload, to_ret);
+    lecture_say("the child %s", lecture_bad(status_text(o.status)));
+    if (o.stderr_text[0])
+        lecture_say("its last words on stderr: %s", lecture_em(o.stderr_text));
+    if (!(o.status >= 0 && WIFSIGNALED(o.status) && WTERMSIG(o.status) == SIGABRT))
+        lecture_fail("expected SIGABRT from __stack_chk_fail");
+    lecture_say("The function never returned through the overwritten address: the canary "
+                "check failed first, called __stack_chk_fail, which aborts.");
+
+    lecture_step("Overflow with the protector off: the return address is ours");
+    lecture_say("ss_unprotected_copy has no canary: the saved rbp is at %s, the return address "
+                "at %s.", where(u, u->saved_fp), where(u, u->return_address));
+    size_t crash_n = u->return_address + 8 - u->buf;
+    o = in_child(ss_unprotected_copy, payload, crash_n);
+    lecture_say("copy(\"AAAA...\", %zu): ret jumps to 0x4141414141414141 ('AAAAAAAA'), not "
+                "a valid address: the child %s.", crash_n, lecture_bad(status_text(o.status)));
+    if (!(o.status >= 0 && WIFSIGNALED(o.status)))
+        lecture_fail("expected the child to crash");
+
+    lecture_step("The same overflow, with an address instead of AAAA: a hijack");
+    memset(payload, 'A', sizeof payload);
+    memset(payload + (u->saved_fp - u->buf), 'B', 8);
+    uintptr_t target = (uintptr_t)ss_hijacked;
+    memcpy(payload + (u->return_address - u->buf), &target, sizeof target);
+    lecture_say("payload: %zu x 'A' up to the saved rbp, 8 x 'B' over it, then the address of "
+                "%s (%s) over the return address.", (size_t)(u->saved_fp - u->buf),
+                lecture_note("ss_hijacked"),
+                lecture_stable() ? "a function of this program" : lecture_addr((void *)target));
+    o = in_child(ss_unprotected_copy, payload, crash_n);
+    if (o.status >= 0 && WIFEXITED(o.status) && WEXITSTATUS(o.status) == 42)
+        lecture_say("the child %s: the copy function's ret went where the data said.",
+                    lecture_bad("exited with status 42 from ss_hijacked"));
+    else
+        lecture_fail("the hijack did not happen: the child %s", status_text(o.status));
+    lecture_say("Real attacks do this with code already in the program (return-oriented "
+                "programming). Defences: the canary, ASLR (the address must be guessed), "
+                "non-executable stacks, shadow stacks (CET). Use them all, and check n.");
+    return lecture_end();
+}
