@@ -176,6 +176,21 @@ $(BENCH): $(filter $(BUILD)/tests/bench/%,$(BENCH_OBJ)) $(LIB_SO)
 bench: $(BENCH)
 	$(SHELL) tests/bench/run.sh $(BENCH)
 
+# ---- listings ---------------------------------------------------------------
+# The hand-written routines and the demos' compiled C, disassembled (with
+# call targets from the relocations), so a slide can show the compiler's
+# prologue beside the hand-written one: $(BUILD)/listings/frames.S.txt etc.
+
+LISTING_OBJ := $(filter $(BUILD)/asm/%,$(LIB_OBJ)) \
+               $(patsubst %,$(BUILD)/%.o,$(filter-out demos/lecture.c,$(wildcard demos/*.c)))
+
+listings: $(LISTING_OBJ)
+	@mkdir -p $(BUILD)/listings
+	@for o in $^; do \
+	    f=$(BUILD)/listings/$$(basename $${o%.o}).txt; \
+	    objdump -dr --no-show-raw-insn $$o > $$f || exit 1; echo "  $$f"; \
+	done
+
 # ---- demos ------------------------------------------------------------------
 # Demos link the static library, so that an installed demo runs anywhere.
 
