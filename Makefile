@@ -120,6 +120,9 @@ $(BUILD)/lib/%.c.o: lib/%.c $(HEADERS) | $(BUILD)/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(SL_CPPFLAGS) $(SL_CFLAGS) $(LIB_CFLAGS) -c $< -o $@
 
+# Per-architecture C headers of the library (lib/arch/$(ARCH)/*.h), by path.
+$(BUILD)/lib/%.c.o: SL_CPPFLAGS += -Ilib/arch/$(ARCH)
+
 $(BUILD)/asm/%.S.o: asm/%.S $(wildcard asm/$(ARCH)/*.h) | $(BUILD)/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(SL_CPPFLAGS) $(SANITIZE) -fPIC -c $< -o $@
@@ -219,12 +222,13 @@ demo: $(DEMO_BINS)
 	    [ -x $(BUILD)/demos/$$d ] || { echo "make demo: no demo '$$d' (have: $(DEMOS))" >&2; exit 2; }; \
 	    $(BUILD)/demos/$$d $(if $(STEP),--step) --diagrams $(DIAGRAMS) || exit 1; \
 	done
-	@echo; echo "Diagrams written to $(DIAGRAMS)/:"; ls $(DIAGRAMS)
+	@echo; echo "Diagrams written to $(DIAGRAMS)/ (each also as .dot):"; \
+	    cd $(DIAGRAMS) && ls -C -w 100 *.svg
 
 diagrams: $(DEMO_BINS)
 	@mkdir -p $(DIAGRAMS)
-	@for d in $(DEMOS); do $(BUILD)/demos/$$d --diagrams $(DIAGRAMS) >/dev/null || exit 1; done
-	@ls $(DIAGRAMS)
+	@for d in $(DEMOS); do $(BUILD)/demos/$$d --diagrams $(DIAGRAMS) </dev/null >/dev/null || exit 1; done
+	@cd $(DIAGRAMS) && ls -C -w 100 *.svg
 
 # ---- install ----------------------------------------------------------------
 

@@ -121,7 +121,12 @@ void lecture_begin(int argc, char **argv, const char *name, const char *summary,
     /* The pictures go to a pipe when stdout is one: keep the order. */
     setvbuf(stdout, NULL, _IOLBF, 0);
 
-    printf("%s%s%s\n", on("1"), name, off());
+    /* A rule under the name separates the demos of `make demo`. */
+    char rule[WIDTH];
+    int len = (int)strlen(name);
+    memset(rule, '-', sizeof rule);
+    rule[len < WIDTH - 2 ? WIDTH - 2 - len : 0] = 0;
+    printf("\n%s%s%s %s%s%s\n", on("1"), name, off(), on("2"), rule, off());
     if (summary)
         wrapped(INDENT, summary);
     if (L.stable)
@@ -305,7 +310,7 @@ const char *lecture_dim(const char *text)  { return paint("2", text); }
 const char *lecture_addr(const void *p)
 {
     char *b = rotating();
-    snprintf(b, 512, "%#014lx", (unsigned long)(uintptr_t)p);
+    snprintf(b, 512, "0x%012lx", (unsigned long)(uintptr_t)p);
     return b;
 }
 
