@@ -23,6 +23,7 @@
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
 
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -115,6 +116,7 @@ int sl_stack_from_addresses(sl_stack *s, void *const *pcs, int n)
         f->pc = (uintptr_t)pcs[i];
     }
     s->count = n;
+    s->prepared = 0;
     s->walker = SL_WALK_CFI;
     s->stop = SL_STOP_END;
     return n;
@@ -217,89 +219,103 @@ int sl_thread_stack_bounds(uintptr_t *low, uintptr_t *high)
 
 /* ---- SL_WALK_FP ------------------------------------------------------------ */
 
-/* Why fp cannot be the next frame record above the record at cur (0: it can).
- * The record must lie wholly inside the stack, so that reading it is safe. */
-static inline sl_walk_stop check_fp(uintptr_t fp, uintptr_t cur, uintptr_t low,
-                                    uintptr_t high, uintptr_t record_size)
+/* Why fp cannot be the frame record above the one at cur, in a stack whose
+ * records lie in [low, top]: the slow path, once per walk. */
+static sl_walk_stop why_not(uintptr_t fp, uintptr_t cur, uintptr_t low, uintptr_t top)
 {
     if (fp == 0)
-        return SL_STOP_FP_NULL;
-    if (fp < low || fp > high - record_size)
+        return SL_STOP_END;     /* the ABI's mark of the outermost frame */
+    if (fp < low || fp > top)
         return SL_STOP_FP_OUTSIDE_STACK;
     if (fp <= cur)
         return SL_STOP_FP_NOT_ABOVE;
-    if (fp & (sizeof(uintptr_t) - 1))
-        return SL_STOP_FP_MISALIGNED;
-    return SL_STOP_END;
+    return SL_STOP_FP_MISALIGNED;
 }
 
 #define WORD_AT(a) (*(const uintptr_t *)(a))
 
 /* Walks the chain starting at the record of sl_stack_capture's own frame
- * (cur), so that frames[0] is its caller.  A frame's pc and sp are known from
- * the record below it; its own frame pointer is then checked before its
- * record is read for the next frame. */
+ * (cur), so that frames[0] is its caller.  A frame's pc and sp come from the
+ * record below it; its own frame pointer is checked before its record is
+ * read for the next frame: it must lie above the current record (so the
+ * walk only moves up and always ends) and inside the stack, and be aligned.
+ *
+ * The loop is the benchmark's subject (bench_frames.c), so it writes only
+ * what differs between frames: pc, sp, fp, cfa, the two slots and flags.
+ * Frames that the last FP walk left behind (s->prepared) already hold the
+ * rest (no saved[] spills, no canary, no symbols); others get it first. */
 SL_RAW_STACK_READ
 static int walk_fp(sl_stack *s, uintptr_t cur)
 {
-    const ptrdiff_t o_fp = sl__arch_fp.saved_fp, o_ra = sl__arch_fp.return_address,
-                    o_cfa = sl__arch_fp.cfa, o_canary = sl__arch_fp.canary;
-    const char *fp_name = sl__arch_fp.fp_name;
-    const uintptr_t low = s->stack_low, high = s->stack_high;
-    const uintptr_t record = (uintptr_t)(o_cfa > o_ra ? o_cfa : o_ra + 8);
+    const uintptr_t low = s->stack_low;
+    const uintptr_t top = s->stack_high - SL_ARCH_FP_CFA;  /* highest record */
     const uintptr_t canary = sl__arch_canary();
+    int not_ready = INT_MAX;
 
-    uintptr_t pc = WORD_AT(cur + o_ra);
-    uintptr_t sp = cur + o_cfa;
-    uintptr_t fp = WORD_AT(cur + o_fp);
-    sl_frame *frames = s->frames;
-    int n = 0, cap = s->capacity;
+    if (cur < low || cur > top || (cur & (sizeof(uintptr_t) - 1))) {
+        s->stop = SL_STOP_FP_OUTSIDE_STACK;
+        s->count = 0;
+        return 0;
+    }
+    uintptr_t pc = WORD_AT(cur + SL_ARCH_FP_RETURN_ADDRESS);
+    uintptr_t sp = cur + SL_ARCH_FP_CFA;
+    uintptr_t fp = WORD_AT(cur + SL_ARCH_FP_SAVED_FP);
+    sl_frame *f = s->frames;
+    sl_frame *fast_end = f + (s->prepared < s->capacity ? s->prepared : s->capacity);
 
-    for (;;) {
-        if (n == cap) {
-            if (make_room(s, n) < 0)
-                break;
-            frames = s->frames;
-            cap = s->capacity;
+    for (;; f++) {
+        if (__builtin_expect(f >= fast_end, 0)) {
+            int n = (int)(f - s->frames);
+            if (n == s->capacity) {
+                if (make_room(s, n) < 0) {
+                    s->count = n;
+                    s->prepared = 0;
+                    return n;
+                }
+                fast_end = s->frames + n;
+                f = s->frames + n;
+            }
+            f->saved_count = 0;
+            f->canary_slot = 0;
+            clear_symbols(f);
         }
-        sl_frame *f = &frames[n++];
         f->pc = pc;
         f->sp = sp;
         f->flags = 0;
-        clear_symbols(f);
-
-        sl_walk_stop why = check_fp(fp, cur, low, high, record);
-        if (why != SL_STOP_END) {
-            /* The chain ends in this frame: its pc is known, its record not.
-             * The outermost frame's saved frame pointer is 0 by the ABI. */
-            f->fp = f->cfa = f->return_address_slot = f->saved_fp_slot = 0;
-            f->canary_slot = 0;
-            f->saved_count = 0;
-            s->stop = why == SL_STOP_FP_NULL ? SL_STOP_END : why;
-            break;
-        }
+        /* Three separate tests compile to three compare-and-branch pairs. */
+        if (__builtin_expect(fp <= cur, 0))
+            goto bad_fp;
+        if (__builtin_expect(fp > top, 0))
+            goto bad_fp;
+        if (__builtin_expect(fp & (sizeof(uintptr_t) - 1), 0))
+            goto bad_fp;
         f->fp = fp;
-        f->saved_fp_slot = fp + o_fp;
-        f->return_address_slot = fp + o_ra;
-        f->cfa = fp + o_cfa;
-        f->saved_count = 1;
-        f->saved[0].name = fp_name;
-        f->saved[0].slot = fp + o_fp;
-        f->canary_slot = 0;
-        if (fp + o_canary >= sp && WORD_AT(fp + o_canary) == canary) {
-            f->canary_slot = fp + o_canary;
+        f->cfa = fp + SL_ARCH_FP_CFA;
+        f->return_address_slot = fp + SL_ARCH_FP_RETURN_ADDRESS;
+        f->saved_fp_slot = fp + SL_ARCH_FP_SAVED_FP;
+        /* The word below the record is inside this frame, or (in a frame
+         * with nothing below its record) the callee's return address, which
+         * never equals a canary: no bounds check needed. */
+        if (__builtin_expect(WORD_AT(fp + SL_ARCH_FP_CANARY) == canary, 0)) {
+            f->canary_slot = fp + SL_ARCH_FP_CANARY;
             f->flags = SL_FRAME_CANARY;
+            int n = (int)(f - s->frames);
+            not_ready = n < not_ready ? n : not_ready;
         }
-
-        pc = WORD_AT(fp + o_ra);
-        sp = fp + o_cfa;
+        pc = WORD_AT(fp + SL_ARCH_FP_RETURN_ADDRESS);
+        sp = fp + SL_ARCH_FP_CFA;
         cur = fp;
-        fp = WORD_AT(fp + o_fp);
-        if (pc == 0) {
-            s->stop = SL_STOP_END;
-            break;
-        }
+        fp = WORD_AT(fp + SL_ARCH_FP_SAVED_FP);
+        continue;
+    bad_fp:
+        /* The chain ends in this frame: its pc is known, its record not. */
+        s->stop = why_not(fp, cur, low, top);
+        f->fp = f->cfa = f->return_address_slot = f->saved_fp_slot = 0;
+        break;
     }
+    int n = (int)(f - s->frames) + 1;
+    int ready = n > s->prepared ? n : s->prepared;
+    s->prepared = ready < not_ready ? ready : not_ready;
     s->count = n;
     return n;
 }
@@ -357,8 +373,8 @@ static int walk_cfi(sl_stack *s, unw_context_t *uc)
     uintptr_t prev[SL_SAVED_MAX], now[SL_SAVED_MAX];
     const int nregs = sl__arch_callee_saved_count;
     const uintptr_t canary = sl__arch_canary();
-    const ptrdiff_t o_fp = sl__arch_fp.saved_fp, o_ra = sl__arch_fp.return_address,
-                    o_cfa = sl__arch_fp.cfa, o_canary = sl__arch_fp.canary;
+    const ptrdiff_t o_fp = SL_ARCH_FP_SAVED_FP, o_ra = SL_ARCH_FP_RETURN_ADDRESS,
+                    o_cfa = SL_ARCH_FP_CFA, o_canary = SL_ARCH_FP_CANARY;
     int fp_reg = -1;
 
     for (int r = 0; r < nregs; r++)
@@ -366,6 +382,7 @@ static int walk_cfi(sl_stack *s, unw_context_t *uc)
             fp_reg = r;
 
     s->count = 0;
+    s->prepared = 0;
     if (unw_init_local(&c, uc) < 0 || unw_step(&c) <= 0) {
         s->stop = SL_STOP_UNWIND_ERROR;
         return -1;
@@ -437,10 +454,14 @@ static int walk_cfi(sl_stack *s, unw_context_t *uc)
                 for (int k = 0; k < f->saved_count; k++)
                     if (f->saved[k].slot < lowest)
                         lowest = f->saved[k].slot;
-                uintptr_t slot = lowest + o_canary;
-                if (slot >= f->sp && read_word(slot) == canary) {
-                    f->canary_slot = slot;
-                    f->flags |= SL_FRAME_CANARY;
+                /* One word of padding may keep the locals 16-aligned. */
+                for (uintptr_t slot = lowest + o_canary, k = 0; k < 2 && slot >= f->sp;
+                     k++, slot += o_canary) {
+                    if (read_word(slot) == canary) {
+                        f->canary_slot = slot;
+                        f->flags |= SL_FRAME_CANARY;
+                        break;
+                    }
                 }
             }
         }

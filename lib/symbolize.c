@@ -13,6 +13,7 @@
  * Strings are copied into storage owned by the sl_stack, so they stay valid
  * until the stack is symbolized again or released.
  */
+#include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 
 #include <pthread.h>
@@ -87,6 +88,28 @@ static int report_modules(void)
     return 0;
 }
 
+/* file:line by looking at every compilation unit's address ranges.
+ * dwfl_module_getsrc finds the unit through .debug_aranges, which clang does
+ * not emit by default; this is the slow path for such code. */
+static const char *line_by_scan(Dwfl_Module *mod, uintptr_t a, int *line)
+{
+    Dwarf_Addr bias;
+    Dwarf *dw = dwfl_module_getdwarf(mod, &bias);
+    if (!dw)
+        return NULL;
+    Dwarf_CU *cu = NULL;
+    Dwarf_Die cudie;
+    while (dwarf_get_units(dw, cu, &cu, NULL, NULL, &cudie, NULL) == 0) {
+        if (dwarf_haspc(&cudie, a - bias) <= 0)
+            continue;
+        Dwarf_Line *l = dwarf_getsrc_die(&cudie, a - bias);
+        if (!l || dwarf_lineno(l, line) != 0)
+            return NULL;
+        return dwarf_linesrc(l, NULL, NULL);
+    }
+    return NULL;
+}
+
 /* Fills in one frame; a is the address to look up (the call site for a
  * return address).  Called with dwfl_lock. */
 static int symbolize_one(sl_stack *s, sl_frame *f, uintptr_t a,
@@ -114,14 +137,16 @@ static int symbolize_one(sl_stack *s, sl_frame *f, uintptr_t a,
         f->function = "??";
     }
 
+    int lineno = 0;
+    const char *file = NULL;
     Dwfl_Line *line = dwfl_module_getsrc(mod, a);
-    if (line) {
-        int lineno = 0;
-        const char *file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
-        if (file) {
-            f->file = keep(s, file);
-            f->line = f->file ? lineno : 0;
-        }
+    if (line)
+        file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
+    else
+        file = line_by_scan(mod, a, &lineno);
+    if (file) {
+        f->file = keep(s, file);
+        f->line = f->file ? lineno : 0;
     }
     return found;
 }
@@ -131,6 +156,7 @@ int sl_stack_symbolize(sl_stack *s)
     if (!s)
         return -1;
     sl__strings_free(s);
+    s->prepared = 0;            /* the frames now hold names */
 
     int found = 0;
     pthread_mutex_lock(&dwfl_lock);

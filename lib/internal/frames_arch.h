@@ -11,18 +11,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The frame record a frame pointer points at, as byte offsets from the frame
- * pointer (x86-64: [fp] = caller's fp, [fp+8] = return address, CFA = fp+16,
- * stack-protector canary at fp-8). */
-typedef struct sl__fp_layout {
-    ptrdiff_t saved_fp;         /* where the caller's frame pointer is saved */
-    ptrdiff_t return_address;   /* where the return address is saved */
-    ptrdiff_t cfa;              /* the canonical frame address */
-    ptrdiff_t canary;           /* where gcc's stack protector puts the canary */
-    const char *fp_name;        /* the frame-pointer register's name */
-} sl__fp_layout;
-
-extern const sl__fp_layout sl__arch_fp;
+/* The frame record a frame pointer points at, as compile-time constants
+ * (SL_ARCH_FP_SAVED_FP, _RETURN_ADDRESS, _CFA, _CANARY, _NAME: byte offsets
+ * from the frame pointer) and sl__arch_canary(), this thread's
+ * stack-protector canary. */
+#include "frames_layout.h"
 
 /* The callee-saved registers, as libunwind numbers (UNW_*) and their names. */
 extern const int sl__arch_callee_saved_unw[];
@@ -32,8 +25,5 @@ extern const int sl__arch_callee_saved_count;
 /* libunwind's register numbers for the instruction pointer, the stack
  * pointer, the canonical frame address and the frame pointer. */
 extern const int sl__arch_unw_ip, sl__arch_unw_sp, sl__arch_unw_cfa, sl__arch_unw_fp;
-
-/* This thread's stack-protector canary (x86-64: the word at %fs:0x28). */
-uintptr_t sl__arch_canary(void);
 
 #endif

@@ -105,6 +105,9 @@ typedef struct sl_stack {
     uintptr_t stack_low;        /* this thread's stack: [stack_low, stack_high) */
     uintptr_t stack_high;
     void *strings;              /* private: storage for symbolized strings */
+    int prepared;               /* private: frames[0..prepared) already hold what
+                                 * every FP frame shares (saved_count 1, saved[0]
+                                 * named "rbp", no symbols); 0 when unsure */
 } sl_stack;
 
 /* Captures the calling thread's stack with walker w.  Returns the number of
