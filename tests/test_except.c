@@ -1,7 +1,1110 @@
-/* test_except.c: the except suite (being written). */
+/*
+ * test_except.c: the except suite (lib/except.c, lib/except_signal.c).
+ *
+ * Every rule of except.h has its tests, named after it.  Most record what
+ * ran into a log string and compare it with the order the rules promise.
+ * Cases that abort (uncaught exceptions, misuse) or that fault (signals)
+ * run in a forked child; the parent checks the child's exit and output.
+ */
+#include <errno.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STACKLAB_SHORT_NAMES
+#include <stacklab/abi.h>
+#include <stacklab/except.h>
 #include "harness.h"
+
+#ifdef __clang__
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE __attribute__((noinline, noipa))
+#endif
+/* Faults on purpose: the sanitizers must not report them first. */
+#define FAULTY NOINLINE __attribute__((no_sanitize("undefined")))
+
+SL_DECLARE_EXCEPTION(ParseError);
+SL_DEFINE_EXCEPTION(ParseError, SL_RuntimeError, "parse error");
+SL_DEFINE_EXCEPTION(SyntaxError, ParseError, "syntax error");
+SL_DEFINE_EXCEPTION(OtherError, SL_Exception, NULL);
+
+/* int frames_nofp_outer(cb, x): tests/frames_fixture_nofp.c, -fomit-frame-pointer */
+int frames_nofp_outer(int (*cb)(int), int x);
+
+/* ---- the log ----------------------------------------------------------- */
+
+static char log_buf[1024];
+
+static void say(const char *what)
+{
+    size_t n = strlen(log_buf);
+    snprintf(log_buf + n, sizeof log_buf - n, "%s%s", n ? " " : "", what);
+}
+
+static void say_cleanup(void *what)
+{
+    say(what);
+}
+
+static void log_reset(void)
+{
+    log_buf[0] = '\0';
+}
+
+/* ---- rule 1: CATCH order ------------------------------------------------ */
+
+static void rule1_first_match_runs_once(void)
+{
+    log_reset();
+    SL_TRY {
+        SL_THROW(SyntaxError, "bad token");
+    } SL_CATCH(OtherError, e) {
+        say("other");
+    } SL_CATCH(ParseError, e) {
+        say("parse");
+        CU_ASSERT_PTR_EQUAL(e->type, &SyntaxError);
+        CU_ASSERT_STRING_EQUAL(e->message, "bad token");
+    } SL_CATCH(SyntaxError, e) {
+        say("syntax");
+    } SL_CATCH_ANY(e) {
+        say("any");
+    } SL_END_TRY;
+    CU_ASSERT_STRING_EQUAL(log_buf, "parse");
+}
+
+static void rule1_hierarchy(void)
+{
+    CU_ASSERT_TRUE(sl_exception_is_type(&SL_StackOverflow, &SL_SegmentationFault));
+    CU_ASSERT_TRUE(sl_exception_is_type(&SL_StackOverflow, &SL_SignalError));
+    CU_ASSERT_TRUE(sl_exception_is_type(&SL_IOError, &SL_RuntimeError));
+    CU_ASSERT_TRUE(sl_exception_is_type(&SL_IOError, &SL_Exception));
+    CU_ASSERT_TRUE(sl_exception_is_type(&SL_IOError, &SL_IOError));
+    CU_ASSERT_FALSE(sl_exception_is_type(&SL_RuntimeError, &SL_IOError));
+    CU_ASSERT_FALSE(sl_exception_is_type(&SL_BusError, &SL_SegmentationFault));
+    CU_ASSERT_PTR_NULL(SL_Exception.parent);
+    CU_ASSERT_STRING_EQUAL(SL_ArithmeticError.name, "SL_ArithmeticError");
+    CU_ASSERT_STRING_EQUAL(SyntaxError.name, "SyntaxError");
+    CU_ASSERT_PTR_EQUAL(SyntaxError.parent, &ParseError);
+}
+
+static void rule1_no_exception_no_catch(void)
+{
+    log_reset();
+    SL_TRY {
+        say("body");
+    } SL_CATCH_ANY(e) {
+        say("any");
+    } SL_FINALLY {
+        say("finally");
+    } SL_END_TRY;
+    CU_ASSERT_STRING_EQUAL(log_buf, "body finally");
+}
+
+/* ---- rule 2: cleanups ----------------------------------------------------- */
+
+static NOINLINE void register_and_throw(int n)
+{
+    sl_defer(say_cleanup, "d2");
+    if (n)
+        SL_THROW(SL_IOError, "disk");
+    sl_defer(say_cleanup, "d3");
+}
+
+static void rule2_defer_lifo_before_catch(void)
+{
+    log_reset();
+    SL_TRY {
+        sl_defer(say_cleanup, "d1");
+        register_and_throw(1);
+        say("not reached");
+    } SL_CATCH(SL_IOError, e) {
+        say("catch");
+    } SL_FINALLY {
+        say("finally");
+    } SL_END_TRY;
+    CU_ASSERT_STRING_EQUAL(log_buf, "d2 d1 catch finally");
+}
+
+static void rule2_defer_on_normal_exit(void)
+{
+    log_reset();
+    SL_TRY {
+        sl_defer(say_cleanup, "d1");
+        register_and_throw(0);
+        say("body");
+    } SL_CATCH_ANY(e) {
+        say("catch");
+    } SL_FINALLY {
+        say("finally");
+    } SL_END_TRY;
+    CU_ASSERT_STRING_EQUAL(log_buf, "body d3 d2 d1 finally");
+}
+
+static void rule2_defer_belongs_to_innermost_body(void)
+{
+    log_reset();
+    SL_TRY {
+        sl_defer(say_cleanup, "outer");
+        SL_TRY {
+            sl_defer(say_cleanup, "inner");
+            SL_THROW(ParseError, "x");
+        } SL_CATCH(ParseError, e) {
+            sl_defer(say_cleanup, "from-catch");   /* the outer body is running */
+            say("catch");
+        } SL_END_TRY;
+        say("after-inner");
+    } SL_FINALLY {
+        say("finally");
+    } SL_END_TRY;
+    CU_ASSERT_STRING_EQUAL(log_buf, "inner catch after-inner from-catch outer finally");
+}
+
+static int pool_count;
+static void count_cleanup(void *arg)
+{
+    /* LIFO: the i-th cleanup run is the (N-1-i)-th registered */
+    if ((intptr_t)arg == 199 - pool_count)
+        pool_count++;
+}
+
+static void rule2_more_cleanups_than_the_pool(void)
+{
+    pool_count = 0;
+    SL_TRY {
+        for (intptr_t i = 0; i < 200; i++)
+            sl_defer(count_cleanup, (void *)i);
+        SL_THROW(SL_RuntimeError);
+    } SL_CATCH_ANY(e) {
+        CU_ASSERT_EQUAL(pool_count, 200);
+    } SL_END_TRY;
+    CU_ASSERT_EQUAL(pool_count, 200);
+}
+
+static void defer_outside(void *unused)
+{
+    (void)unused;
+    sl_defer(say_cleanup, "x");
+    printf("not reached\n");                   /* (and no tail call) */
+}
+
+static void rule2_defer_outside_try_aborts(void)
+{
+    sl_child c;
+    CU_ASSERT_EQUAL_FATAL(sl_child_run(&c, defer_outside, NULL, 20), 0);
+    SL_ASSERT_CHILD_SIGNALED(c, SIGABRT);
+    SL_ASSERT_CONTAINS(c.output, "stacklab: sl_defer called outside any SL_TRY body, from defer_outside");
+}
+
+/* ---- rule 3: FINALLY always ------------------------------------------------- */
+
+static void rule3_finally_on_every_path(void)
+{
+    log_reset();
+    SL_TRY {
+        SL_TRY {
+            say("a");
+        } SL_FINALLY {
+            say("f1");
+        } SL_END_TRY;
+        SL_TRY {
+            SL_THROW(ParseError, "p");
+        } SL_CATCH(ParseError, e) {
+            say("c2");
+        } SL_FINALLY {
+            say("f2");
+        } SL_END_TRY;
+        SL_TRY {
+            SL_THROW(OtherError, "o");
+        } SL_CATCH(ParseError, e) {
+            say("wrong");
+        } SL_FINALLY {
+            say("f3");
+        } SL_END_TRY;
+        say("not reached");
+    } SL_CATCH(OtherError, e) {
+        say("c-outer");
+    } SL_END_TRY;
+    CU_ASSERT_STRING_EQUAL(log_buf, "a f1 c2 f2 f3 c-outer");
+}
+
+/* ---- rule 4: replacement and cause -------------------------------------------- */
+
+static void rule4_throw_from_catch(void)
+{
+    log_reset();
+    SL_TRY {
+        SL_TRY {
+            SL_THROW(ParseError, "first");
+        } SL_CATCH(ParseError, e) {
+            SL_THROW(SL_IOError, "second");
+        } SL_FINALLY {
+            say("finally");
+        } SL_END_TRY;
+    } SL_CATCH(SL_IOError, e) {
+        say("outer");
+        CU_ASSERT_STRING_EQUAL(e->message, "second");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(e->cause);
+        CU_ASSERT_PTR_EQUAL(e->cause->type, &ParseError);
+        CU_ASSERT_STRING_EQUAL(e->cause->message, "first");
+        CU_ASSERT_PTR_NULL(e->cause->cause);
+    } SL_END_TRY;
+    CU_ASSERT_STRING_EQUAL(log_buf, "finally outer");
+}
+
+static void rule4_throw_from_finally_with_pending(void)
+{
+    log_reset();
+    SL_TRY {
+        SL_TRY {
+            SL_THROW(ParseError, "pending");
+        } SL_FINALLY {
+            SL_THROW(SL_IOError, "from finally");
+        } SL_END_TRY;
+    } SL_CATCH_ANY(e) {
+        CU_ASSERT_PTR_EQUAL(e->type, &SL_IOError);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(e->cause);
+        CU_ASSERT_STRING_EQUAL(e->cause->message, "pending");
+        say("caught");
+    } SL_END_TRY;
+    CU_ASSERT_STRING_EQUAL(log_buf, "caught");
+}
+
+static void rule4_throw_from_finally_after_catch(void)
+{
+    log_reset();
+    SL_TRY {
+        SL_TRY {
+            SL_THROW(ParseError, "handled");
+        } SL_CATCH(ParseError, e) {
+            say("c");
+        } SL_FINALLY {
+            SL_THROW(SL_IOError, "new");
+        } SL_END_TRY;
+    } SL_CATCH_ANY(e) {
+        CU_ASSERT_STRING_EQUAL(e->message, "new");
+        CU_ASSERT_PTR_NULL(e->cause);          /* nothing was pending */
+        say("outer");
+    } SL_END_TRY;
+    CU_ASSERT_STRING_EQUAL(log_buf, "c outer");
+}
+
+static void throwing_cleanup(void *msg)
+{
+    say("td");
+    SL_THROW(SL_IOError, "%s", (const char *)msg);
+}
+
+static void rule4_throw_from_cleanup_while_unwinding(void)
+{
+    log_reset();
+    SL_TRY {
+        sl_defer(say_cleanup, "d1");
+        sl_defer(throwing_cleanup, "cleanup failed");
+        sl_defer(say_cleanup, "d3");
+        SL_THROW(ParseError, "original");
+    } SL_CATCH(SL_IOError, e) {
+        say("catch");
+        CU_ASSERT_STRING_EQUAL(e->message, "cleanup failed");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(e->cause);
+        CU_ASSERT_STRING_EQUAL(e->cause->message, "original");
+    } SL_END_TRY;
+    /* every cleanup exactly once, last first, all before the CATCH */
+    CU_ASSERT_STRING_EQUAL(log_buf, "d3 td d1 catch");
+}
+
+static void rule4_chain_of_three(void)
+{
+    SL_TRY {
+        SL_TRY {
+            SL_TRY {
+                SL_THROW(SL_InvalidArgument, "one");
+            } SL_CATCH_ANY(e) {
+                SL_THROW(SL_IOError, "two");
+            } SL_END_TRY;
+        } SL_CATCH_ANY(e) {
+            SL_THROW(SL_OutOfMemory, "three");
+        } SL_END_TRY;
+    } SL_CATCH_ANY(e) {
+        CU_ASSERT_STRING_EQUAL(e->message, "three");
+        CU_ASSERT_STRING_EQUAL(e->cause->message, "two");
+        CU_ASSERT_STRING_EQUAL(e->cause->cause->message, "one");
+        CU_ASSERT_PTR_NULL(e->cause->cause->cause);
+    } SL_END_TRY;
+}
+
+static void rule4_pool_is_recycled(void)
+{
+    /* Far more exceptions than the pool holds, with causes: each chain is
+     * released when its handler ends, or the pool runs out and aborts. */
+    volatile int caught = 0;
+    for (volatile int i = 0; i < 10 * SL_EXCEPTIONS_MAX; i++) {
+        SL_TRY {
+            SL_TRY {
+                SL_THROW(ParseError, "%d", i);
+            } SL_CATCH_ANY(e) {
+                SL_THROW(SL_IOError, "again");
+            } SL_END_TRY;
+        } SL_CATCH(SL_IOError, e) {
+            caught += e->cause != NULL;
+        } SL_END_TRY;
+    }
+    CU_ASSERT_EQUAL(caught, 10 * SL_EXCEPTIONS_MAX);
+}
+
+/* ---- RETHROW ------------------------------------------------------------------------- */
+
+static const sl_exception *first_seen;
+static int first_line;
+
+static NOINLINE void throw_here(void)
+{
+    first_line = __LINE__ + 1;
+    SL_THROW(ParseError, "origin");
+}
+
+static void rethrow_keeps_origin(void)
+{
+    static void *bt0;
+    static int bt_len;
+    log_reset();
+    SL_TRY {
+        SL_TRY {
+            throw_here();
+        } SL_CATCH(ParseError, e) {
+            first_seen = e;
+            bt0 = e->backtrace[0];
+            bt_len = e->backtrace_length;
+            say("inner");
+            SL_RETHROW();
+        } SL_FINALLY {
+            say("finally");
+        } SL_END_TRY;
+    } SL_CATCH(ParseError, e) {
+        say("outer");
+        CU_ASSERT_PTR_EQUAL(e, first_seen);
+        CU_ASSERT_EQUAL(e->line, first_line);
+        CU_ASSERT_STRING_EQUAL(e->function, "throw_here");
+        CU_ASSERT_PTR_NULL(e->cause);
+        CU_ASSERT_EQUAL(e->backtrace_length, bt_len);
+        CU_ASSERT_PTR_EQUAL(e->backtrace[0], bt0);
+        CU_ASSERT_TRUE(bt_len > 2);
+    } SL_END_TRY;
+    CU_ASSERT_STRING_EQUAL(log_buf, "inner finally outer");
+}
+
+/* ---- rule 5: propagation and uncaught ------------------------------------------------- */
+
+static NOINLINE void level3(void)
+{
+    SL_TRY {
+        sl_defer(say_cleanup, "d3");
+        SL_THROW(SyntaxError, "deep");
+    } SL_CATCH(SL_IOError, e) {
+        say("wrong3");
+    } SL_FINALLY {
+        say("f3");
+    } SL_END_TRY;
+}
+
+static NOINLINE void level2(void)
+{
+    sl_defer(say_cleanup, "d2");               /* belongs to level1's TRY body */
+    level3();
+}
+
+static NOINLINE void level1(void)
+{
+    SL_TRY {
+        level2();
+    } SL_CATCH(OtherError, e) {
+        say("wrong1");
+    } SL_FINALLY {
+        say("f1");
+    } SL_END_TRY;
+}
+
+static void rule5_nested_order_across_functions(void)
+{
+    log_reset();
+    SL_TRY {
+        level1();
+    } SL_CATCH(ParseError, e) {
+        say("caught");
+        CU_ASSERT_STRING_EQUAL(e->function, "level3");
+    } SL_FINALLY {
+        say("f0");
+    } SL_END_TRY;
+    CU_ASSERT_STRING_EQUAL(log_buf, "d3 f3 d2 f1 caught f0");
+}
+
+static NOINLINE void uncaught_thrower(void)
+{
+    SL_THROW(SL_IOError, "nobody catches %s", "this");
+}
+
+static void uncaught_child(void *arg)
+{
+    (void)arg;
+    SL_TRY {
+        uncaught_thrower();
+    } SL_FINALLY {
+        fprintf(stderr, "finally ran\n");
+    } SL_END_TRY;
+    printf("not reached\n");
+}
+
+static void rule5_uncaught_prints_and_aborts(void)
+{
+    sl_child c;
+    CU_ASSERT_EQUAL_FATAL(sl_child_run(&c, uncaught_child, NULL, 30), 0);
+    SL_ASSERT_CHILD_SIGNALED(c, SIGABRT);
+    SL_ASSERT_CONTAINS(c.output, "finally ran");
+    SL_ASSERT_CONTAINS(c.output, "stacklab: uncaught exception");
+    SL_ASSERT_CONTAINS(c.output, "SL_IOError: nobody catches this");
+    SL_ASSERT_CONTAINS(c.output, "in uncaught_thrower()");
+    SL_ASSERT_CONTAINS(c.output, "test_except.c:");
+    SL_ASSERT_CONTAINS(c.output, "uncaught_child");     /* the backtrace */
+    CU_ASSERT_FALSE(sl_child_says(&c, "not reached"));
+}
+
+static void my_uncaught(const sl_exception *e)
+{
+    printf("handler saw %s: %s\n", e->type->name, e->message);
+    fflush(stdout);
+}
+
+static void custom_uncaught_child(void *arg)
+{
+    (void)arg;
+    CU_ASSERT_PTR_NULL(sl_set_uncaught_handler(my_uncaught));
+    SL_THROW(OtherError);
+}
+
+static void rule5_custom_uncaught_handler(void)
+{
+    sl_child c;
+    CU_ASSERT_EQUAL_FATAL(sl_child_run(&c, custom_uncaught_child, NULL, 30), 0);
+    SL_ASSERT_CHILD_SIGNALED(c, SIGABRT);
+    /* OtherError has no default message of its own: its parent's is used */
+    SL_ASSERT_CONTAINS(c.output, "handler saw OtherError: exception");
+}
+
+static int deep_frames;
+
+static NOINLINE int recurse_and_throw(int n)
+{
+    volatile int here = n;
+    if (n <= 0) {
+        if (n == 0)
+            SL_THROW(SL_RuntimeError, "bottom reached");
+        return 0;
+    }
+    deep_frames++;
+    return recurse_and_throw(n - 1) + here;
+}
+
+static void rule5_throw_500_frames_deep(void)
+{
+    deep_frames = 0;
+    SL_TRY {
+        recurse_and_throw(500);
+    } SL_CATCH(SL_RuntimeError, e) {
+        CU_ASSERT_STRING_EQUAL(e->message, "bottom reached");
+        CU_ASSERT_EQUAL(e->backtrace_length, SL_BACKTRACE_MAX);
+    } SL_END_TRY;
+    CU_ASSERT_EQUAL(deep_frames, 500);
+}
+
+static int nested_finally;
+
+static NOINLINE void nest(int n)
+{
+    SL_TRY {
+        if (n == 0)
+            SL_THROW(ParseError, "from the bottom");
+        nest(n - 1);
+    } SL_FINALLY {
+        nested_finally++;
+    } SL_END_TRY;
+}
+
+static void rule5_through_300_nested_trys(void)
+{
+    sl_handler_record r[4];
+    nested_finally = 0;
+    SL_TRY {
+        nest(299);
+    } SL_CATCH(ParseError, e) {
+        CU_ASSERT_EQUAL(nested_finally, 300);
+        CU_ASSERT_EQUAL(sl_handler_records(r, 4), 1);     /* only this one left */
+        CU_ASSERT_EQUAL(r[0].state, SL_TRY_CATCH);
+    } SL_END_TRY;
+    CU_ASSERT_EQUAL(sl_handler_records(r, 4), 0);
+}
+
+/* ---- rule 6: threads ----------------------------------------------------------------- */
+
+#define THREADS 8
+#define ROUNDS 2000
+
+typedef struct { int id, caught, finally, foreign; } thread_result;
+
+static void *thread_main(void *arg)
+{
+    thread_result *r = arg;
+    char mine[32];
+
+    snprintf(mine, sizeof mine, "thread %d", r->id);
+    for (int i = 0; i < ROUNDS; i++) {
+        SL_TRY {
+            if (i % (r->id + 2) == 0)
+                SL_THROW(ParseError, "thread %d", r->id);
+        } SL_CATCH(ParseError, e) {
+            r->caught++;
+            r->foreign += strcmp(e->message, mine) != 0;
+        } SL_FINALLY {
+            r->finally++;
+        } SL_END_TRY;
+    }
+    return NULL;
+}
+
+static void rule6_threads_count_their_own(void)
+{
+    pthread_t t[THREADS];
+    thread_result r[THREADS];
+
+    for (int i = 0; i < THREADS; i++) {
+        r[i] = (thread_result){ .id = i };
+        CU_ASSERT_EQUAL_FATAL(pthread_create(&t[i], NULL, thread_main, &r[i]), 0);
+    }
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(t[i], NULL);
+        CU_ASSERT_EQUAL(r[i].caught, (ROUNDS + i + 1) / (i + 2));
+        CU_ASSERT_EQUAL(r[i].finally, ROUNDS);
+        CU_ASSERT_EQUAL(r[i].foreign, 0);
+    }
+}
+
+/* ---- rule 7: volatile ----------------------------------------------------------------- */
+
+static NOINLINE void throw_now(void)
+{
+    SL_THROW(SL_RuntimeError, "now");
+}
+
+static void rule7_volatile_local_reads_back(void)
+{
+    volatile int counter = 1;
+    SL_TRY {
+        counter = 2;
+        throw_now();
+        counter = 3;
+    } SL_CATCH_ANY(e) {
+        CU_ASSERT_EQUAL(counter, 2);
+    } SL_END_TRY;
+    CU_ASSERT_EQUAL(counter, 2);
+}
+
+/* ---- rule 8: misuse ------------------------------------------------------------------- */
+
+static int misuse_line;
+
+/* Leaves its TRY by return: the misuse.  dry: only tell the TRY's line. */
+static NOINLINE int leave_by_return(int dry)
+{
+    misuse_line = __LINE__ + 3;
+    if (dry)
+        return 0;
+    SL_TRY {
+        return 1;
+    } SL_END_TRY;
+    return 0;
+}
+
+static NOINLINE void clobber_stack(void)
+{
+    volatile char junk[4096];
+    memset((char *)junk, 0x5a, sizeof junk);    /* the dead frame's memory reused */
+}
+
+static void misuse_next_try(void *arg)
+{
+    (void)arg;
+    leave_by_return(0);
+    clobber_stack();
+    SL_TRY {
+        printf("not reached\n");
+    } SL_END_TRY;
+}
+
+static void misuse_next_throw(void *arg)
+{
+    (void)arg;
+    leave_by_return(0);
+    clobber_stack();
+    SL_THROW(SL_RuntimeError, "into a dead frame?");
+}
+
+static void misuse_outer_end_try(void *arg)
+{
+    (void)arg;
+    SL_TRY {
+        leave_by_return(0);
+        clobber_stack();
+    } SL_END_TRY;
+    printf("not reached\n");
+}
+
+static void misuse_same_function_again(void *arg)
+{
+    (void)arg;
+    leave_by_return(0);
+    leave_by_return(0);         /* the same TRY object in the same frame */
+    printf("not reached\n");
+}
+
+static void misuse_defer(void *arg)
+{
+    (void)arg;
+    leave_by_return(0);
+    clobber_stack();
+    sl_defer(say_cleanup, "x");
+    printf("not reached\n");
+}
+
+static void check_misuse(void (*fn)(void *))
+{
+    sl_child c;
+    char expect[256];
+
+    leave_by_return(1);
+    CU_ASSERT_EQUAL_FATAL(sl_child_run(&c, fn, NULL, 20), 0);
+    SL_ASSERT_CHILD_SIGNALED(c, SIGABRT);
+    snprintf(expect, sizeof expect,
+             "stacklab: SL_TRY at %s:%d was left without SL_END_TRY", __FILE__, misuse_line);
+    SL_ASSERT_CONTAINS(c.output, expect);
+    CU_ASSERT_FALSE(sl_child_says(&c, "not reached"));
+}
+
+static void rule8_misuse_at_next_try(void)      { check_misuse(misuse_next_try); }
+static void rule8_misuse_at_next_throw(void)    { check_misuse(misuse_next_throw); }
+static void rule8_misuse_at_outer_end_try(void) { check_misuse(misuse_outer_end_try); }
+static void rule8_misuse_same_try_again(void)   { check_misuse(misuse_same_function_again); }
+static void rule8_misuse_at_defer(void)         { check_misuse(misuse_defer); }
+
+/* ---- rule 9: no heap on the paths ----------------------------------------------------- */
+
+static void rule9_no_heap_on_try_throw_catch_finally(void)
+{
+    struct mallinfo2 before, after;
+    volatile int caught = 0;
+
+    sl_set_backtrace_capture(false);
+    before = mallinfo2();
+    for (volatile int i = 0; i < 1000; i++) {
+        SL_TRY {
+            SL_TRY {
+                sl_defer(say_cleanup, "");
+                SL_THROW(ParseError, "%d", i);
+            } SL_CATCH_ANY(e) {
+                SL_THROW(SL_IOError, "replaced");
+            } SL_FINALLY {
+                caught += 0;
+            } SL_END_TRY;
+        } SL_CATCH_ANY(e) {
+            caught++;
+        } SL_END_TRY;
+        log_reset();
+    }
+    after = mallinfo2();
+    sl_set_backtrace_capture(true);
+    CU_ASSERT_EQUAL(caught, 1000);
+    CU_ASSERT_EQUAL(after.uordblks, before.uordblks);
+    CU_ASSERT_EQUAL(after.hblkhd, before.hblkhd);
+}
+
+/* ---- rule 10: through other compilers' frames and the asm shims ----------------------- */
+
+static int nofp_callback(int x)
+{
+    if (x > 0)
+        SL_THROW(SL_InvalidArgument, "x=%d", x);
+    return x;
+}
+
+static long shim_callback(void *arg)
+{
+    SL_THROW(SL_IOError, "through %s", (const char *)arg);
+}
+
+static void rule10_through_nofp_code_and_shims(void)
+{
+    long (*shims[])(long (*)(void *), void *) = {
+        sl_asm_framed, sl_asm_frameless, sl_asm_saves_registers, sl_asm_no_cfi
+    };
+    const char *names[] = { "framed", "frameless", "saves_registers", "no_cfi" };
+    volatile int caught = 0;
+
+    SL_TRY {
+        frames_nofp_outer(nofp_callback, 5);
+    } SL_CATCH(SL_InvalidArgument, e) {
+        CU_ASSERT_STRING_EQUAL(e->message, "x=6");
+        caught++;
+    } SL_END_TRY;
+    for (volatile int i = 0; i < 4; i++) {
+        SL_TRY {
+            shims[i](shim_callback, (void *)names[i]);
+        } SL_CATCH(SL_IOError, e) {
+            CU_ASSERT_TRUE(strstr(e->message, names[i]) != NULL);
+            caught++;
+        } SL_END_TRY;
+    }
+    CU_ASSERT_EQUAL(caught, 5);
+}
+
+/* ---- messages and fields ----------------------------------------------------------- */
+
+static void message_truncated_safely(void)
+{
+    static char big[20001];
+    memset(big, 'x', 20000);
+    big[20000] = '\0';
+    SL_TRY {
+        SL_THROW(SL_RuntimeError, "<%s>", big);
+    } SL_CATCH_ANY(e) {
+        CU_ASSERT_EQUAL(strlen(e->message), SL_MESSAGE_MAX - 1);
+        CU_ASSERT_EQUAL(e->message[0], '<');
+        CU_ASSERT_EQUAL(e->message[SL_MESSAGE_MAX - 2], 'x');
+    } SL_END_TRY;
+    SL_TRY {
+        SL_THROW(SL_RuntimeError, big);         /* a long literal message */
+    } SL_CATCH_ANY(e) {
+        CU_ASSERT_EQUAL(strlen(e->message), SL_MESSAGE_MAX - 1);
+    } SL_END_TRY;
+}
+
+static void message_forms(void)
+{
+    SL_TRY {
+        SL_THROW(SL_IOError);
+    } SL_CATCH_ANY(e) {
+        CU_ASSERT_STRING_EQUAL(e->message, "input/output error");
+    } SL_END_TRY;
+    SL_TRY {
+        SL_THROW(SL_IOError, "100%% sure");
+    } SL_CATCH_ANY(e) {
+        CU_ASSERT_STRING_EQUAL(e->message, "100% sure");
+    } SL_END_TRY;
+    SL_TRY {
+        SL_THROW(SL_IOError, "%s=%d (%.1f)", "n", 42, 2.5);
+    } SL_CATCH_ANY(e) {
+        CU_ASSERT_STRING_EQUAL(e->message, "n=42 (2.5)");
+    } SL_END_TRY;
+}
+
+static void fields_site_errno(void)
+{
+    volatile int line = 0;                      /* rule 7 */
+    SL_TRY {
+        errno = ENOENT;
+        line = __LINE__ + 1;
+        SL_THROW(SL_IOError, "open failed");
+    } SL_CATCH(SL_IOError, e) {
+        CU_ASSERT_EQUAL(e->error_number, ENOENT);
+        CU_ASSERT_EQUAL(e->line, line);
+        CU_ASSERT_STRING_EQUAL(e->file, __FILE__);
+        CU_ASSERT_STRING_EQUAL(e->function, "fields_site_errno");
+        CU_ASSERT_EQUAL(e->signal_number, 0);
+        CU_ASSERT_PTR_NULL(e->fault_address);
+        CU_ASSERT_PTR_NULL(e->cause);
+    } SL_END_TRY;
+}
+
+static void short_names(void)
+{
+    log_reset();
+    TRY {
+        TRY {
+            THROW(ParseError, "short");
+        } CATCH(ParseError, e) {
+            say(e->message);
+            RETHROW();
+        } END_TRY;
+    } CATCH_ANY(e) {
+        say("any");
+    } FINALLY {
+        say("fin");
+    } END_TRY;
+    CU_ASSERT_STRING_EQUAL(log_buf, "short any fin");
+}
+
+static void backtrace_capture_switch(void)
+{
+    SL_TRY {
+        throw_now();
+    } SL_CATCH_ANY(e) {
+        CU_ASSERT_TRUE(e->backtrace_length >= 2);
+    } SL_END_TRY;
+    sl_set_backtrace_capture(false);
+    SL_TRY {
+        throw_now();
+    } SL_CATCH_ANY(e) {
+        CU_ASSERT_EQUAL(e->backtrace_length, 0);
+    } SL_END_TRY;
+    sl_set_backtrace_capture(true);
+}
+
+static void print_child(void *arg)
+{
+    (void)arg;
+    SL_TRY {
+        SL_TRY {
+            throw_now();
+        } SL_CATCH_ANY(e) {
+            SL_THROW(SL_IOError, "while handling");
+        } SL_END_TRY;
+    } SL_CATCH_ANY(e) {
+        sl_exception_print(e, stdout);
+    } SL_END_TRY;
+}
+
+static void print_shows_chain_and_backtrace(void)
+{
+    sl_child c;
+    CU_ASSERT_EQUAL_FATAL(sl_child_run(&c, print_child, NULL, 30), 0);
+    SL_ASSERT_CHILD_EXITED(c, 0);
+    SL_ASSERT_CONTAINS(c.output, "SL_IOError: while handling");
+    SL_ASSERT_CONTAINS(c.output, "caused by SL_RuntimeError: now");
+    SL_ASSERT_CONTAINS(c.output, "in throw_now()");
+    SL_ASSERT_CONTAINS(c.output, "print_child");          /* symbolized, static */
+    SL_ASSERT_CONTAINS(c.output, "test_except.c:");
+}
+
+static void handler_records(void)
+{
+    sl_handler_record r[4];
+    int line = __LINE__ + 1;
+    SL_TRY {
+        CU_ASSERT_EQUAL(sl_handler_records(r, 4), 1);
+        CU_ASSERT_EQUAL(r[0].line, line);
+        CU_ASSERT_STRING_EQUAL(r[0].function, "handler_records");
+        CU_ASSERT_EQUAL(r[0].state, SL_TRY_BODY);
+        CU_ASSERT_TRUE(r[0].sp <= (uintptr_t)__builtin_frame_address(0));
+        SL_TRY {
+            CU_ASSERT_EQUAL(sl_handler_records(r, 4), 2);
+            CU_ASSERT_EQUAL(r[1].line, line);
+            CU_ASSERT_EQUAL(r[0].line, line + 6);
+        } SL_END_TRY;
+        SL_THROW(SL_RuntimeError);
+    } SL_CATCH_ANY(e) {
+        CU_ASSERT_EQUAL(sl_handler_records(r, 4), 1);
+        CU_ASSERT_EQUAL(r[0].state, SL_TRY_CATCH);
+    } SL_FINALLY {
+        CU_ASSERT_EQUAL(sl_handler_records(r, 4), 1);
+        CU_ASSERT_EQUAL(r[0].state, SL_TRY_FINALLY);
+    } SL_END_TRY;
+    CU_ASSERT_EQUAL(sl_handler_records(r, 4), 0);
+}
+
+static NOINLINE void mark_inner(int *marked, int *count)
+{
+    sl_stack s = {0};
+    sl_stack_capture(&s, SL_WALK_CFI);
+    *count = s.count;
+    *marked = sl_stack_mark_handlers(&s);
+    /* frame 1 is handler_marks's caller frame chain: find the marked one */
+    for (int i = 0; i < s.count; i++)
+        if (s.frames[i].flags & SL_FRAME_TRY)
+            *marked = *marked * 100 + i;
+    sl_stack_release(&s);
+}
+
+static void handler_marks_frames(void)
+{
+    volatile int marked = -1, count = 0;
+    SL_TRY {
+        int m, n;
+        mark_inner(&m, &n);
+        marked = m;
+        count = n;
+    } SL_END_TRY;
+    /* one frame marked: frame 1 (mark_inner is frame 0) */
+    CU_ASSERT_TRUE(count > 2);
+    CU_ASSERT_EQUAL(marked, 101);
+}
+
+/* ---- signals -------------------------------------------------------------------------- */
+
+static volatile int *volatile wild_pointer = (int *)16;
+static volatile int zero;
+
+static FAULTY int null_read(void)
+{
+    return *wild_pointer;
+}
+
+static FAULTY int divide(int a)
+{
+    return a / zero;
+}
+
+static volatile int never = -1;
+
+static FAULTY int overflow(int n)
+{
+    volatile char buf[1024];
+    buf[0] = (char)n;
+    if (n == never)
+        return 0;
+    return overflow(n + 1) + buf[0];
+}
+
+/* Each fault three times in a row, then prints what it saw. */
+static void fault_rounds(void)
+{
+    volatile int segv = 0, fpe = 0, so = 0, finally = 0;
+
+    CU_ASSERT_EQUAL(sl_trap_signals(), SL_TRAP_OK);
+    for (int round = 0; round < 3; round++) {
+        SL_TRY {
+            null_read();
+        } SL_CATCH(SL_SegmentationFault, e) {
+            if (e->type == &SL_SegmentationFault && e->signal_number == SIGSEGV &&
+                e->fault_address == (void *)16 && e->backtrace_length > 0)
+                segv++;
+        } SL_END_TRY;
+        SL_TRY {
+            divide(round);
+        } SL_CATCH(SL_ArithmeticError, e) {
+            if (e->signal_number == SIGFPE && strstr(e->message, "divide by zero"))
+                fpe++;
+        } SL_END_TRY;
+        SL_TRY {
+            overflow(0);
+        } SL_CATCH(SL_StackOverflow, e) {
+            if (sl_exception_is(e, &SL_SegmentationFault))
+                so++;
+        } SL_FINALLY {
+            finally++;
+        } SL_END_TRY;
+    }
+    sl_untrap_signals();
+    printf("segv %d fpe %d overflow %d finally %d\n", segv, fpe, so, finally);
+}
+
+static void signals_main_thread(void *arg)
+{
+    (void)arg;
+    fault_rounds();
+}
+
+static void *fault_thread(void *arg)
+{
+    (void)arg;
+    fault_rounds();
+    return NULL;
+}
+
+static void signals_other_thread(void *arg)
+{
+    pthread_t t;
+    (void)arg;
+    sl_trap_signals();                          /* both threads trap */
+    pthread_create(&t, NULL, fault_thread, NULL);
+    pthread_join(t, NULL);
+    fault_rounds();
+}
+
+static void signals_caught_three_times_main(void)
+{
+    sl_child c;
+    CU_ASSERT_EQUAL_FATAL(sl_child_run(&c, signals_main_thread, NULL, 60), 0);
+    SL_ASSERT_CHILD_EXITED(c, 0);
+    SL_ASSERT_CONTAINS(c.output, "segv 3 fpe 3 overflow 3 finally 3");
+}
+
+static void signals_caught_three_times_thread(void)
+{
+    sl_child c;
+    CU_ASSERT_EQUAL_FATAL(sl_child_run(&c, signals_other_thread, NULL, 60), 0);
+    SL_ASSERT_CHILD_EXITED(c, 0);
+    /* once from the new thread, once from the main thread */
+    SL_ASSERT_CONTAINS(c.output, "segv 3 fpe 3 overflow 3 finally 3\n"
+                                 "segv 3 fpe 3 overflow 3 finally 3");
+}
+
+static void fault_outside_try(void *arg)
+{
+    (void)arg;
+    sl_trap_signals();
+    null_read();
+    printf("not reached\n");
+}
+
+static void signals_fault_outside_try_is_uncaught(void)
+{
+    sl_child c;
+    CU_ASSERT_EQUAL_FATAL(sl_child_run(&c, fault_outside_try, NULL, 30), 0);
+    SL_ASSERT_CHILD_SIGNALED(c, SIGABRT);
+    SL_ASSERT_CONTAINS(c.output, "stacklab: uncaught exception");
+    SL_ASSERT_CONTAINS(c.output, "SL_SegmentationFault: segmentation fault at 0x10");
+    SL_ASSERT_CONTAINS(c.output, "null_read");          /* backtrace from the fault */
+    CU_ASSERT_FALSE(sl_child_says(&c, "not reached"));
+}
+
+/* ---- the suite ----------------------------------------------------------------------- */
 
 void suite_except(void)
 {
-    CU_add_suite("except", NULL, NULL);
+    CU_pSuite s = CU_add_suite("except", NULL, NULL);
+
+    CU_add_test(s, "rule 1: first matching CATCH runs, only it", rule1_first_match_runs_once);
+    CU_add_test(s, "rule 1: the type hierarchy", rule1_hierarchy);
+    CU_add_test(s, "rule 1: no exception, no CATCH", rule1_no_exception_no_catch);
+    CU_add_test(s, "rule 2: cleanups LIFO before CATCH and FINALLY", rule2_defer_lifo_before_catch);
+    CU_add_test(s, "rule 2: cleanups on a normal exit", rule2_defer_on_normal_exit);
+    CU_add_test(s, "rule 2: cleanups belong to the innermost running body",
+                rule2_defer_belongs_to_innermost_body);
+    CU_add_test(s, "rule 2: more cleanups than the pool", rule2_more_cleanups_than_the_pool);
+    CU_add_test(s, "rule 2: sl_defer outside a TRY body aborts", rule2_defer_outside_try_aborts);
+    CU_add_test(s, "rule 3: FINALLY on every path", rule3_finally_on_every_path);
+    CU_add_test(s, "rule 4: throw from CATCH has the cause", rule4_throw_from_catch);
+    CU_add_test(s, "rule 4: throw from FINALLY with one pending", rule4_throw_from_finally_with_pending);
+    CU_add_test(s, "rule 4: throw from FINALLY after a CATCH", rule4_throw_from_finally_after_catch);
+    CU_add_test(s, "rule 4: throw from a cleanup while unwinding",
+                rule4_throw_from_cleanup_while_unwinding);
+    CU_add_test(s, "rule 4: a chain of three", rule4_chain_of_three);
+    CU_add_test(s, "rule 4: chains are released", rule4_pool_is_recycled);
+    CU_add_test(s, "RETHROW keeps the origin", rethrow_keeps_origin);
+    CU_add_test(s, "rule 5: order across nested functions", rule5_nested_order_across_functions);
+    CU_add_test(s, "rule 5: uncaught prints and aborts", rule5_uncaught_prints_and_aborts);
+    CU_add_test(s, "rule 5: custom uncaught handler", rule5_custom_uncaught_handler);
+    CU_add_test(s, "rule 5: throw 500 frames deep", rule5_throw_500_frames_deep);
+    CU_add_test(s, "rule 5: through 300 nested TRYs", rule5_through_300_nested_trys);
+    CU_add_test(s, "rule 6: 8 threads count their own", rule6_threads_count_their_own);
+    CU_add_test(s, "rule 7: a volatile local reads back", rule7_volatile_local_reads_back);
+    CU_add_test(s, "rule 8: misuse found at the next TRY", rule8_misuse_at_next_try);
+    CU_add_test(s, "rule 8: misuse found at the next THROW", rule8_misuse_at_next_throw);
+    CU_add_test(s, "rule 8: misuse found at the outer END_TRY", rule8_misuse_at_outer_end_try);
+    CU_add_test(s, "rule 8: misuse found when the same TRY re-enters", rule8_misuse_same_try_again);
+    CU_add_test(s, "rule 8: misuse found at sl_defer", rule8_misuse_at_defer);
+    CU_add_test(s, "rule 9: no heap on the paths", rule9_no_heap_on_try_throw_catch_finally);
+    CU_add_test(s, "rule 10: through no-fp code and asm shims", rule10_through_nofp_code_and_shims);
+    CU_add_test(s, "message truncated safely (20,000 bytes)", message_truncated_safely);
+    CU_add_test(s, "message forms", message_forms);
+    CU_add_test(s, "fields: site and errno", fields_site_errno);
+    CU_add_test(s, "short names", short_names);
+    CU_add_test(s, "backtrace capture on and off", backtrace_capture_switch);
+    CU_add_test(s, "print shows the chain and backtrace", print_shows_chain_and_backtrace);
+    CU_add_test(s, "handler records", handler_records);
+    CU_add_test(s, "handler marks on a captured stack", handler_marks_frames);
+    CU_add_test(s, "signals: caught 3 times, main thread", signals_caught_three_times_main);
+    CU_add_test(s, "signals: caught 3 times, other thread", signals_caught_three_times_thread);
+    CU_add_test(s, "signals: fault outside TRY is uncaught", signals_fault_outside_try_is_uncaught);
 }

@@ -1,14 +1,268 @@
 /*
- * stacklab/except.h: being written (see issue 3).  The handler-record part
- * below is already a contract: lib/dot.c draws the handler chain from it.
+ * stacklab/except.h: exceptions for C.  SL_TRY / SL_CATCH / SL_FINALLY /
+ * SL_THROW on a hand-written setjmp/longjmp (sl_context_save/restore in
+ * abi.h), with cleanups that run when a block is left, cause chains,
+ * per-thread state, hardware faults as exceptions, and misuse detection.
+ *
+ * A complete example:
+ *
+ *     #include <stacklab/except.h>
+ *
+ *     SL_DECLARE_EXCEPTION(ParseError);                    // in a header
+ *     SL_DEFINE_EXCEPTION(ParseError, SL_RuntimeError, "parse error");
+ *
+ *     static int parse_digit(char c)
+ *     {
+ *         if (c < '0' || c > '9')
+ *             SL_THROW(ParseError, "'%c' is not a digit", c);
+ *         return c - '0';
+ *     }
+ *
+ *     int main(void)
+ *     {
+ *         volatile int digits = 0;                 // read after a throw: volatile
+ *         char *buf = malloc(64);
+ *
+ *         SL_TRY {
+ *             sl_defer(free, buf);                 // runs however the body is left
+ *             for (const char *p = "12x"; *p; p++) {
+ *                 parse_digit(*p);
+ *                 digits++;
+ *             }
+ *         } SL_CATCH(ParseError, e) {
+ *             printf("%s after %d digits\n", e->message, digits);
+ *         } SL_FINALLY {
+ *             puts("done");
+ *         } SL_END_TRY;
+ *         return 0;
+ *     }
+ *
+ * The rules (each is tested in tests/test_except.c):
+ *
+ *  1. CATCH clauses are tried in order; the first whose type is the thrown
+ *     type or an ancestor of it runs.  At most one runs.
+ *  2. Cleanups registered with sl_defer() while a TRY body runs (also from
+ *     functions it calls) run exactly once, last registered first, when the
+ *     body is left by any way, before that TRY's CATCH and FINALLY clauses
+ *     (as C++ destroys a try block's locals before its handler runs).  On a
+ *     throw they run before the jump, while the thrower's frames still exist.
+ *  3. FINALLY runs after the body and after a CATCH, whether or not an
+ *     exception is propagating.
+ *  4. An exception thrown while a CATCH runs, while a FINALLY runs with an
+ *     exception pending, or by a cleanup during unwinding, replaces the one
+ *     in flight, which becomes its `cause`: nothing is silently lost.  The
+ *     chain stays readable until the outermost handler that sees it ends.
+ *  5. An exception no CATCH takes continues to the enclosing TRY after the
+ *     FINALLY has run; with none left, the uncaught handler runs and the
+ *     process aborts.
+ *  6. All state is per thread: threads never see each other's exceptions.
+ *  7. VOLATILE: a local variable of the function holding the SL_TRY that is
+ *     changed inside the body and read after a throw must be declared
+ *     `volatile`.  The throw resumes the function with the registers as they
+ *     were when SL_TRY saved them, so at -O2 a variable kept in a register
+ *     reads back its value from before the body (demos/setjmp_inside.c).
+ *  8. MISUSE: never leave a TRY body or clause with return, goto or break;
+ *     always reach SL_END_TRY.  A TRY left that way is reported at the next
+ *     SL_TRY, SL_END_TRY or SL_THROW of the thread as
+ *         stacklab: SL_TRY at FILE:LINE was left without SL_END_TRY
+ *     and the process aborts; a throw never jumps into a dead frame.
+ *  9. No heap allocation on the TRY, THROW, CATCH and FINALLY paths: the
+ *     exceptions live in a per-thread pool (SL_EXCEPTIONS_MAX alive at once),
+ *     cleanups in a per-thread pool that grows on the heap only beyond
+ *     SL_DEFER_POOL entries.
+ * 10. Works through frames built with any compiler options and through
+ *     stacklab's assembly shims: nothing depends on frame layout or CFI.
+ *
+ * Signals: after sl_trap_signals(), SIGSEGV, SIGBUS, SIGFPE and SIGILL in
+ * the calling thread become exceptions (SL_SignalError and its subtypes),
+ * raised on an alternate signal stack so that a stack overflow is caught
+ * too.  A fault with no SL_TRY active is reported as uncaught and aborts.
+ *
+ * Short names: #define STACKLAB_SHORT_NAMES before the include for TRY,
+ * CATCH, CATCH_ANY, FINALLY, END_TRY, THROW and RETHROW.
  */
 #ifndef STACKLAB_EXCEPT_H
 #define STACKLAB_EXCEPT_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
+#include "stacklab/abi.h"
 #include "stacklab/frames.h"
 
 #pragma GCC visibility push(default)
+
+/* ---- Exception types ---------------------------------------------------- */
+
+/* A type is a constant compared by address; its parent makes the hierarchy. */
+typedef struct sl_exception_type {
+    const char *name;                           /* "ParseError" */
+    const struct sl_exception_type *parent;     /* NULL only for SL_Exception */
+    const char *default_message;                /* used by SL_THROW(Type) */
+} sl_exception_type;
+
+/* SL_DECLARE_EXCEPTION(Name); in a header, and in exactly one .c file
+ * SL_DEFINE_EXCEPTION(Name, Parent, "default message"); */
+#define SL_DECLARE_EXCEPTION(Name) extern const sl_exception_type Name
+#define SL_DEFINE_EXCEPTION(Name, Parent, message) \
+    const sl_exception_type Name = { #Name, &(Parent), (message) }
+
+/* The built-in hierarchy. */
+SL_DECLARE_EXCEPTION(SL_Exception);             /* the root */
+SL_DECLARE_EXCEPTION(SL_RuntimeError);          /*   SL_Exception */
+SL_DECLARE_EXCEPTION(SL_InvalidArgument);       /*     SL_RuntimeError */
+SL_DECLARE_EXCEPTION(SL_OutOfMemory);           /*     SL_RuntimeError */
+SL_DECLARE_EXCEPTION(SL_IOError);               /*     SL_RuntimeError */
+SL_DECLARE_EXCEPTION(SL_SignalError);           /*     SL_RuntimeError */
+SL_DECLARE_EXCEPTION(SL_SegmentationFault);     /*       SL_SignalError */
+SL_DECLARE_EXCEPTION(SL_StackOverflow);         /*         SL_SegmentationFault */
+SL_DECLARE_EXCEPTION(SL_BusError);              /*       SL_SignalError */
+SL_DECLARE_EXCEPTION(SL_ArithmeticError);       /*       SL_SignalError */
+SL_DECLARE_EXCEPTION(SL_IllegalInstruction);    /*       SL_SignalError */
+
+/* ---- Exceptions ----------------------------------------------------------- */
+
+#define SL_MESSAGE_MAX      256     /* bytes of message, NUL included */
+#define SL_BACKTRACE_MAX    64      /* return addresses kept per exception */
+#define SL_EXCEPTIONS_MAX   16      /* exceptions alive at once per thread */
+#define SL_DEFER_POOL       64      /* cleanups per thread before the heap */
+#define SL_TRY_MAX          512     /* SL_TRY blocks nested at once per thread */
+
+typedef struct sl_exception sl_exception;
+struct sl_exception {
+    const sl_exception_type *type;
+    char message[SL_MESSAGE_MAX];       /* formatted, NUL-terminated, truncated */
+    const char *file;                   /* where SL_THROW was written; */
+    int line;                           /*   NULL / 0 for a signal */
+    const char *function;
+    int error_number;                   /* errno at the throw */
+    int signal_number;                  /* for signal exceptions, else 0 */
+    void *fault_address;                /* for signal exceptions, else NULL */
+    const sl_exception *cause;          /* the exception this one replaced */
+    void *backtrace[SL_BACKTRACE_MAX];  /* return addresses, innermost first */
+    int backtrace_length;               /* 0 when capture was off */
+};
+
+/* True if e's type is t or a descendant of t. */
+bool sl_exception_is(const sl_exception *e, const sl_exception_type *t);
+
+/* True if t is ancestor or a descendant of it (a type is its own ancestor). */
+bool sl_exception_is_type(const sl_exception_type *t, const sl_exception_type *ancestor);
+
+/* Prints the type, message, throw site, signal details, the symbolized
+ * backtrace and then the cause chain. */
+void sl_exception_print(const sl_exception *e, FILE *out);
+
+/* Runs when an exception reaches no handler; the process aborts when it
+ * returns.  The default prints like sl_exception_print to stderr.  Returns
+ * the previous handler; NULL restores the default. */
+typedef void (*sl_uncaught_handler)(const sl_exception *);
+sl_uncaught_handler sl_set_uncaught_handler(sl_uncaught_handler h);
+
+/* Turns backtrace capture at SL_THROW on or off for the calling thread
+ * (default on; capture costs a libunwind walk per throw). */
+void sl_set_backtrace_capture(bool on);
+
+/* Registers fn(arg) with the innermost SL_TRY whose body is running in this
+ * thread (rule 2).  Called outside any TRY body: a message naming the caller
+ * and abort. */
+void sl_defer(void (*fn)(void *), void *arg);
+
+/* ---- Signals ---------------------------------------------------------------- */
+
+/* What sl_trap_signals returns. */
+enum {
+    SL_TRAP_OK = 0,             /* signals are trapped in this thread */
+    SL_TRAP_NO_MEMORY = -1,     /* could not map the alternate signal stack */
+    SL_TRAP_SIGALTSTACK = -2,   /* sigaltstack refused it */
+    SL_TRAP_SIGACTION = -3      /* could not install the handlers */
+};
+
+/* Makes SIGSEGV, SIGBUS, SIGFPE and SIGILL in the calling thread raise
+ * exceptions, on an alternate stack.  Call again in every thread that wants
+ * it.  Returns SL_TRAP_OK or a negative SL_TRAP_ code. */
+int sl_trap_signals(void);
+
+/* Undoes sl_trap_signals for the calling thread (the process's previous
+ * handlers come back when no thread traps any more). */
+void sl_untrap_signals(void);
+
+/* ---- The blocks ----------------------------------------------------------------
+ *
+ *     SL_TRY { ... }
+ *     SL_CATCH(Type, e) { ... }    e: const sl_exception *, Type or a subtype
+ *     SL_CATCH_ANY(e) { ... }
+ *     SL_FINALLY { ... }
+ *     SL_END_TRY;
+ *
+ * How it works: SL_TRY pushes a handler record on a per-thread array and
+ * saves a context (registers, stack pointer, resume address).  A throw
+ * jumps back to that one context; the code after it then tests each clause
+ * in order, and the frame's phase says which ones may still run.  So every
+ * clause of one TRY is reached from the same landing point:
+ *
+ *     phase BODY ---(body ends)----> LEFT ---(CATCH matches)---> CATCH
+ *        |                             |                           |
+ *        +---(throw: cleanups run)-----+                           v
+ *                                      +-------------------->  FINALLY
+ *
+ * SL_END_TRY pops the record; an exception still propagating is thrown on
+ * to the enclosing TRY.
+ */
+
+#define SL_TRY                                                              \
+    do {                                                                    \
+        static const sl__site sl__try_site = { __FILE__, __LINE__, __func__ };\
+        sl__try sl__t;                                                      \
+        sl__try_push(&sl__t, &sl__try_site, __builtin_frame_address(0));    \
+        sl_context_save(&sl__t.context);                                    \
+        if (sl__t.phase == SL__BODY) {
+
+#define SL_CATCH(Type, e)                                                   \
+            sl__clause_end(&sl__t);                                         \
+        }                                                                   \
+        if (sl__t.exception && sl__catch(&sl__t, &(Type))) {                \
+            const sl_exception *const e __attribute__((unused)) = sl__t.exception; \
+            const sl_exception *const sl__caught __attribute__((unused)) = sl__t.exception;
+
+#define SL_CATCH_ANY(e)                                                     \
+            sl__clause_end(&sl__t);                                         \
+        }                                                                   \
+        if (sl__t.exception && sl__catch(&sl__t, NULL)) {                   \
+            const sl_exception *const e __attribute__((unused)) = sl__t.exception; \
+            const sl_exception *const sl__caught __attribute__((unused)) = sl__t.exception;
+
+#define SL_FINALLY                                                          \
+            sl__clause_end(&sl__t);                                         \
+        }                                                                   \
+        if (sl__finally(&sl__t)) {
+
+#define SL_END_TRY                                                          \
+            sl__clause_end(&sl__t);                                         \
+        }                                                                   \
+        sl__try_end(&sl__t);                                                \
+    } while (0)
+
+/* SL_THROW(Type), SL_THROW(Type, "message"), SL_THROW(Type, fmt, ...).
+ * The first uses Type's default message. */
+#define SL_THROW(...) \
+    SL__CAT(SL__THROW_, SL__THROW_KIND(__VA_ARGS__))(__VA_ARGS__)
+
+/* Inside a CATCH: throws the caught exception on, unchanged (same object,
+ * throw site and backtrace).  Outside a CATCH it does not compile. */
+#define SL_RETHROW() sl__rethrow(sl__caught)
+
+#ifdef STACKLAB_SHORT_NAMES
+#define TRY             SL_TRY
+#define CATCH           SL_CATCH
+#define CATCH_ANY       SL_CATCH_ANY
+#define FINALLY         SL_FINALLY
+#define END_TRY         SL_END_TRY
+#define THROW           SL_THROW
+#define RETHROW         SL_RETHROW
+#endif
+
+/* ---- Active handlers, as diagrams show them ------------------------------- */
 
 /* What an active SL_TRY is doing now. */
 typedef enum {
@@ -35,6 +289,124 @@ int sl_handler_records(sl_handler_record *out, int max);
 /* Sets SL_FRAME_TRY on each frame of s that holds an active SL_TRY of the
  * calling thread.  Returns the number of frames marked. */
 int sl_stack_mark_handlers(sl_stack *s);
+
+/* ---- Private: what the macros expand to (names sl__*; do not use) ---------- */
+
+typedef struct sl__site {       /* a static record per SL_TRY / SL_THROW */
+    const char *file;
+    int line;
+    const char *function;
+} sl__site;
+
+enum { SL__BODY, SL__LEFT, SL__CATCH, SL__FINALLY };   /* sl__try.phase */
+
+typedef struct sl__try {        /* lives in the frame of the SL_TRY's function */
+    sl_context context;         /* where every throw to this TRY lands */
+    sl_exception *exception;    /* in flight or being handled, else NULL */
+    int phase;                  /* SL__BODY .. SL__FINALLY */
+    int propagating;            /* exception still wants a handler */
+} sl__try;
+
+/* Per thread, what later calls cannot overwrite (rule 8): each active TRY's
+ * frame, its function's frame address and its site.  slot[0] is a sentinel
+ * above every stack, so the push needs no test for "first". */
+typedef struct sl__slot {
+    sl__try *frame;
+    void *fp;
+    const sl__site *site;
+} sl__slot;
+
+typedef struct sl__handlers {
+    unsigned depth;             /* slot[depth] is the innermost TRY */
+    unsigned ndefer;            /* cleanups registered and not yet run */
+    sl__slot slot[SL_TRY_MAX + 1];
+} sl__handlers;
+
+extern _Thread_local sl__handlers sl__tls_handlers;
+
+__attribute__((noreturn)) void sl__try_misuse(unsigned depth);
+__attribute__((noreturn)) void sl__try_overflow(const sl__site *site);
+void sl__try_same_frame(sl__try *t, const sl__site *site, void *fp);
+void sl__leave_body(sl__try *t);
+bool sl__catch(sl__try *t, const sl_exception_type *type);
+void sl__try_finish(sl__try *t);
+__attribute__((noreturn)) void sl__throw_message(const sl_exception_type *type,
+        const sl__site *site, const char *message);
+__attribute__((noreturn, format(printf, 3, 4))) void sl__throw_format(
+        const sl_exception_type *type, const sl__site *site, const char *fmt, ...);
+__attribute__((noreturn)) void sl__rethrow(const sl_exception *e);
+
+/* SL_TRY: the whole fast path.  Checks that the enclosing TRY is still live
+ * (its function's frame lies above ours; equal means the same function),
+ * then records this one. */
+static inline __attribute__((always_inline))
+void sl__try_push(sl__try *t, const sl__site *site, void *fp)
+{
+    sl__handlers *h = &sl__tls_handlers;
+    unsigned d = h->depth;
+
+    if (__builtin_expect(d >= SL_TRY_MAX, 0))
+        sl__try_overflow(site);
+    if (__builtin_expect((uintptr_t)h->slot[d].fp <= (uintptr_t)fp, 0))
+        sl__try_same_frame(t, site, fp);        /* nested in one function, or stale */
+    t->exception = NULL;
+    t->phase = SL__BODY;
+    h->slot[d + 1].frame = t;
+    h->slot[d + 1].fp = fp;
+    h->slot[d + 1].site = site;
+    h->depth = d + 1;
+}
+
+/* The end of a clause's code (reached only when it ends normally).  After
+ * the body, its cleanups run and the phase moves on. */
+static inline __attribute__((always_inline)) void sl__clause_end(sl__try *t)
+{
+    if (t->phase == SL__BODY) {
+        if (__builtin_expect(sl__tls_handlers.ndefer != 0, 0))
+            sl__leave_body(t);
+        t->phase = SL__LEFT;
+    }
+}
+
+/* SL_FINALLY: runs once, whether the phase is LEFT or CATCH. */
+static inline __attribute__((always_inline)) bool sl__finally(sl__try *t)
+{
+    if (t->phase == SL__FINALLY)
+        return false;
+    t->phase = SL__FINALLY;
+    return true;
+}
+
+/* SL_END_TRY: pops this TRY (it must be the innermost, rule 8), then
+ * finishes an exception it holds: on to the enclosing TRY, or released. */
+static inline __attribute__((always_inline)) void sl__try_end(sl__try *t)
+{
+    sl__handlers *h = &sl__tls_handlers;
+    unsigned d = h->depth;
+
+    if (__builtin_expect(h->slot[d].frame != t, 0))
+        sl__try_misuse(d);
+    h->depth = d - 1;
+    if (__builtin_expect(t->exception != NULL, 0))
+        sl__try_finish(t);
+}
+
+/* SL_THROW's argument counting: D (type only), M (message), F (format). */
+#define SL__CAT(a, b) SL__CAT_(a, b)
+#define SL__CAT_(a, b) a##b
+#define SL__THROW_KIND(...) SL__PICK(__VA_ARGS__, F, F, F, F, F, F, F, F, F, F, \
+    F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, M, D, none)
+#define SL__PICK(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, \
+    a15, a16, a17, a18, a19, a20, a21, a22, a23, a24, a25, a26, a27, a28,     \
+    a29, a30, a31, a32, x, ...) x
+#define SL__THROW_SITE \
+    static const sl__site sl__throw_site = { __FILE__, __LINE__, __func__ }
+#define SL__THROW_D(Type) \
+    do { SL__THROW_SITE; sl__throw_message(&(Type), &sl__throw_site, NULL); } while (0)
+#define SL__THROW_M(Type, message) \
+    do { SL__THROW_SITE; sl__throw_message(&(Type), &sl__throw_site, (message)); } while (0)
+#define SL__THROW_F(Type, ...) \
+    do { SL__THROW_SITE; sl__throw_format(&(Type), &sl__throw_site, __VA_ARGS__); } while (0)
 
 #pragma GCC visibility pop
 

@@ -1,0 +1,516 @@
+/*
+ * except.c: SL_TRY / SL_CATCH / SL_FINALLY / SL_THROW (see except.h for the
+ * rules this file implements, and except_signal.c for faults).
+ *
+ * The design in three sentences.  SL_TRY saves a context in its own frame
+ * and records {frame, frame address, site} in a per-thread array; a throw
+ * runs the body's cleanups and jumps back to that context, where the code
+ * of every clause is tested again in order and the frame's phase decides
+ * which one runs.  SL_END_TRY pops the record and throws an exception still
+ * propagating on to the enclosing TRY, so an exception climbs one TRY at a
+ * time, running each FINALLY on the way, exactly as the rules say.
+ *
+ * Exceptions live in a per-thread pool with reference counts: a TRY holding
+ * one counts, and so does a `cause` pointing at it.  That is what lets a
+ * replaced exception stay readable through `cause` for as long as the chain
+ * is seen, with no heap and nothing freed twice.
+ */
+#define UNW_LOCAL_ONLY
+#include <libunwind.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <stacklab/except.h>
+#include "context.h"
+#include "except_internal.h"
+
+/* ---- the built-in types ------------------------------------------------- */
+
+const sl_exception_type SL_Exception = { "SL_Exception", NULL, "exception" };
+SL_DEFINE_EXCEPTION(SL_RuntimeError, SL_Exception, "runtime error");
+SL_DEFINE_EXCEPTION(SL_InvalidArgument, SL_RuntimeError, "invalid argument");
+SL_DEFINE_EXCEPTION(SL_OutOfMemory, SL_RuntimeError, "out of memory");
+SL_DEFINE_EXCEPTION(SL_IOError, SL_RuntimeError, "input/output error");
+SL_DEFINE_EXCEPTION(SL_SignalError, SL_RuntimeError, "signal");
+SL_DEFINE_EXCEPTION(SL_SegmentationFault, SL_SignalError, "segmentation fault");
+SL_DEFINE_EXCEPTION(SL_StackOverflow, SL_SegmentationFault, "stack overflow");
+SL_DEFINE_EXCEPTION(SL_BusError, SL_SignalError, "bus error");
+SL_DEFINE_EXCEPTION(SL_ArithmeticError, SL_SignalError, "arithmetic error");
+SL_DEFINE_EXCEPTION(SL_IllegalInstruction, SL_SignalError, "illegal instruction");
+
+/* ---- per-thread state --------------------------------------------------- */
+
+/* The handler array the macros push on.  slot[0] is a sentinel whose frame
+ * address is above every stack, so "is the enclosing TRY above me?" needs
+ * no special case for the outermost TRY. */
+_Thread_local sl__handlers sl__tls_handlers = {
+    .slot = { [0] = { .frame = NULL, .fp = (void *)UINTPTR_MAX, .site = NULL } }
+};
+
+typedef struct pooled {
+    sl_exception e;             /* first, so a pointer to e is one to the entry */
+    int refs;                   /* 0: free */
+} pooled;
+
+typedef struct deferred {
+    void (*fn)(void *);
+    void *arg;
+    unsigned owner;             /* depth of the TRY whose body registered it */
+} deferred;
+
+static _Thread_local struct {
+    pooled pool[SL_EXCEPTIONS_MAX];
+    deferred defers[SL_DEFER_POOL];
+    deferred *more;             /* on the heap: cleanups SL_DEFER_POOL and up */
+    unsigned more_capacity;
+    bool backtrace_off;         /* zero-initialized: capture is on by default */
+} tls;
+
+static _Atomic(sl_uncaught_handler) uncaught_handler;
+
+/* ---- types ------------------------------------------------------------- */
+
+bool sl_exception_is_type(const sl_exception_type *t, const sl_exception_type *ancestor)
+{
+    for (; t; t = t->parent)
+        if (t == ancestor)
+            return true;
+    return false;
+}
+
+bool sl_exception_is(const sl_exception *e, const sl_exception_type *t)
+{
+    return e && sl_exception_is_type(e->type, t);
+}
+
+/* ---- the exception pool ----------------------------------------------- */
+
+sl_exception *sl__exception_new(const sl_exception_type *type)
+{
+    int saved_errno = errno;
+
+    for (int i = 0; i < SL_EXCEPTIONS_MAX; i++) {
+        pooled *p = &tls.pool[i];
+        if (p->refs == 0) {
+            sl_exception *x = &p->e;
+            p->refs = 1;                /* the thrower's reference */
+            x->type = type;
+            x->message[0] = '\0';
+            x->file = NULL;
+            x->line = 0;
+            x->function = NULL;
+            x->error_number = saved_errno;
+            x->signal_number = 0;
+            x->fault_address = NULL;
+            x->cause = NULL;
+            x->backtrace_length = 0;
+            return x;
+        }
+    }
+    fprintf(stderr, "stacklab: more than %d exceptions alive in one thread "
+            "(throwing %s)\n", SL_EXCEPTIONS_MAX, type->name);
+    abort();
+}
+
+static void retain(const sl_exception *x)
+{
+    ((pooled *)x)->refs++;
+}
+
+/* Drops one reference; an exception nobody holds releases its cause. */
+static void release(const sl_exception *x)
+{
+    while (x) {
+        pooled *p = (pooled *)x;
+        const sl_exception *cause = x->cause;
+        if (--p->refs > 0)
+            return;
+        x = cause;
+    }
+}
+
+/* x replaces old (rule 4): old, with the reference the caller held, goes at
+ * the end of x's cause chain (x may already have causes of its own). */
+static void chain(sl_exception *x, sl_exception *old)
+{
+    sl_exception *tail = x;
+
+    for (const sl_exception *c = x; c; c = c->cause) {
+        if (c == old) {                 /* already in the chain: a rethrow */
+            release(old);
+            return;
+        }
+        tail = (sl_exception *)c;
+    }
+    tail->cause = old;
+}
+
+/* ---- misuse (rule 8) ------------------------------------------------------- */
+
+void sl__try_misuse(unsigned depth)
+{
+    const sl__site *s = sl__tls_handlers.slot[depth].site;
+
+    if (depth == 0 || !s)
+        fprintf(stderr, "stacklab: SL_END_TRY without an active SL_TRY\n");
+    else
+        fprintf(stderr, "stacklab: SL_TRY at %s:%d was left without SL_END_TRY\n"
+                "stacklab: (a return, goto or break left its body or a clause)\n",
+                s->file, s->line);
+    abort();
+}
+
+void sl__try_overflow(const sl__site *site)
+{
+    fprintf(stderr, "stacklab: more than %d SL_TRY blocks nested in one thread "
+            "(SL_TRY at %s:%d)\n", SL_TRY_MAX, site->file, site->line);
+    abort();
+}
+
+/* The enclosing TRY's function frame is not above ours.  Below it, it is
+ * dead: its function returned.  At the same address we may be a TRY nested
+ * in the same function, which is fine, unless it is the very same TRY
+ * object: then the function was left and entered again. */
+void sl__try_same_frame(sl__try *t, const sl__site *site, void *fp)
+{
+    sl__handlers *h = &sl__tls_handlers;
+    unsigned d = h->depth;
+
+    (void)site;
+    if ((uintptr_t)h->slot[d].fp < (uintptr_t)fp || h->slot[d].frame == t)
+        sl__try_misuse(d);
+}
+
+/* ---- cleanups (rule 2) ------------------------------------------------------ */
+
+static deferred *defer_at(unsigned i)
+{
+    return i < SL_DEFER_POOL ? &tls.defers[i] : &tls.more[i - SL_DEFER_POOL];
+}
+
+/* Runs the cleanups of the TRY at depth d, last first.  Each is removed
+ * before it runs, so one that throws is not run again by the new throw. */
+static void run_defers(unsigned d)
+{
+    sl__handlers *h = &sl__tls_handlers;
+
+    while (h->ndefer > 0 && defer_at(h->ndefer - 1)->owner == d) {
+        deferred c = *defer_at(--h->ndefer);
+        if (tls.more && h->ndefer <= SL_DEFER_POOL) {
+            free(tls.more);             /* back within the pool */
+            tls.more = NULL;
+            tls.more_capacity = 0;
+        }
+        c.fn(c.arg);
+    }
+}
+
+void sl__leave_body(sl__try *t)
+{
+    sl__handlers *h = &sl__tls_handlers;
+
+    if (h->slot[h->depth].frame != t)
+        sl__try_misuse(h->depth);
+    run_defers(h->depth);
+}
+
+/* Where sl_defer was called from, for its misuse message. */
+static void describe_caller(void *ra, char *buf, size_t size)
+{
+    sl_stack s = {0};
+    void *pc = ra;
+
+    snprintf(buf, size, "%p", ra);
+    if (sl_stack_from_addresses(&s, &pc, 1) == 1 && sl_stack_symbolize(&s) > 0) {
+        const sl_frame *f = &s.frames[0];
+        if (f->file)
+            snprintf(buf, size, "%s() at %s:%d", f->function, f->file, f->line);
+        else
+            snprintf(buf, size, "%s()+0x%lx", f->function, (unsigned long)f->offset);
+    }
+    sl_stack_release(&s);
+}
+
+void sl_defer(void (*fn)(void *), void *arg)
+{
+    sl__handlers *h = &sl__tls_handlers;
+    uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+    unsigned d = h->depth;
+
+    if (d > 0 && (uintptr_t)h->slot[d].fp <= here)
+        sl__try_misuse(d);
+    while (d > 0 && h->slot[d].frame->phase != SL__BODY)
+        d--;                            /* CATCH or FINALLY: not a body */
+    if (d == 0) {
+        char where[512];
+        describe_caller(__builtin_return_address(0), where, sizeof where);
+        fprintf(stderr, "stacklab: sl_defer called outside any SL_TRY body, from %s\n",
+                where);
+        abort();
+    }
+    if (h->ndefer >= SL_DEFER_POOL + tls.more_capacity) {
+        unsigned cap = tls.more_capacity ? 2 * tls.more_capacity : SL_DEFER_POOL;
+        deferred *more = realloc(tls.more, cap * sizeof *more);
+        if (!more) {
+            fn(arg);                    /* nothing may leak: clean up now */
+            SL_THROW(SL_OutOfMemory, "no memory to register cleanup %u", h->ndefer);
+        }
+        tls.more = more;
+        tls.more_capacity = cap;
+    }
+    *defer_at(h->ndefer++) = (deferred){ fn, arg, d };
+}
+
+/* ---- throwing ------------------------------------------------------------------ */
+
+void sl__raise(sl_exception *x, uintptr_t below)
+{
+    sl__handlers *h = &sl__tls_handlers;
+    unsigned d = h->depth;
+    sl__try *t;
+
+    if (d == 0)
+        sl__uncaught(x);
+    if ((uintptr_t)h->slot[d].fp <= below)
+        sl__try_misuse(d);              /* never jump into a dead frame */
+    t = h->slot[d].frame;
+
+    if (t->exception == x)
+        release(x);                     /* a rethrow: the TRY holds it already */
+    else if (t->exception && (t->phase != SL__FINALLY || t->propagating))
+        chain(x, t->exception);         /* rule 4: x replaces the one in flight */
+    else if (t->exception)
+        release(t->exception);          /* FINALLY after a CATCH handled it */
+    t->exception = x;
+    t->propagating = 1;
+    if (t->phase == SL__BODY) {
+        run_defers(d);                  /* may throw again: that throw takes over */
+        t->phase = SL__LEFT;
+    }
+    sl_context_restore(&t->context, 1);
+}
+
+bool sl__catch(sl__try *t, const sl_exception_type *type)
+{
+    if (!t->propagating || t->phase != SL__LEFT)
+        return false;
+    if (type && !sl_exception_is_type(t->exception->type, type))
+        return false;
+    t->phase = SL__CATCH;
+    t->propagating = 0;
+    return true;
+}
+
+/* After SL_END_TRY popped t: an exception no clause took goes on to the
+ * enclosing TRY (rule 5); one that was handled is released. */
+void sl__try_finish(sl__try *t)
+{
+    sl_exception *x = t->exception;
+
+    t->exception = NULL;
+    if (t->propagating)
+        sl__raise(x, (uintptr_t)__builtin_frame_address(0));
+    release(x);
+}
+
+bool sl__backtrace_on(void)
+{
+    return !tls.backtrace_off;
+}
+
+void sl_set_backtrace_capture(bool on)
+{
+    tls.backtrace_off = !on;
+}
+
+/* Records the stack of the throw, without this library's own frame. */
+static __attribute__((noinline)) void capture(sl_exception *x)
+{
+    void *pcs[SL_BACKTRACE_MAX + 2];
+    int n = unw_backtrace(pcs, SL_BACKTRACE_MAX + 2);
+
+    /* [0] is capture(), [1] the sl__throw_ function: drop both. */
+    if (n > 2) {
+        memcpy(x->backtrace, pcs + 2, (size_t)(n - 2) * sizeof pcs[0]);
+        x->backtrace_length = n - 2;
+    }
+}
+
+static sl_exception *begin(const sl_exception_type *type, const sl__site *site)
+{
+    sl_exception *x = sl__exception_new(type);
+
+    x->file = site->file;
+    x->line = site->line;
+    x->function = site->function;
+    return x;
+}
+
+static const char *default_message(const sl_exception_type *t)
+{
+    for (; t; t = t->parent)
+        if (t->default_message)
+            return t->default_message;
+    return "";
+}
+
+void sl__throw_message(const sl_exception_type *type, const sl__site *site,
+                       const char *message)
+{
+    sl_exception *x = begin(type, site);
+    size_t n;
+
+    if (!message)
+        message = default_message(type);
+    n = strnlen(message, SL_MESSAGE_MAX - 1);
+    if (!memchr(message, '%', n)) {
+        memcpy(x->message, message, n);
+        x->message[n] = '\0';
+    } else {
+        /* A format with no arguments: only "%%" means something. */
+        char *out = x->message, *end = x->message + SL_MESSAGE_MAX - 1;
+        for (const char *p = message; *p && out < end; p++) {
+            if (p[0] == '%' && p[1] == '%')
+                p++;
+            *out++ = *p;
+        }
+        *out = '\0';
+    }
+    if (!tls.backtrace_off)
+        capture(x);
+    sl__raise(x, (uintptr_t)__builtin_frame_address(0));
+}
+
+void sl__throw_format(const sl_exception_type *type, const sl__site *site,
+                      const char *fmt, ...)
+{
+    sl_exception *x = begin(type, site);
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(x->message, SL_MESSAGE_MAX, fmt, ap);     /* truncates, terminates */
+    va_end(ap);
+    if (!tls.backtrace_off)
+        capture(x);
+    sl__raise(x, (uintptr_t)__builtin_frame_address(0));
+}
+
+void sl__rethrow(const sl_exception *e)
+{
+    retain(e);                          /* the reference the throw carries */
+    sl__raise((sl_exception *)e, (uintptr_t)__builtin_frame_address(0));
+}
+
+/* ---- uncaught (rule 5) ----------------------------------------------------- */
+
+static void default_uncaught(const sl_exception *x)
+{
+    fprintf(stderr, "stacklab: uncaught exception\n");
+    sl_exception_print(x, stderr);
+    fflush(stderr);
+}
+
+sl_uncaught_handler sl_set_uncaught_handler(sl_uncaught_handler h)
+{
+    return atomic_exchange(&uncaught_handler, h);
+}
+
+void sl__uncaught(const sl_exception *x)
+{
+    sl_uncaught_handler h = atomic_load(&uncaught_handler);
+
+    (h ? h : default_uncaught)(x);
+    fflush(NULL);
+    abort();
+}
+
+/* ---- printing ------------------------------------------------------------------- */
+
+static void print_one(const sl_exception *x, FILE *out)
+{
+    fprintf(out, "%s: %s\n", x->type->name, x->message);
+    if (x->file)
+        fprintf(out, "    thrown at %s:%d in %s()\n", x->file, x->line,
+                x->function ? x->function : "??");
+    if (x->signal_number)
+        fprintf(out, "    raised by signal %d (SIG%s), fault address %p\n",
+                x->signal_number, sigabbrev_np(x->signal_number) ?
+                sigabbrev_np(x->signal_number) : "?", x->fault_address);
+    if (x->error_number)
+        fprintf(out, "    errno was %d (%s)\n", x->error_number,
+                strerrorname_np(x->error_number) ? strerrorname_np(x->error_number) : "?");
+    if (x->backtrace_length > 0) {
+        sl_stack s = {0};
+        if (sl_stack_from_addresses(&s, x->backtrace, x->backtrace_length) > 0) {
+            sl_stack_symbolize(&s);
+            sl_stack_print(&s, out);
+        }
+        sl_stack_release(&s);
+    }
+}
+
+void sl_exception_print(const sl_exception *e, FILE *out)
+{
+    int links = 0;
+
+    for (const sl_exception *x = e; x && links < 2 * SL_EXCEPTIONS_MAX; x = x->cause, links++) {
+        if (x != e)
+            fprintf(out, "caused by ");
+        print_one(x, out);
+    }
+}
+
+/* ---- handler records, for diagrams ------------------------------------------ */
+
+int sl_handler_records(sl_handler_record *out, int max)
+{
+    const sl__handlers *h = &sl__tls_handlers;
+    int k = 0;
+
+    for (unsigned d = h->depth; d > 0; d--, k++) {
+        if (k >= max || !out)
+            continue;
+        const sl__try *t = h->slot[d].frame;
+        const sl__site *s = h->slot[d].site;
+        out[k] = (sl_handler_record){
+            .file = s->file,
+            .line = s->line,
+            .function = s->function,
+            .sp = (uintptr_t)sl__ctx_demangle(t->context.word[SL_CTX_RSP / 8]),
+            .resume_pc = (uintptr_t)sl__ctx_demangle(t->context.word[SL_CTX_RIP / 8]),
+            .state = t->phase == SL__CATCH ? SL_TRY_CATCH :
+                     t->phase == SL__FINALLY ? SL_TRY_FINALLY : SL_TRY_BODY,
+        };
+    }
+    return k;
+}
+
+int sl_stack_mark_handlers(sl_stack *s)
+{
+    sl_handler_record r[64];
+    int n = sl_handler_records(r, 64), marked = 0;
+
+    if (!s)
+        return 0;
+    if (n > 64)
+        n = 64;                         /* deeper ones are not drawn */
+    for (int i = 0; i < s->count; i++) {
+        sl_frame *f = &s->frames[i];
+        uintptr_t high = f->cfa ? f->cfa : i + 1 < s->count ? s->frames[i + 1].sp
+                                                            : s->stack_high;
+        for (int k = 0; k < n; k++) {
+            if (r[k].sp >= f->sp && r[k].sp < high) {
+                f->flags |= SL_FRAME_TRY;
+                marked++;
+                break;
+            }
+        }
+    }
+    return marked;
+}

@@ -1,0 +1,243 @@
+/*
+ * except_signal.c: hardware faults (SIGSEGV, SIGBUS, SIGFPE, SIGILL) as
+ * exceptions, for the threads that ask with sl_trap_signals().
+ *
+ * Three things make this work, each for a reason:
+ *
+ *  - An alternate signal stack (sigaltstack) per thread.  A stack overflow
+ *    faults because the stack is full; a handler run on that same stack
+ *    would fault again at once.  On its own stack the handler can still run,
+ *    and since the throw jumps back to a TRY far up the overflowed stack,
+ *    the program carries on.
+ *
+ *  - Unblocking the signal before the jump.  The kernel blocks a signal while
+ *    its handler runs and unblocks it when the handler returns; a handler
+ *    left by a jump never returns, so the signal would stay blocked and the
+ *    next fault of the same kind would kill the process instead.
+ *
+ *  - No loop when nobody catches.  With no SL_TRY active the handler reports
+ *    the fault as an uncaught exception and aborts while the signal is still
+ *    blocked: a second fault inside the report kills the process, it cannot
+ *    re-enter the handler.
+ *
+ * The handler calls snprintf and libunwind, which POSIX does not list as
+ * async-signal-safe.  That is the usual trade for a fault handler: the fault
+ * happened in the thread's own code, not inside those functions.
+ */
+#define UNW_LOCAL_ONLY
+#include <libunwind.h>
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <stacklab/except.h>
+#include "except_internal.h"
+
+/* Room for the handler, a libunwind walk, snprintf and the cleanups a throw
+ * runs before its jump (they run on this stack), plus a guard page below. */
+#define ALTSTACK_SIZE (256 * 1024)
+
+static const int trapped[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL };
+#define NTRAPPED (int)(sizeof trapped / sizeof trapped[0])
+
+static _Thread_local struct {
+    bool on;
+    char *mapping;              /* guard page + alternate stack */
+    size_t mapping_size;
+    uintptr_t stack_low;        /* this thread's own stack */
+} thread;
+
+/* The handlers are process-wide; which threads want them is per thread.
+ * The process's earlier handlers come back when the last thread untraps. */
+static pthread_mutex_t install_lock = PTHREAD_MUTEX_INITIALIZER;
+static int trapping_threads;
+static struct sigaction previous[NTRAPPED];
+
+/* ---- what a fault becomes ------------------------------------------------ */
+
+/* A SIGSEGV is a stack overflow when it hits just below this thread's stack
+ * (the guard page, or the gap below the main thread's stack) or near the
+ * stack pointer of the code that faulted. */
+static bool is_stack_overflow(uintptr_t addr, uintptr_t sp)
+{
+    const uintptr_t near = 64 * 1024, gap = 1024 * 1024;
+
+    if (thread.stack_low && addr + gap >= thread.stack_low && addr < thread.stack_low + near)
+        return true;
+    return addr + near >= sp && addr <= sp + near;
+}
+
+static const sl_exception_type *classify(int sig, const siginfo_t *info, uintptr_t sp,
+                                         char *msg, size_t size)
+{
+    const char *how;
+
+    switch (sig) {
+    case SIGSEGV:
+        if (is_stack_overflow((uintptr_t)info->si_addr, sp)) {
+            snprintf(msg, size, "stack overflow (fault at %p, stack pointer 0x%lx)",
+                     info->si_addr, (unsigned long)sp);
+            return &SL_StackOverflow;
+        }
+        how = info->si_code == SEGV_MAPERR ? "address not mapped" :
+              info->si_code == SEGV_ACCERR ? "access not permitted" : "invalid access";
+        snprintf(msg, size, "segmentation fault at %p (%s)", info->si_addr, how);
+        return &SL_SegmentationFault;
+    case SIGBUS:
+        how = info->si_code == BUS_ADRALN ? "misaligned address" :
+              info->si_code == BUS_ADRERR ? "no such physical address" :
+              info->si_code == BUS_OBJERR ? "beyond the end of a mapped file" : "bus error";
+        snprintf(msg, size, "bus error at %p (%s)", info->si_addr, how);
+        return &SL_BusError;
+    case SIGFPE:
+        how = info->si_code == FPE_INTDIV ? "integer divide by zero" :
+              info->si_code == FPE_INTOVF ? "integer overflow" :
+              info->si_code == FPE_FLTDIV ? "floating-point divide by zero" :
+              info->si_code == FPE_FLTOVF ? "floating-point overflow" :
+              info->si_code == FPE_FLTINV ? "invalid floating-point operation" :
+                                            "arithmetic fault";
+        snprintf(msg, size, "%s at %p", how, info->si_addr);
+        return &SL_ArithmeticError;
+    default:
+        snprintf(msg, size, "illegal instruction at %p", info->si_addr);
+        return &SL_IllegalInstruction;
+    }
+}
+
+static void on_fault(int sig, siginfo_t *info, void *ucontext)
+{
+    unw_cursor_t c;
+    unw_word_t sp = 0, ip = 0;
+    sigset_t unblock;
+
+    if (!thread.on) {
+        /* A thread that did not ask: behave as if we were not installed.
+         * Returning re-runs the faulting instruction under the default. */
+        signal(sig, SIG_DFL);
+        return;
+    }
+
+    /* The interrupted frame, read through libunwind so this file needs no
+     * register names: its stack pointer for the liveness check, its pc as
+     * backtrace[0] (exact, not a return address). */
+    const sl_exception_type *type;
+    sl_exception *x = sl__exception_new(&SL_SignalError);
+    if (unw_init_local2(&c, (unw_context_t *)ucontext, UNW_INIT_SIGNAL_FRAME) == 0) {
+        unw_get_reg(&c, UNW_REG_SP, &sp);
+        unw_get_reg(&c, UNW_REG_IP, &ip);
+    }
+    type = classify(sig, info, (uintptr_t)sp, x->message, sizeof x->message);
+    x->type = type;
+    x->signal_number = sig;
+    x->fault_address = info->si_addr;
+    if (sl__backtrace_on() && ip) {
+        int n = 0;
+        do {
+            unw_get_reg(&c, UNW_REG_IP, &ip);
+            x->backtrace[n++] = (void *)ip;
+        } while (n < SL_BACKTRACE_MAX && unw_step(&c) > 0);
+        x->backtrace_length = n;
+    }
+
+    if (sl__tls_handlers.depth == 0)
+        sl__uncaught(x);                /* aborts, with sig still blocked */
+
+    sigemptyset(&unblock);
+    sigaddset(&unblock, sig);
+    pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
+    sl__raise(x, (uintptr_t)sp);
+}
+
+/* ---- trapping ---------------------------------------------------------------- */
+
+static int install(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_fault;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    for (int i = 0; i < NTRAPPED; i++) {
+        if (sigaction(trapped[i], &sa, &previous[i]) != 0) {
+            while (--i >= 0)
+                sigaction(trapped[i], &previous[i], NULL);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void find_stack_low(void)
+{
+    pthread_attr_t attr;
+    void *addr;
+    size_t size;
+
+    thread.stack_low = 0;
+    if (pthread_getattr_np(pthread_self(), &attr) != 0)
+        return;
+    if (pthread_attr_getstack(&attr, &addr, &size) == 0)
+        thread.stack_low = (uintptr_t)addr;
+    pthread_attr_destroy(&attr);
+}
+
+int sl_trap_signals(void)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t size = ALTSTACK_SIZE + page;
+    stack_t ss;
+    char *m;
+
+    if (thread.on)
+        return SL_TRAP_OK;
+    m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
+             -1, 0);
+    if (m == MAP_FAILED)
+        return SL_TRAP_NO_MEMORY;
+    mprotect(m, page, PROT_NONE);      /* the guard: an overflow here faults */
+    ss.ss_sp = m + page;
+    ss.ss_size = ALTSTACK_SIZE;
+    ss.ss_flags = 0;
+    if (sigaltstack(&ss, NULL) != 0) {
+        munmap(m, size);
+        return SL_TRAP_SIGALTSTACK;
+    }
+    pthread_mutex_lock(&install_lock);
+    if (trapping_threads == 0 && install() != 0) {
+        pthread_mutex_unlock(&install_lock);
+        ss.ss_flags = SS_DISABLE;
+        sigaltstack(&ss, NULL);
+        munmap(m, size);
+        return SL_TRAP_SIGACTION;
+    }
+    trapping_threads++;
+    pthread_mutex_unlock(&install_lock);
+
+    find_stack_low();
+    thread.mapping = m;
+    thread.mapping_size = size;
+    thread.on = true;
+    return SL_TRAP_OK;
+}
+
+void sl_untrap_signals(void)
+{
+    stack_t ss = { .ss_flags = SS_DISABLE };
+
+    if (!thread.on)
+        return;
+    thread.on = false;
+    sigaltstack(&ss, NULL);
+    munmap(thread.mapping, thread.mapping_size);
+    thread.mapping = NULL;
+    pthread_mutex_lock(&install_lock);
+    if (--trapping_threads == 0)
+        for (int i = 0; i < NTRAPPED; i++)
+            sigaction(trapped[i], &previous[i], NULL);
+    pthread_mutex_unlock(&install_lock);
+}

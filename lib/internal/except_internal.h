@@ -1,0 +1,25 @@
+/*
+ * except_internal.h: what except.c shares with except_signal.c.
+ */
+#ifndef SL_EXCEPT_INTERNAL_H
+#define SL_EXCEPT_INTERNAL_H
+
+#include <stdint.h>
+#include <stacklab/except.h>
+
+/* A fresh exception from the calling thread's pool, zeroed except for its
+ * type and errno.  Aborts with a message when the pool is exhausted. */
+sl_exception *sl__exception_new(const sl_exception_type *type);
+
+/* Throws x to the innermost TRY of the thread.  below is an address in the
+ * thrower's frame: a live TRY's frame is always above it (rule 8).  With no
+ * TRY active, x is uncaught. */
+__attribute__((noreturn)) void sl__raise(sl_exception *x, uintptr_t below);
+
+/* Runs the uncaught handler on x and aborts. */
+__attribute__((noreturn)) void sl__uncaught(const sl_exception *x);
+
+/* Whether the calling thread captures backtraces. */
+bool sl__backtrace_on(void);
+
+#endif
