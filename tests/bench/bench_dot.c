@@ -73,7 +73,7 @@ BENCH(rows_fprintf, NULL, 0, 2, "baseline: fprintf of the same rows, 10,000 fram
     }
 }
 
-BENCH(write_dot_10000, "rows_fprintf", 4.0, 2,
+BENCH(write_dot_10000, "rows_fprintf", 2.0, 2,
       "sl_stack_write_dot, 10,000 frames, every slot (lib/dot.c)")
 {
     make_stack();
