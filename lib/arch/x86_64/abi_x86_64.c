@@ -409,15 +409,14 @@ long sl_checked_call(sl_check_report *report, long (*fn)(long, long, long, long)
                      long a, long b, long c, long d)
 {
     static const char *const names[SL_CK_NREGS] = { "rbx", "rbp", "r12", "r13", "r14", "r15" };
-    struct sl__check_frame f, *prev;
-    sl_check_report r;
+    struct sl__check_frame f, *prev;            /* every field is written below or by the asm */
+    sl_check_report local, *r = report ? report : &local;
     size_t used = 0;
 
     if (!fn) {
         fprintf(stderr, "stacklab: sl_checked_call: fn is NULL\n");
         abort();
     }
-    memset(&f, 0, sizeof f);
     f.fn = (uint64_t)(uintptr_t)fn;
     f.args[0] = (uint64_t)a;
     f.args[1] = (uint64_t)b;
@@ -430,34 +429,33 @@ long sl_checked_call(sl_check_report *report, long (*fn)(long, long, long, long)
      * accident, so a callee that resets MXCSR is caught. */
     f.mxcsr_canary = 0x1f80 | 0x6000;
 
-    prev = sl__check_current;           /* checked calls may nest */
+    prev = sl__check_current;                   /* checked calls may nest */
     sl__checked_call_asm(&f);
     sl__check_current = prev;
 
-    memset(&r, 0, sizeof r);
+    r->clobbered[0] = '\0';
+    r->clobbered_count = 0;
     for (int i = 0; i < SL_CK_NREGS; i++) {
-        r.reg[i].name = names[i];
-        r.reg[i].expected = f.canary[i];
-        r.reg[i].found = f.after[i];
+        r->reg[i].name = names[i];
+        r->reg[i].expected = f.canary[i];
+        r->reg[i].found = f.after[i];
     }
-    r.reg[SL_CK_NREGS].name = "mxcsr";
-    r.reg[SL_CK_NREGS].expected = f.mxcsr_canary;
-    r.reg[SL_CK_NREGS].found = f.mxcsr_after;
-    r.reg_count = SL_CK_NREGS + 1;
-    for (int i = 0; i < r.reg_count; i++) {
-        if (r.reg[i].expected == r.reg[i].found)
+    r->reg[SL_CK_NREGS].name = "mxcsr";
+    r->reg[SL_CK_NREGS].expected = f.mxcsr_canary;
+    r->reg[SL_CK_NREGS].found = f.mxcsr_after;
+    r->reg_count = SL_CK_NREGS + 1;
+    for (int i = 0; i < r->reg_count; i++) {
+        if (r->reg[i].expected == r->reg[i].found)
             continue;
-        used += (size_t)snprintf(r.clobbered + used, sizeof r.clobbered - used, "%s%s",
-                                 r.clobbered_count ? "," : "", r.reg[i].name);
-        if (used >= sizeof r.clobbered)
-            used = sizeof r.clobbered - 1;
-        r.clobbered_count++;
+        used += (size_t)snprintf(r->clobbered + used, sizeof r->clobbered - used, "%s%s",
+                                 r->clobbered_count ? "," : "", r->reg[i].name);
+        if (used >= sizeof r->clobbered)
+            used = sizeof r->clobbered - 1;
+        r->clobbered_count++;
     }
-    r.stack_pointer_delta = (long)(f.after_rsp - f.before_rsp);
-    r.stack_pointer_ok = r.stack_pointer_delta == 0;
-    r.direction_flag_clear = !(f.rflags & SL_CK_RFLAGS_DF);
-    r.ok = r.clobbered_count == 0 && r.stack_pointer_ok && r.direction_flag_clear;
-    if (report)
-        *report = r;
+    r->stack_pointer_delta = (long)(f.after_rsp - f.before_rsp);
+    r->stack_pointer_ok = r->stack_pointer_delta == 0;
+    r->direction_flag_clear = !(f.rflags & SL_CK_RFLAGS_DF);
+    r->ok = r->clobbered_count == 0 && r->stack_pointer_ok && r->direction_flag_clear;
     return (long)f.result;
 }
