@@ -213,6 +213,10 @@ $(BUILD)/demos/%: $(BUILD)/demos/%.c.o \
         $(DEMO_SUPPORT) $(LIB_A)
 	$(CC) $(SL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_A) $(LIBS)
 
+# Keep the demos' objects (make would delete them as intermediates, and then
+# relink every demo on each `make demo`).
+.PRECIOUS: $(BUILD)/demos/%.o
+
 # The volatile pitfall is what the optimizer does: always at -O2.
 $(BUILD)/demos/setjmp_inside-pitfall.c.o: SL_CFLAGS += -O2
 

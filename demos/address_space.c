@@ -67,7 +67,7 @@ static const void *unmapped_address(const sl_memmap *m)
     uintptr_t best = 0, widest = 0;
     for (int i = 0; i + 1 < m->count; i++) {
         uintptr_t gap = m->regions[i + 1].start - m->regions[i].end;
-        if (gap > widest && m->regions[i + 1].start < ((uintptr_t)1 << 46)) {
+        if (gap > widest && m->regions[i + 1].start < ((uintptr_t)1 << 47)) {
             widest = gap;
             best = m->regions[i].end + gap / 2;
         }
@@ -75,39 +75,46 @@ static const void *unmapped_address(const sl_memmap *m)
     return (const void *)(best & ~(uintptr_t)4095);
 }
 
+/* Runs this program again in child mode; fills addr[] with what it printed. */
+static int run_again(const char *self, void **addr, int n)
+{
+    char cmd[4200], line[512];
+    snprintf(cmd, sizeof cmd, "%s=1 '%s'", CHILD_ENV, self);
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return -1;
+    int rows = 0;
+    while (fgets(line, sizeof line, p) && rows < n) {
+        char *tab = strchr(line, '\t');
+        if (tab && sscanf(tab + 1, "%p", &addr[rows]) == 1)
+            rows++;
+    }
+    return pclose(p) == 0 && rows == n ? 0 : -1;
+}
+
+/* Two runs of the same program, with the same environment, side by side. */
 static void compare_runs(struct thing *t, int n)
 {
-    char self[4096], cmd[4200];
+    char self[4096];
     ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
     if (len <= 0 || memchr(self, '\'', (size_t)len)) {
         lecture_fail("cannot find my own executable");
         return;
     }
     self[len] = 0;
-    snprintf(cmd, sizeof cmd, "%s=1 '%s'", CHILD_ENV, self);
     fflush(stdout);
-    FILE *p = popen(cmd, "r");
-    if (!p) {
-        lecture_fail("could not re-run myself");
+
+    void *first[8], *second[8];
+    if (run_again(self, first, n) < 0 || run_again(self, second, n) < 0) {
+        lecture_fail("the re-runs did not print their addresses");
         return;
     }
-    char line[512];
-    int same = 0, rows = 0;
-    lecture_code("%-26s %-16s %-16s", "", "this run", "second run");
-    while (fgets(line, sizeof line, p) && rows < n) {
-        char *tab = strchr(line, '\t');
-        if (!tab)
-            continue;
-        void *addr = NULL;
-        sscanf(tab + 1, "%p", &addr);
-        same += addr == t[rows].address;
-        lecture_code("%-26s %-16s %-16s", t[rows].label, lecture_addr(t[rows].address),
-                     lecture_addr(addr));
-        rows++;
-    }
-    if (pclose(p) != 0 || rows != n) {
-        lecture_fail("the second run did not print its addresses");
-        return;
+    int same = 0;
+    lecture_code("%-26s %-16s %s", "", "first run", "second run");
+    for (int i = 0; i < n; i++) {
+        same += first[i] == second[i];
+        lecture_code("%-26s %-16s %s", t[i].label, lecture_addr(first[i]),
+                     lecture_addr(second[i]));
     }
     if (same == n)
         lecture_say("Every address is the same: ASLR is off for this process (--stable, or "
@@ -116,6 +123,9 @@ static void compare_runs(struct thing *t, int n)
         lecture_say("%d of %d addresses moved: ASLR (address space layout randomization) "
                     "places code, heap, stack and libraries at random bases on every run.",
                     n - same, n);
+    if (same < n)
+        lecture_say("Only the bases move: code and data keep their last three hex digits, their "
+                    "offset inside a 4 KiB page.");
     lecture_say("They are %s addresses: each process has its own page table, so the same number "
                 "can mean different memory in two processes.", lecture_em("virtual"));
 }
@@ -156,30 +166,31 @@ int main(int argc, char **argv)
         lecture_code("%-26s %-16s %-8s %s %s", t[i].label, lecture_addr(t[i].address),
                      kind ? kind : "?", r ? r->perms : "", path);
     }
-    lecture_say("text is r-x (run, never write), rodata r-- , data and bss rw-: the permissions "
+    lecture_say("text is r-x (run, never write), rodata r--, data and bss rw-: the permissions "
                 "come from the ELF file's segments.");
     lecture_say("bss costs nothing in the file: the loader maps zeroed pages for it.");
     lecture_say("The heap grows up from just above bss; the stack grows down from near the top; "
                 "mmap and shared libraries sit in between.");
 
     lecture_step("The picture");
-    sl_mark marks[8];
+    const void *hole = unmapped_address(&m);
+    sl_mark marks[9];
     for (int i = 0; i < n; i++)
         marks[i] = (sl_mark){ t[i].label, t[i].address };
+    marks[n] = (sl_mark){ "unmapped (step 4)", hole };
     FILE *f = lecture_diagram_open("address_space");
     if (f) {
-        if (sl_memmap_write_dot(&m, f, marks, n) < 0)
+        if (sl_memmap_write_dot(&m, f, marks, n + 1) < 0)
             lecture_fail("sl_memmap_write_dot failed");
         if (lecture_diagram_close(f) == 0)
-            lecture_say("address_space.svg: %d regions, high addresses at the top, each thing "
-                        "above marked with an arrow.", m.count);
+            lecture_say("address_space.svg: the %d mappings of /proc/self/maps, high addresses at "
+                        "the top, each thing above marked with an arrow.", m.count);
     }
 
-    lecture_step("Addresses are virtual: a second run");
+    lecture_step("Addresses are virtual: the same program, run twice more");
     compare_runs(t, n);
 
     lecture_step("An address with nothing behind it");
-    const void *hole = unmapped_address(&m);
     const char *kind = sl_memmap_classify(&m, hole);
     lecture_say("%s lies in the widest gap between two mappings: classify says %s.",
                 lecture_addr(hole), kind ? kind : "not mapped");

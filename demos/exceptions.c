@@ -111,6 +111,8 @@ static void level1(void)
 {
     sl_defer(close_file, "settings.conf");
     level2();
+    if (!draw_handlers)
+        say_event("level1", "not reached");
 }
 
 /* A parser deep down throws ParseError; load_config turns it into the error

@@ -130,7 +130,7 @@ void lecture_begin(int argc, char **argv, const char *name, const char *summary,
     if (summary)
         wrapped(INDENT, summary);
     if (L.stable)
-        printf("%s\n", lecture_dim(personality(0xffffffff) & ADDR_NO_RANDOMIZE
+        printf(INDENT "%s\n", lecture_dim(personality(0xffffffff) & ADDR_NO_RANDOMIZE
                                        ? "(--stable: ASLR is off for this run)"
                                        : "(--stable: could not turn ASLR off)"));
 }

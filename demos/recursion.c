@@ -151,7 +151,7 @@ int main(int argc, char **argv)
             continue;
         }
         if (lecture_stable())
-            lecture_code("factorial(%2d)  depth %2d  frame at first %s", FACT_N - d + 1, d,
+            lecture_code("factorial(%2d)  depth %2d  frame %s from the first", FACT_N - d + 1, d,
                          lecture_offset((intptr_t)(fact_frame[d] - fact_frame[1])));
         else
             lecture_code("factorial(%2d)  depth %2d  frame at %s  (%s from the first)",

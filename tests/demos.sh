@@ -61,8 +61,9 @@ diagram_names() {
     recursion)     printf '%s\n' 'recursion.svg factorial' 'recursion.svg main' ;;
     exceptions)    printf '%s\n' 'exceptions.svg level4' 'exceptions.svg level1' \
                        'exceptions.svg main' ;;
-    setjmp_inside) printf '%s\n' 'setjmp_inside.svg sl_context_save' ;;
-    segfault)      printf '%s\n' 'segfault.svg' ;;
+    setjmp_inside) printf '%s\n' 'setjmp_inside.svg descend' \
+                       'setjmp_inside.svg jump_across_frames' ;;
+    segfault)      printf '%s\n' 'segfault.svg read_through_null' 'segfault.svg attempt' ;;
     *)             ;;
     esac
 }
