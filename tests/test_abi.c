@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include <stacklab/abi.h>
+#include <stacklab/except.h>
+#include <stacklab/frames.h>
 #include "context.h"
 #include "harness.h"
 
@@ -558,6 +560,117 @@ static void test_shims_preserve_callee_saved(void)
     }
 }
 
+/* ---- the shims meet the other modules ----------------------------------- */
+
+static long throws(void *name)
+{
+    SL_THROW(SL_RuntimeError, "thrown under %s", (const char *)name);
+    return 0;
+}
+
+/* Throws through shim i and catches outside it; returns 1 when caught with
+ * the right message.  Run under a checked call, which then sees whether the
+ * jump out of the shim left its caller's registers as the ABI requires. */
+static long try_through_shim(long i, long unused1, long unused2, long unused3)
+{
+    volatile long caught = 0;
+
+    (void)unused1, (void)unused2, (void)unused3;
+    SL_TRY {
+        shims[i].shim(throws, (void *)shims[i].name);
+        caught = -1;                            /* not reached */
+    } SL_CATCH(SL_RuntimeError, e) {
+        caught = strstr(e->message, shims[i].name) != NULL;
+    } SL_END_TRY;
+    return caught;
+}
+
+static void test_exception_through_shims(void)
+{
+    for (long i = 0; i < NSHIMS; i++) {
+        sl_check_report r;
+        CU_ASSERT_EQUAL(sl_checked_call(&r, try_through_shim, i, 0, 0, 0), 1);
+        CU_ASSERT(r.ok);
+        if (!r.ok)
+            fprintf(stderr, "\n  through %s: %s\n", shims[i].name, r.clobbered);
+    }
+}
+
+/* What a walker found from inside fn, called through a shim. */
+typedef struct walk_result {
+    sl_walker walker;
+    bool saw_shim, saw_caller, shim_no_cfi, saw_r15_slot;
+    sl_walk_stop stop;
+    const char *shim;
+} walk_result;
+
+static long walk_from_inside(void *arg)
+{
+    walk_result *w = arg;
+    sl_stack s = { 0 };
+    int n, at = -1;
+
+    n = sl_stack_capture(&s, w->walker);
+    sl_stack_symbolize(&s);
+    w->stop = s.stop;
+    for (int i = 0; i < n; i++) {
+        const sl_frame *f = &s.frames[i];
+        if (at < 0 && f->function && strcmp(f->function, w->shim) == 0) {
+            at = i;
+            w->saw_shim = true;
+            w->shim_no_cfi = f->flags & SL_FRAME_NO_CFI;
+            for (int j = 0; j < f->saved_count; j++)
+                w->saw_r15_slot |= strcmp(f->saved[j].name, "r15") == 0 && f->saved[j].slot;
+        } else if (at >= 0 && f->function && strcmp(f->function, "run_walk") == 0) {
+            w->saw_caller = true;
+        }
+    }
+    sl_stack_release(&s);
+    return 0;
+}
+
+__attribute__((noinline))
+static void run_walk(int shim, walk_result *w)
+{
+    w->shim = shims[shim].name;
+    shims[shim].shim(walk_from_inside, w);
+    __asm__ volatile("" ::: "memory");          /* not a tail call */
+}
+
+static void test_cfi_walker_sees_shims(void)
+{
+    for (int i = 0; i < NSHIMS; i++) {
+        walk_result w = { .walker = SL_WALK_CFI };
+        run_walk(i, &w);
+        /* Every shim's return address is found; past the one without CFI
+         * the walk may go on (libunwind then guesses from rbp) or stop. */
+        CU_ASSERT(w.saw_shim);
+        if (shims[i].cfi)
+            CU_ASSERT(w.saw_caller && !w.shim_no_cfi);
+        if (!shims[i].cfi)
+            CU_ASSERT(w.shim_no_cfi || w.stop == SL_STOP_NO_UNWIND_INFO ||
+                      w.stop == SL_STOP_UNWIND_ERROR);
+        if (strcmp(shims[i].name, "sl_asm_saves_registers") == 0)
+            CU_ASSERT(w.saw_r15_slot);          /* .cfi_offset %r15 read back */
+        if (!w.saw_shim || (shims[i].cfi && !w.saw_caller))
+            fprintf(stderr, "\n  CFI walk through %s: shim %d caller %d stop %s\n",
+                    shims[i].name, w.saw_shim, w.saw_caller, sl_stack_stop_string(w.stop));
+    }
+}
+
+static void test_fp_walker_needs_a_frame(void)
+{
+    walk_result w = { .walker = SL_WALK_FP };
+
+    /* The rbp chain passes through both framed shims, CFI or not. */
+    run_walk(0, &w);
+    CU_ASSERT(w.saw_shim && w.saw_caller);
+    memset(&w, 0, sizeof w);
+    w.walker = SL_WALK_FP;
+    run_walk(3, &w);
+    CU_ASSERT(w.saw_shim && w.saw_caller);
+}
+
 void suite_abi(void)
 {
     CU_pSuite s = CU_add_suite("abi", NULL, NULL);
@@ -594,4 +707,7 @@ void suite_abi(void)
     CU_add_test(s, "checked call report", test_check_print);
     CU_add_test(s, "shims return fn(arg) with an aligned call", test_shims_call_and_align);
     CU_add_test(s, "shims preserve callee-saved registers", test_shims_preserve_callee_saved);
+    CU_add_test(s, "exception thrown through each shim, caught outside", test_exception_through_shims);
+    CU_add_test(s, "CFI walker sees each shim (and the one without CFI)", test_cfi_walker_sees_shims);
+    CU_add_test(s, "FP walker passes through the framed shims", test_fp_walker_needs_a_frame);
 }
