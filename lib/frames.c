@@ -31,6 +31,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#if defined(__has_include)
+#if __has_include(<valgrind/memcheck.h>)
+#include <valgrind/memcheck.h>
+#endif
+#endif
+
 #include <stacklab/frames.h>
 #include "frames_arch.h"
 #include "frames_internal.h"
@@ -260,6 +266,10 @@ static int walk_fp(sl_stack *s, uintptr_t cur)
     uintptr_t pc = WORD_AT(cur + SL_ARCH_FP_RETURN_ADDRESS);
     uintptr_t sp = cur + SL_ARCH_FP_CFA;
     uintptr_t fp = WORD_AT(cur + SL_ARCH_FP_SAVED_FP);
+    if (!s->frames && make_room(s, 0) < 0) {
+        s->count = 0;
+        return 0;
+    }
     sl_frame *f = s->frames;
     sl_frame *fast_end = f + (s->prepared < s->capacity ? s->prepared : s->capacity);
 
@@ -355,10 +365,17 @@ static void save_locs(unw_cursor_t *c, uintptr_t *loc)
     }
 }
 
+/* Reads a word of another frame that may never have been written (padding
+ * next to a spill); under valgrind the copy is declared defined, since
+ * comparing it with the canary is the point. */
 SL_RAW_STACK_READ
 static uintptr_t read_word(uintptr_t a)
 {
-    return WORD_AT(a);
+    uintptr_t w = WORD_AT(a);
+#ifdef VALGRIND_MAKE_MEM_DEFINED
+    VALGRIND_MAKE_MEM_DEFINED(&w, sizeof w);
+#endif
+    return w;
 }
 
 /* Steps from sl_stack_capture's own frame (described by uc) to its caller,
