@@ -37,21 +37,21 @@ static void close_file(void *name)
     if (draw_handlers)
         return;
     snprintf(what, sizeof what, "cleanup: fclose(%s)   (deferred in level1)", (char *)name);
-    say_event("", what);
+    say_event("unwind", what);
 }
 
 static void free_buffer(void *unused)
 {
     (void)unused;
     if (!draw_handlers)
-        say_event("", "cleanup: free(buffer)   (deferred in level2)");
+        say_event("unwind", "cleanup: free(buffer)   (deferred in level2)");
 }
 
 static void unlock(void *unused)
 {
     (void)unused;
     if (!draw_handlers)
-        say_event("", "cleanup: unlock(&table_lock)   (deferred in level3)");
+        say_event("unwind", "cleanup: unlock(&table_lock)   (deferred in level3)");
 }
 
 __attribute__((noinline))
@@ -76,7 +76,8 @@ static void level4(void)
                          lecture_stable() ? lecture_offset((intptr_t)(h[i].sp - h[0].sp))
                                           : lecture_addr((void *)h[i].sp));
         lecture_say("Each record is a saved context: a throw restores the innermost one and "
-                    "resumes in that frame, discarding every frame below it.");
+                    "resumes in that frame, discarding every frame below it. exceptions.svg "
+                    "draws each record as a note with an arrow to the frame a throw lands in.");
         return;
     }
     say_event("level4", "SL_THROW(ParseError, ...)");
@@ -163,9 +164,13 @@ int main(int argc, char **argv)
                   "                  handler chain\n");
 
     lecture_step("A throw through four frames");
-    lecture_say("main: TRY { level1 }  level1: defer fclose  level2: TRY { defer free; level3 } "
-                "FINALLY");
-    lecture_say("level3: defer unlock  level4: SL_THROW.  In the order it happens:");
+    lecture_code("main:   SL_TRY { level1(); } SL_CATCH(ParseError, e) {..} SL_FINALLY {..} SL_END_TRY;");
+    lecture_code("level1: sl_defer(close_file, \"settings.conf\");  level2();");
+    lecture_code("level2: SL_TRY { sl_defer(free_buffer, buf);  level3(); } SL_FINALLY {..} "
+                 "SL_END_TRY;");
+    lecture_code("level3: sl_defer(unlock, &table_lock);  level4();");
+    lecture_code("level4: SL_THROW(ParseError, \"unexpected '}' at line %%d\", 42);");
+    lecture_say("What runs, in the order it happens:");
     SL_TRY {
         level1();
         say_event("main", "not reached");
