@@ -82,6 +82,10 @@ const char *sl_dot_strerror(int code)
 
 enum role { ROLE_ARGS, ROLE_RET, ROLE_FP, ROLE_SAVED, ROLE_CANARY, ROLE_LOCALS };
 
+/* The legend's keys, in its order; a key is listed only when drawn. */
+enum { KEY_HEADER, KEY_TRY, KEY_SIGNAL, KEY_ARGS, KEY_RET, KEY_FP, KEY_SAVED, KEY_CANARY,
+       KEY_LOCALS, KEY_REDZONE, KEY_HIGHLIGHT, KEY_COUNT };
+
 typedef struct row {
     uintptr_t addr;
     uintptr_t size;             /* bytes, 0: unknown */
@@ -97,6 +101,8 @@ typedef struct ctx {
     int first, last;            /* frames drawn: [first, last] */
     int inner_end, outer_start; /* elided: (inner_end, outer_start) exclusive */
     int elided;
+    int hidden_outer;           /* frames above last left out (stop_at) */
+    unsigned used;              /* legend keys drawn so far (1 << key) */
 } ctx;
 
 /* The highest address of frame f: its CFA, else what the frame record
@@ -252,7 +258,7 @@ static void out_small(const ctx *c, int open)
     }
 }
 
-static void out_row(const ctx *c, int i, const row *r)
+static void out_row(ctx *c, int i, const row *r)
 {
     sl__out *o = c->o;
     const sl_frame *f = &c->s->frames[i];
@@ -262,6 +268,7 @@ static void out_row(const ctx *c, int i, const row *r)
     sl__out_str(o, "<TR><TD ALIGN=\"RIGHT\"><FONT FACE=\"" MONO "\">");
     out_addr(c, r->addr, top);
     sl__out_str(o, "</FONT></TD>");
+    c->used |= 1u << (KEY_ARGS + r->role);
     switch (r->role) {
     case ROLE_ARGS:
         out_cell_open(o, COL_ARGS, "args", 0);
@@ -323,7 +330,7 @@ static int frame_holds_try(const ctx *c, int i, const sl_handler_record *h, int 
     return 0;
 }
 
-static void out_frame(const ctx *c, int i, const sl_handler_record *h, int nh)
+static void out_frame(ctx *c, int i, const sl_handler_record *h, int nh)
 {
     sl__out *o = c->o;
     const sl_frame *f = &c->s->frames[i];
@@ -331,6 +338,10 @@ static void out_frame(const ctx *c, int i, const sl_handler_record *h, int nh)
     int is_try = frame_holds_try(c, i, h, nh);
     int hl = c->opt.highlight && f->function && strcmp(c->opt.highlight, f->function) == 0;
     const char *hdr = (f->flags & SL_FRAME_SIGNAL) ? COL_SIGNAL : is_try ? COL_TRY : COL_HEADER;
+
+    c->used |= 1u << ((f->flags & SL_FRAME_SIGNAL) ? KEY_SIGNAL : is_try ? KEY_TRY : KEY_HEADER);
+    if (hl)
+        c->used |= 1u << KEY_HIGHLIGHT;
 
     node_name(o, i);
     sl__out_str(o, " [label=<<TABLE BORDER=\"");
@@ -385,6 +396,7 @@ static void out_frame(const ctx *c, int i, const sl_handler_record *h, int nh)
             sl__out_str(o, "<TR><TD ALIGN=\"RIGHT\"><FONT FACE=\"" MONO "\">");
             out_addr(c, f->sp - 128, top);
             sl__out_str(o, "</FONT></TD>");
+            c->used |= 1u << KEY_REDZONE;
             out_cell_open(o, COL_REDZONE, "redzone", 1);
             sl__out_str(o, "<I>red zone: 128 B below rsp a leaf may use</I></TD></TR>\n");
         }
@@ -394,24 +406,29 @@ static void out_frame(const ctx *c, int i, const sl_handler_record *h, int nh)
 
 static void out_legend(const ctx *c)
 {
-    static const struct { const char *colour, *text; } keys[] = {
-        { COL_HEADER,  "frame header: function, file:line, module, walk" },
-        { COL_TRY,     "frame holding an active SL_TRY" },
-        { COL_SIGNAL,  "kernel signal frame" },
-        { COL_ARGS,    "incoming stack arguments (caller's area)" },
-        { COL_RET,     "return address (where ret jumps)" },
-        { COL_FP,      "saved frame pointer (rbp chain)" },
-        { COL_SAVED,   "callee-saved register spill" },
-        { COL_CANARY,  "stack-protector canary" },
-        { COL_LOCALS,  "locals, spills, padding, outgoing args" },
-        { COL_REDZONE, "red zone (below rsp, leaf only)" },
+    static const struct { const char *colour, *text; } keys[KEY_COUNT] = {
+        [KEY_HEADER]  = { COL_HEADER,  "frame header: function, file:line, module, walk" },
+        [KEY_TRY]     = { COL_TRY,     "frame holding an active SL_TRY" },
+        [KEY_SIGNAL]  = { COL_SIGNAL,  "kernel signal frame" },
+        [KEY_ARGS]    = { COL_ARGS,    "incoming stack arguments (caller's area)" },
+        [KEY_RET]     = { COL_RET,     "return address (where ret jumps)" },
+        [KEY_FP]      = { COL_FP,      "saved frame pointer (rbp chain)" },
+        [KEY_SAVED]   = { COL_SAVED,   "callee-saved register spill" },
+        [KEY_CANARY]  = { COL_CANARY,  "stack-protector canary" },
+        [KEY_LOCALS]  = { COL_LOCALS,  "locals, spills, padding, outgoing args" },
+        [KEY_REDZONE] = { COL_REDZONE, "red zone (below rsp, leaf only)" },
+        [KEY_HIGHLIGHT] = { "#ffffff",  "thick orange border: the function in focus" },
     };
     sl__out *o = c->o;
 
     sl__out_str(o, "legend [label=<<TABLE BORDER=\"1\" CELLBORDER=\"0\" CELLSPACING=\"2\" "
                    "CELLPADDING=\"4\"><TR><TD COLSPAN=\"2\"><B>Legend</B></TD></TR>\n");
-    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
-        sl__out_str(o, "<TR><TD BORDER=\"1\" WIDTH=\"28\" BGCOLOR=\"");
+    for (int k = 0; k < KEY_COUNT; k++) {
+        if (!(c->used & (1u << k)))
+            continue;
+        sl__out_str(o, "<TR><TD BORDER=\"");
+        sl__out_str(o, k == KEY_HIGHLIGHT ? "3\" COLOR=\"#e8590c" : "1");
+        sl__out_str(o, "\" WIDTH=\"28\" BGCOLOR=\"");
         sl__out_str(o, keys[k].colour);
         sl__out_str(o, "\"></TD><TD ALIGN=\"LEFT\">");
         sl__out_str(o, keys[k].text);
@@ -421,8 +438,9 @@ static void out_legend(const ctx *c)
     out_small(c, 1);
     sl__out_str(o, c->opt.relative ? "addresses: offsets from each frame's CFA<BR ALIGN=\"LEFT\"/>"
                                    : "addresses: absolute (change under ASLR)<BR ALIGN=\"LEFT\"/>");
-    sl__out_str(o, "high addresses at the top; the stack grows down<BR ALIGN=\"LEFT\"/>"
-                   "blue arrows: saved rbp \xe2\x86\x92 caller's frame record<BR ALIGN=\"LEFT\"/>");
+    sl__out_str(o, "high addresses at the top; the stack grows down<BR ALIGN=\"LEFT\"/>");
+    if (c->used & (1u << KEY_FP))
+        sl__out_str(o, "blue arrows: saved rbp \xe2\x86\x92 caller's frame record<BR ALIGN=\"LEFT\"/>");
     out_small(c, 0);
     sl__out_str(o, "</TD></TR></TABLE>>];\n");
 }
@@ -541,6 +559,12 @@ int sl_stack_write_dot(const sl_stack *s, FILE *out, const sl_dot_options *opt)
     c.last = s->count - 1;
     if (c.first > c.last)
         c.first = c.last + 1;
+    for (int i = c.first; c.opt.stop_at && i < c.last; i++)
+        if (s->frames[i].function && strcmp(s->frames[i].function, c.opt.stop_at) == 0) {
+            c.hidden_outer = c.last - i;
+            c.last = i;
+            break;
+        }
     if (c.opt.max_frames > 0 && c.last - c.first + 1 > c.opt.max_frames) {
         int inner = c.opt.max_frames - c.opt.max_frames / 2;
         c.elided = 1;
@@ -577,6 +601,24 @@ int sl_stack_write_dot(const sl_stack *s, FILE *out, const sl_dot_options *opt)
     sl__out_str(o, "];\n");
 
     /* Outermost first: the top of the page is the top of the stack's memory. */
+    if (c.hidden_outer > 0) {
+        sl__out_str(o, "outer [shape=box style=\"dashed,rounded\" penwidth=2 label=<<B>\xe2\x8b\xae  ");
+        sl__out_int(o, c.hidden_outer);
+        sl__out_str(o, c.hidden_outer == 1 ? " outer frame" : " outer frames");
+        sl__out_str(o, " not shown  \xe2\x8b\xae</B><BR/>");
+        out_small(&c, 1);
+        sl__out_str(o, "callers of ");
+        sl__out_html(o, c.opt.stop_at, c.opt.name_width / 2);
+        sl__out_str(o, ": ");
+        sl__out_html(o, s->frames[c.last + 1].function, c.opt.name_width / 2);
+        if (c.hidden_outer > 1) {
+            sl__out_str(o, " \xe2\x80\xa6 ");
+            sl__out_html(o, s->frames[s->count - 1].function, c.opt.name_width / 2);
+        }
+        out_small(&c, 0);
+        sl__out_str(o, ">];\n");
+        prev = -3;
+    }
     for (int i = c.last; i >= c.first; i--) {
         if (!drawn(&c, i)) {
             if (i == c.outer_start - 1) {
@@ -605,7 +647,7 @@ int sl_stack_write_dot(const sl_stack *s, FILE *out, const sl_dot_options *opt)
             if (prev >= 0)
                 node_name(o, prev);
             else
-                sl__out_str(o, "elided");
+                sl__out_str(o, prev == -3 ? "outer" : "elided");
             sl__out_str(o, " -> ");
             node_name(o, i);
             sl__out_str(o, " [style=invis weight=100];\n");
@@ -614,14 +656,16 @@ int sl_stack_write_dot(const sl_stack *s, FILE *out, const sl_dot_options *opt)
     }
 
     /* Saved rbp -> the caller's frame record. */
-    for (int i = c.first; i < c.last && c.opt.show_slots; i++) {
+    for (int i = c.first; i < c.last + (c.hidden_outer > 0) && c.opt.show_slots; i++) {
         const sl_frame *f = &s->frames[i];
         int caller = i + 1;
         if (!drawn(&c, i) || !f->saved_fp_slot)
             continue;
         node_name(o, i);
         sl__out_str(o, ":fp:e -> ");
-        if (drawn(&c, caller)) {
+        if (caller > c.last) {
+            sl__out_str(o, "outer:e");
+        } else if (drawn(&c, caller)) {
             node_name(o, caller);
             sl__out_str(o, s->frames[caller].saved_fp_slot ? ":fp:e" : ":h:e");
         } else {
@@ -636,10 +680,17 @@ int sl_stack_write_dot(const sl_stack *s, FILE *out, const sl_dot_options *opt)
     if (c.opt.legend) {
         out_legend(&c);
         if (c.last >= c.first) {
+            const char *top = c.hidden_outer > 0 ? "outer" : NULL;
             sl__out_str(o, "{ rank=same; legend; ");
-            node_name(o, c.last);
+            if (top)
+                sl__out_str(o, top);
+            else
+                node_name(o, c.last);
             sl__out_str(o, "; }\n");
-            node_name(o, c.last);
+            if (top)
+                sl__out_str(o, top);
+            else
+                node_name(o, c.last);
             sl__out_str(o, " -> legend [style=invis];\n");
         }
     }

@@ -378,6 +378,43 @@ static void test_options_and_odd_stacks(void)
     free_fake(&s);
 }
 
+static void test_stop_at_and_legend(void)
+{
+    static const char *const names[] = { "leaf", "helper", "main", "__libc_start_call_main",
+                                         "_start" };
+    sl_dot_options o = SL_DOT_DEFAULTS;
+    sl_stack s;
+    int rc;
+    char *text;
+
+    fake_stack(&s, 5, names, 5);
+    o.stop_at = "main";
+    o.highlight = "helper";
+    text = dot_of(&s, &o, &rc);
+    CU_ASSERT_EQUAL(rc, SL_DOT_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    SL_ASSERT_CONTAINS(text, "2 outer frames not shown");
+    SL_ASSERT_CONTAINS(text, "callers of main: __libc_start_call_main");
+    SL_ASSERT_CONTAINS(text, "f2:fp:e -> outer:e");
+    SL_ASSERT_CONTAINS(text, "outer -> f2");
+    CU_ASSERT_PTR_NULL(strstr(text, "f3 ["));
+    /* The legend lists what is drawn, and only that. */
+    SL_ASSERT_CONTAINS(text, "return address (where ret jumps)");
+    SL_ASSERT_CONTAINS(text, "stack-protector canary");
+    SL_ASSERT_CONTAINS(text, "the function in focus");
+    CU_ASSERT_PTR_NULL(strstr(text, "kernel signal frame"));
+    CU_ASSERT_PTR_NULL(strstr(text, "active SL_TRY"));
+    ASSERT_DOT_ACCEPTS(text);
+    free(text);
+
+    o.stop_at = "not_on_this_stack";
+    text = dot_of(&s, &o, &rc);
+    SL_ASSERT_CONTAINS(text, "#4  _start");
+    CU_ASSERT_PTR_NULL(strstr(text, "not shown"));
+    free(text);
+    free_fake(&s);
+}
+
 static void test_errors(void)
 {
     static const char *const names[] = { "leaf" };
@@ -527,6 +564,7 @@ void suite_dot(void)
     CU_add_test(s, "CFA-relative addresses", test_relative_addresses);
     CU_add_test(s, "SL_TRY handler chain", test_handler_chain);
     CU_add_test(s, "options, empty and odd stacks", test_options_and_odd_stacks);
+    CU_add_test(s, "stop_at and a legend of what is drawn", test_stop_at_and_legend);
     CU_add_test(s, "errors", test_errors);
     CU_add_test(s, "real capture, CFI and FP", test_real_capture_cfi_and_fp);
     CU_add_test(s, "sl_diagram_here .dot and .svg", test_diagram_here);

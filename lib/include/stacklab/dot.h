@@ -55,6 +55,9 @@ typedef struct sl_dot_options {
     int skip_frames;            /* leave out this many innermost frames (e.g. the
                                    function that drew the picture) */
     const char *highlight;      /* a function whose frames are drawn emphasised */
+    const char *stop_at;        /* the outermost function to draw (e.g. "main": the
+                                   C library's start-up frames above it become one
+                                   small "not shown" box); NULL: every frame */
     const sl_handler_record *handlers; /* draw these handler records instead of
                                    the calling thread's active ones */
     int handler_count;
@@ -64,7 +67,7 @@ typedef struct sl_dot_options {
 #define SL_DOT_DEFAULTS { .title = NULL, .show_slots = 1, .show_handlers = 1, \
     .relative = 0, .max_frames = 0, .legend = 1, .show_red_zone = 1,         \
     .font_size = 0, .name_width = 0, .skip_frames = 0, .highlight = NULL,    \
-    .handlers = NULL, .handler_count = 0, .dot_program = NULL }
+    .stop_at = NULL, .handlers = NULL, .handler_count = 0, .dot_program = NULL }
 
 /* Writes stack s as a DOT digraph to out.  The output is valid DOT for any
  * names (everything is escaped).  Returns 0 or a negative sl_dot_error. */
