@@ -11,6 +11,12 @@
 #include <stacklab/frames.h>
 #include "context.h"
 #include "harness.h"
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#else
+#define VALGRIND_DISABLE_ERROR_REPORTING ((void)0)
+#define VALGRIND_ENABLE_ERROR_REPORTING ((void)0)
+#endif
 
 /* Keeps a struct result alive without looking at it. */
 #define BENCH_KEEP_STRUCT(x) __asm__ volatile("" : : "r"(&(x)) : "memory")
@@ -587,6 +593,9 @@ static long try_through_shim(long i, long unused1, long unused2, long unused3)
 
 static void test_exception_through_shims(void)
 {
+    /* The jump is the subject here, not the backtrace (the CFI walker
+     * tests below walk through the shims). */
+    sl_set_backtrace_capture(false);
     for (long i = 0; i < NSHIMS; i++) {
         sl_check_report r;
         CU_ASSERT_EQUAL(sl_checked_call(&r, try_through_shim, i, 0, 0, 0), 1);
@@ -594,6 +603,7 @@ static void test_exception_through_shims(void)
         if (!r.ok)
             fprintf(stderr, "\n  through %s: %s\n", shims[i].name, r.clobbered);
     }
+    sl_set_backtrace_capture(true);
 }
 
 /* What a walker found from inside fn, called through a shim. */
@@ -601,8 +611,17 @@ typedef struct walk_result {
     sl_walker walker;
     bool saw_shim, saw_caller, shim_no_cfi, saw_r15_slot;
     sl_walk_stop stop;
-    const char *shim;
+    shim_fn shim_fn;
 } walk_result;
+
+static void run_walk(int shim, walk_result *w);
+
+/* True if pc is a return address inside fn (which is shorter than 256
+ * bytes).  Addresses, not names: this tests the walk, not the symbolizer. */
+static bool returns_into(uintptr_t pc, const void *fn)
+{
+    return pc > (uintptr_t)fn && pc - (uintptr_t)fn < 256;
+}
 
 static long walk_from_inside(void *arg)
 {
@@ -610,18 +629,23 @@ static long walk_from_inside(void *arg)
     sl_stack s = { 0 };
     int n, at = -1;
 
+    /* Where DWARF runs out (at the outermost frame, or a pc without CFI)
+     * libunwind tests whether an address is readable by write(2)-ing it to
+     * a pipe; valgrind reports each such probe.  They are libunwind's
+     * by design (the frames suite meets the same), so not counted here. */
+    VALGRIND_DISABLE_ERROR_REPORTING;
     n = sl_stack_capture(&s, w->walker);
-    sl_stack_symbolize(&s);
+    VALGRIND_ENABLE_ERROR_REPORTING;
     w->stop = s.stop;
     for (int i = 0; i < n; i++) {
         const sl_frame *f = &s.frames[i];
-        if (at < 0 && f->function && strcmp(f->function, w->shim) == 0) {
+        if (at < 0 && returns_into(f->pc, (const void *)w->shim_fn)) {
             at = i;
             w->saw_shim = true;
             w->shim_no_cfi = f->flags & SL_FRAME_NO_CFI;
             for (int j = 0; j < f->saved_count; j++)
                 w->saw_r15_slot |= strcmp(f->saved[j].name, "r15") == 0 && f->saved[j].slot;
-        } else if (at >= 0 && f->function && strcmp(f->function, "run_walk") == 0) {
+        } else if (at >= 0 && returns_into(f->pc, (const void *)run_walk)) {
             w->saw_caller = true;
         }
     }
@@ -632,7 +656,7 @@ static long walk_from_inside(void *arg)
 __attribute__((noinline))
 static void run_walk(int shim, walk_result *w)
 {
-    w->shim = shims[shim].name;
+    w->shim_fn = shims[shim].shim;
     shims[shim].shim(walk_from_inside, w);
     __asm__ volatile("" ::: "memory");          /* not a tail call */
 }
