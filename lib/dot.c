@@ -350,7 +350,7 @@ static void out_frame(ctx *c, int i, const sl_handler_record *h, int nh)
     sl__out_str(o, "<TR><TD COLSPAN=\"2\" ALIGN=\"LEFT\" PORT=\"h\" BGCOLOR=\"");
     sl__out_str(o, hdr);
     sl__out_str(o, "\"><B>#");
-    sl__out_int(o, i);
+    sl__out_int(o, i - c->first);      /* #0: the innermost frame drawn */
     sl__out_str(o, "  ");
     if (f->flags & SL_FRAME_SIGNAL)
         sl__out_str(o, "signal frame: ");
