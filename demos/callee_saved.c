@@ -148,6 +148,39 @@ static void describe_child(const char *with, int status, long value, long expect
 
 /* ---- where a correct routine saves them ------------------------------------ */
 
+/* Draws the calling thread's stack from the caller of this function to main
+ * and the libc frame that called it (the rest of libc is not the lesson)
+ * into DIR/name.svg. */
+static __attribute__((noinline)) void draw_stack(const char *name, const char *title,
+                                                 const char *highlight)
+{
+    sl_stack s = { 0 };
+    if (sl_stack_capture(&s, SL_WALK_CFI) < 1) {
+        lecture_fail("%s: could not capture the stack", name);
+        return;
+    }
+    sl_stack_symbolize(&s);
+    for (int i = 0; i < s.count; i++)
+        if (!strcmp(s.frames[i].function, "main")) {
+            s.count = i + 2 < s.count ? i + 2 : s.count;    /* plain data: a shorter stack */
+            break;
+        }
+    sl_dot_options o = SL_DOT_DEFAULTS;
+    o.title = title;
+    o.relative = lecture_stable();
+    o.highlight = highlight;
+    o.skip_frames = 1;                  /* this function */
+    o.show_red_zone = 0;                /* the innermost frame shown is not a leaf */
+    FILE *f = lecture_diagram_open(name);
+    if (f) {
+        int rc = sl_stack_write_dot(&s, f, &o);
+        if (rc != 0)
+            lecture_fail("%s.dot: %s", name, sl_dot_strerror(rc));
+        lecture_diagram_close(f);
+    }
+    sl_stack_release(&s);
+}
+
 static long diagram_inside(void *unused)
 {
     (void)unused;
@@ -168,14 +201,8 @@ static long diagram_inside(void *unused)
     }
     sl_stack_release(&s);
 
-    sl_dot_options o = SL_DOT_DEFAULTS;
-    o.highlight = "sl_asm_saves_registers";
-    o.title = "callee-saved registers spilled by sl_asm_saves_registers";
-    o.relative = lecture_stable();
-    if (sl_diagram_here(lecture_diagram_path("callee_saved.dot"), &o) == 0)
-        lecture_diagram_render("callee_saved");
-    else
-        lecture_fail("sl_diagram_here could not write callee_saved.dot");
+    draw_stack("callee_saved", "callee-saved registers spilled by sl_asm_saves_registers",
+               "sl_asm_saves_registers");
     return 0;
 }
 
