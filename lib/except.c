@@ -50,7 +50,7 @@ SL_DEFINE_EXCEPTION(SL_IllegalInstruction, SL_SignalError, "illegal instruction"
  * address is above every stack, so "is the enclosing TRY above me?" needs
  * no special case for the outermost TRY. */
 _Thread_local sl__handlers sl__tls_handlers = {
-    .slot = { [0] = { .frame = NULL, .fp = (void *)UINTPTR_MAX, .site = NULL } }
+    .slot = { [0] = { .frame = (sl__try *)UINTPTR_MAX, .site = NULL } }
 };
 
 typedef struct pooled {
@@ -173,17 +173,18 @@ void sl__try_overflow(const sl__site *site)
     abort();
 }
 
-/* The enclosing TRY's function frame is not above ours.  Below it, it is
- * dead: its function returned.  At the same address we may be a TRY nested
- * in the same function, which is fine, unless it is the very same TRY
- * object: then the function was left and entered again. */
-void sl__try_same_frame(sl__try *t, const sl__site *site, void *fp)
+/* The innermost TRY's frame is not above the new one t.  If it lies below
+ * the stack pointer of t's function, its function has returned: stale.  If
+ * it is t itself, t's function was left and entered again: stale.  Else it
+ * is a TRY nested in the same function, which is fine.  The caller's stack
+ * pointer is the canonical frame address of this function. */
+void sl__try_check(sl__try *t)
 {
     sl__handlers *h = &sl__tls_handlers;
     unsigned d = h->depth;
+    uintptr_t prev = (uintptr_t)h->slot[d].frame;
 
-    (void)site;
-    if ((uintptr_t)h->slot[d].fp < (uintptr_t)fp || h->slot[d].frame == t)
+    if (prev == (uintptr_t)t || prev < (uintptr_t)__builtin_dwarf_cfa())
         sl__try_misuse(d);
 }
 
@@ -211,13 +212,17 @@ static void run_defers(unsigned d)
     }
 }
 
+/* The body ended normally with cleanups registered.  They run with the
+ * phase back at BODY: one that throws is a throw from the body. */
 void sl__leave_body(sl__try *t)
 {
     sl__handlers *h = &sl__tls_handlers;
 
     if (h->slot[h->depth].frame != t)
         sl__try_misuse(h->depth);
+    t->phase = SL__BODY;
     run_defers(h->depth);
+    t->phase = SL__BODY;
 }
 
 /* Where sl_defer was called from, for its misuse message. */
@@ -237,15 +242,20 @@ static void describe_caller(void *ra, char *buf, size_t size)
     sl_stack_release(&s);
 }
 
+static bool is_body(int phase)
+{
+    return phase == SL__BODY || phase == SL__BODY_DEFERS || phase == SL__UNWINDING;
+}
+
 void sl_defer(void (*fn)(void *), void *arg)
 {
     sl__handlers *h = &sl__tls_handlers;
     uintptr_t here = (uintptr_t)__builtin_frame_address(0);
     unsigned d = h->depth;
 
-    if (d > 0 && (uintptr_t)h->slot[d].fp <= here)
+    if (d > 0 && (uintptr_t)h->slot[d].frame <= here)
         sl__try_misuse(d);
-    while (d > 0 && h->slot[d].frame->phase != SL__BODY)
+    while (d > 0 && !is_body(h->slot[d].frame->phase))
         d--;                            /* CATCH or FINALLY: not a body */
     if (d == 0) {
         char where[512];
@@ -265,6 +275,8 @@ void sl_defer(void (*fn)(void *), void *arg)
         tls.more_capacity = cap;
     }
     *defer_at(h->ndefer++) = (deferred){ fn, arg, d };
+    if (h->slot[d].frame->phase == SL__BODY)
+        h->slot[d].frame->phase = SL__BODY_DEFERS;     /* its end must run them */
 }
 
 /* ---- throwing ------------------------------------------------------------------ */
@@ -277,28 +289,46 @@ void sl__raise(sl_exception *x, uintptr_t below)
 
     if (d == 0)
         sl__uncaught(x);
-    if ((uintptr_t)h->slot[d].fp <= below)
+    if ((uintptr_t)h->slot[d].frame <= below)
         sl__try_misuse(d);              /* never jump into a dead frame */
     t = h->slot[d].frame;
 
-    if (t->exception == x)
-        release(x);                     /* a rethrow: the TRY holds it already */
-    else if (t->exception && (t->phase != SL__FINALLY || t->propagating))
-        chain(x, t->exception);         /* rule 4: x replaces the one in flight */
-    else if (t->exception)
-        release(t->exception);          /* FINALLY after a CATCH handled it */
-    t->exception = x;
+    switch (t->phase) {
+    case SL__BODY:
+    case SL__BODY_DEFERS:               /* the first throw out of the body */
+    case SL__FINALLY_CLEAN:             /* or out of a FINALLY with nothing pending */
+        t->exception = x;
+        break;
+    case SL__FINALLY:
+        if (!t->propagating && t->exception != x) {
+            release(t->exception);      /* a CATCH handled it: nothing is lost */
+            t->exception = x;
+            break;
+        }
+        __attribute__((fallthrough));  /* x replaces the pending one */
+    default:                            /* UNWINDING, THROWN, CATCH (rule 4) */
+        if (t->exception == x) {
+            release(x);                 /* a rethrow: the TRY holds it already */
+        } else {
+            chain(x, t->exception);
+            t->exception = x;
+        }
+        break;
+    }
     t->propagating = 1;
-    if (t->phase == SL__BODY) {
-        run_defers(d);                  /* may throw again: that throw takes over */
-        t->phase = SL__LEFT;
+    if (t->phase == SL__FINALLY_CLEAN) {
+        t->phase = SL__FINALLY;         /* END_TRY passes it on */
+    } else if (t->phase <= SL__UNWINDING) {
+        t->phase = SL__UNWINDING;
+        run_defers(d);                  /* one may throw: that throw takes over */
+        t->phase = SL__THROWN;
     }
     sl_context_restore(&t->context, 1);
 }
 
 bool sl__catch(sl__try *t, const sl_exception_type *type)
 {
-    if (!t->propagating || t->phase != SL__LEFT)
+    if (t->phase != SL__THROWN)
         return false;
     if (type && !sl_exception_is_type(t->exception->type, type))
         return false;
@@ -485,7 +515,8 @@ int sl_handler_records(sl_handler_record *out, int max)
             .sp = (uintptr_t)sl__ctx_demangle(t->context.word[SL_CTX_RSP / 8]),
             .resume_pc = (uintptr_t)sl__ctx_demangle(t->context.word[SL_CTX_RIP / 8]),
             .state = t->phase == SL__CATCH ? SL_TRY_CATCH :
-                     t->phase == SL__FINALLY ? SL_TRY_FINALLY : SL_TRY_BODY,
+                     t->phase == SL__FINALLY || t->phase == SL__FINALLY_CLEAN ?
+                     SL_TRY_FINALLY : SL_TRY_BODY,
         };
     }
     return k;

@@ -201,10 +201,11 @@ void sl_untrap_signals(void);
  * in order, and the frame's phase says which ones may still run.  So every
  * clause of one TRY is reached from the same landing point:
  *
- *     phase BODY ---(body ends)----> LEFT ---(CATCH matches)---> CATCH
- *        |                             |                           |
- *        +---(throw: cleanups run)-----+                           v
- *                                      +-------------------->  FINALLY
+ *     BODY --(body ends)-------------------------------> FINALLY_CLEAN
+ *       |
+ *       +--(throw)--> UNWINDING --(cleanups ran)--> THROWN --(CATCH matches)--> CATCH
+ *                                                      |                          |
+ *                                                      +------------------> FINALLY
  *
  * SL_END_TRY pops the record; an exception still propagating is thrown on
  * to the enclosing TRY.
@@ -214,21 +215,20 @@ void sl_untrap_signals(void);
     do {                                                                    \
         static const sl__site sl__try_site = { __FILE__, __LINE__, __func__ };\
         sl__try sl__t;                                                      \
-        sl__try_push(&sl__t, &sl__try_site, __builtin_frame_address(0));    \
-        sl_context_save(&sl__t.context);                                    \
-        if (sl__t.phase == SL__BODY) {
+        sl__try_push(&sl__t, &sl__try_site);                                \
+        if (sl_context_save(&sl__t.context) == 0) {
 
 #define SL_CATCH(Type, e)                                                   \
             sl__clause_end(&sl__t);                                         \
         }                                                                   \
-        if (sl__t.exception && sl__catch(&sl__t, &(Type))) {                \
+        if (sl__t.phase == SL__THROWN && sl__catch(&sl__t, &(Type))) {      \
             const sl_exception *const e __attribute__((unused)) = sl__t.exception; \
             const sl_exception *const sl__caught __attribute__((unused)) = sl__t.exception;
 
 #define SL_CATCH_ANY(e)                                                     \
             sl__clause_end(&sl__t);                                         \
         }                                                                   \
-        if (sl__t.exception && sl__catch(&sl__t, NULL)) {                   \
+        if (sl__t.phase == SL__THROWN && sl__catch(&sl__t, NULL)) {         \
             const sl_exception *const e __attribute__((unused)) = sl__t.exception; \
             const sl_exception *const sl__caught __attribute__((unused)) = sl__t.exception;
 
@@ -298,21 +298,32 @@ typedef struct sl__site {       /* a static record per SL_TRY / SL_THROW */
     const char *function;
 } sl__site;
 
-enum { SL__BODY, SL__LEFT, SL__CATCH, SL__FINALLY };   /* sl__try.phase */
+/* sl__try.phase.  Below SL__UNWINDING no exception was ever thrown to this
+ * TRY, and sl__try.exception is not even initialized: the fast path never
+ * writes it. */
+enum {
+    SL__BODY,                   /* the body runs (or ended normally) */
+    SL__BODY_DEFERS,            /* the same, with cleanups registered */
+    SL__FINALLY_CLEAN,          /* FINALLY after a normal body */
+    SL__UNWINDING,              /* a throw runs the body's cleanups */
+    SL__THROWN,                 /* the body was left by a throw: CATCH may run */
+    SL__CATCH,                  /* a CATCH clause runs or ran */
+    SL__FINALLY                 /* FINALLY after an exception */
+};
 
 typedef struct sl__try {        /* lives in the frame of the SL_TRY's function */
     sl_context context;         /* where every throw to this TRY lands */
-    sl_exception *exception;    /* in flight or being handled, else NULL */
     int phase;                  /* SL__BODY .. SL__FINALLY */
     int propagating;            /* exception still wants a handler */
+    sl_exception *exception;    /* from SL__UNWINDING on: the one it holds */
 } sl__try;
 
 /* Per thread, what later calls cannot overwrite (rule 8): each active TRY's
- * frame, its function's frame address and its site.  slot[0] is a sentinel
- * above every stack, so the push needs no test for "first". */
+ * frame (its address also says where on the stack it is) and its site.
+ * slot[0] is a sentinel above every stack, so the push needs no test for
+ * "first". */
 typedef struct sl__slot {
     sl__try *frame;
-    void *fp;
     const sl__site *site;
 } sl__slot;
 
@@ -326,7 +337,7 @@ extern _Thread_local sl__handlers sl__tls_handlers;
 
 __attribute__((noreturn)) void sl__try_misuse(unsigned depth);
 __attribute__((noreturn)) void sl__try_overflow(const sl__site *site);
-void sl__try_same_frame(sl__try *t, const sl__site *site, void *fp);
+void sl__try_check(sl__try *t);
 void sl__leave_body(sl__try *t);
 bool sl__catch(sl__try *t, const sl_exception_type *type);
 void sl__try_finish(sl__try *t);
@@ -336,48 +347,44 @@ __attribute__((noreturn, format(printf, 3, 4))) void sl__throw_format(
         const sl_exception_type *type, const sl__site *site, const char *fmt, ...);
 __attribute__((noreturn)) void sl__rethrow(const sl_exception *e);
 
-/* SL_TRY: the whole fast path.  Checks that the enclosing TRY is still live
- * (its function's frame lies above ours; equal means the same function),
- * then records this one. */
+/* SL_TRY: the whole fast path, a push on the per-thread array.  A live
+ * enclosing TRY lives in a caller's frame, above this one; when it is not
+ * above, sl__try_check tells a TRY nested in the same function (fine) from
+ * a stale one (rule 8). */
 static inline __attribute__((always_inline))
-void sl__try_push(sl__try *t, const sl__site *site, void *fp)
+void sl__try_push(sl__try *t, const sl__site *site)
 {
     sl__handlers *h = &sl__tls_handlers;
     unsigned d = h->depth;
 
     if (__builtin_expect(d >= SL_TRY_MAX, 0))
         sl__try_overflow(site);
-    if (__builtin_expect((uintptr_t)h->slot[d].fp <= (uintptr_t)fp, 0))
-        sl__try_same_frame(t, site, fp);        /* nested in one function, or stale */
-    t->exception = NULL;
+    if (__builtin_expect((uintptr_t)h->slot[d].frame <= (uintptr_t)t, 0))
+        sl__try_check(t);
     t->phase = SL__BODY;
     h->slot[d + 1].frame = t;
-    h->slot[d + 1].fp = fp;
     h->slot[d + 1].site = site;
     h->depth = d + 1;
 }
 
-/* The end of a clause's code (reached only when it ends normally).  After
- * the body, its cleanups run and the phase moves on. */
+/* The end of a clause's code, reached only when it ends normally.  After a
+ * body that registered cleanups, they run now (rule 2). */
 static inline __attribute__((always_inline)) void sl__clause_end(sl__try *t)
 {
-    if (t->phase == SL__BODY) {
-        if (__builtin_expect(sl__tls_handlers.ndefer != 0, 0))
-            sl__leave_body(t);
-        t->phase = SL__LEFT;
-    }
+    if (__builtin_expect(t->phase == SL__BODY_DEFERS, 0))
+        sl__leave_body(t);
 }
 
-/* SL_FINALLY: runs once, whether the phase is LEFT or CATCH. */
+/* SL_FINALLY: runs once, after the body or after a CATCH (rule 3). */
 static inline __attribute__((always_inline)) bool sl__finally(sl__try *t)
 {
-    if (t->phase == SL__FINALLY)
+    if (t->phase == SL__FINALLY || t->phase == SL__FINALLY_CLEAN)
         return false;
-    t->phase = SL__FINALLY;
+    t->phase = t->phase <= SL__BODY_DEFERS ? SL__FINALLY_CLEAN : SL__FINALLY;
     return true;
 }
 
-/* SL_END_TRY: pops this TRY (it must be the innermost, rule 8), then
+/* SL_END_TRY: pops this TRY, which must be the innermost (rule 8), then
  * finishes an exception it holds: on to the enclosing TRY, or released. */
 static inline __attribute__((always_inline)) void sl__try_end(sl__try *t)
 {
@@ -387,7 +394,7 @@ static inline __attribute__((always_inline)) void sl__try_end(sl__try *t)
     if (__builtin_expect(h->slot[d].frame != t, 0))
         sl__try_misuse(d);
     h->depth = d - 1;
-    if (__builtin_expect(t->exception != NULL, 0))
+    if (__builtin_expect(t->phase > SL__FINALLY_CLEAN, 0))
         sl__try_finish(t);
 }
 
