@@ -80,7 +80,7 @@ int sl_probe_print(const sl_probe_snapshot *s, const sl_probe_arg *args, int n, 
     fprintf(out, "%s (%s)\n  entry sp 0x%llx, return address 0x%llx", cv->name, cv->doc,
             (unsigned long long)s->entry_sp, (unsigned long long)s->return_address);
     if (cv->vararg_count && sl_probe_register(s, cv->vararg_count, &count) == 0)
-        fprintf(out, ", %s = %llu (counts vector registers in a variadic call only)",
+        fprintf(out, ", %s = %llu (set by variadic calls only)",
                 cv->vararg_count, (unsigned long long)count);
     fprintf(out, "\n  %-2s %-24s %4s  %-22s %s\n", "#", "type", "size",
             "class (per eightbyte)", "where");

@@ -5,17 +5,21 @@
  * save/restore (a setjmp/longjmp you can read), prologue/epilogue shims,
  * an argument probe and a checked call.
  *
- * The probe in one example (System V; see calling_convention.c):
+ * The probe in one example (System V; demos/calling_convention.c has more):
  *
  *     struct pair { long l; double d; } p = { 7, 2.5 };
- *     ((void (*)(int, struct pair))SL_PROBE)(1, p);
- *     sl_probe_arg args[] = { SL_PROBE_ARG(int, 1),
+ *     int n = 1;
+ *     ((void (*)(int, struct pair))SL_PROBE)(n, p);
+ *     sl_probe_arg args[] = { SL_PROBE_ARG(int, n),
  *                             { "struct pair", &p, sizeof p, "long,double" } };
  *     sl_probe_print(sl_probe_last(), args, 2, stdout);
  *
  *     #  type         size  class (per eightbyte)  where
  *     1  int             4  INTEGER                rdi
  *     2  struct pair    16  INTEGER,SSE            rsi + xmm0
+ *
+ * The functions are documented here; the routines' own files explain the
+ * registers and frames (asm/x86_64/frames.S, probe.S, checked_call.S).
  */
 #ifndef STACKLAB_ABI_H
 #define STACKLAB_ABI_H
