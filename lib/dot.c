@@ -720,6 +720,28 @@ static const char *format_of(const char *path)
     return NULL;
 }
 
+/* Whether program can be run: a path, or a name found on PATH.  Checked
+ * before spawning, because how a failed exec is reported differs (glibc's
+ * posix_spawnp returns ENOENT; under valgrind the child exits instead). */
+static int program_exists(const char *program)
+{
+    const char *path = getenv("PATH");
+    char buf[4096];
+
+    if (strchr(program, '/'))
+        return access(program, X_OK) == 0;
+    if (!path || !*path)
+        path = "/usr/local/bin:/usr/bin:/bin";
+    while (*path) {
+        size_t n = strcspn(path, ":");
+        if (snprintf(buf, sizeof buf, "%.*s/%s", (int)n, n ? path : ".", program) < (int)sizeof buf &&
+            access(buf, X_OK) == 0)
+            return 1;
+        path += n + (path[n] == ':');
+    }
+    return 0;
+}
+
 int sl_dot_render(const char *dot_path, const char *out_path, const char *program)
 {
     const char *fmt;
@@ -735,6 +757,10 @@ int sl_dot_render(const char *dot_path, const char *out_path, const char *progra
                     out_path);
     if (!program)
         program = "dot";
+    if (!program_exists(program))
+        return fail(SL_DOT_ENOGRAPHVIZ, "cannot render %s: Graphviz's `%s` program was not found "
+                    "(install the graphviz package, or write a .dot file instead)",
+                    out_path, program);
     snprintf(tflag, sizeof tflag, "-T%s", fmt);
     char *argv[] = { (char *)program, tflag, "-o", (char *)out_path, (char *)dot_path, NULL };
     err = posix_spawnp(&pid, program, NULL, NULL, argv, environ);

@@ -276,9 +276,10 @@ int sl_memmap_write_dot(const sl_memmap *m, FILE *out, const sl_mark *marks, int
 
     for (int k = 0; k < n; k++) {
         uintptr_t a = (uintptr_t)marks[k].address;
-        int row = -1;
-        for (int i = 0; i < bs.n && row < 0; i++)
-            if (a >= bs.b[i].start && (bs.b[i].end == 0 || a < bs.b[i].end))
+        int row = 0;                    /* the block holding a, or the one below it
+                                           (a small gap that is not drawn) */
+        for (int i = 0; i < bs.n; i++)
+            if (a >= bs.b[i].start)
                 row = i;
         const char *kind = sl_memmap_classify(m, marks[k].address);
         sl__out_str(o, "m");
@@ -296,7 +297,7 @@ int sl_memmap_write_dot(const sl_memmap *m, FILE *out, const sl_mark *marks, int
         sl__out_str(o, ">];\nm");
         sl__out_int(o, k);
         sl__out_str(o, " -> map:b");
-        sl__out_int(o, row < 0 ? 0 : row);
+        sl__out_int(o, row);
         sl__out_str(o, ":w;\n");
     }
     sl__out_str(o, "}\n");
