@@ -103,7 +103,7 @@ static int in_child(long (*what)(sum_fn), sum_fn fn, long *value)
     pid_t pid = fork();
     if (pid == 0) {
         close(fds[0]);
-        alarm(5);                   /* a corrupted loop counter must not hang the lecture */
+        alarm(1);                   /* a corrupted loop counter must not hang the lecture */
         long v = what(fn);
         if (write(fds[1], &v, sizeof v) != (ssize_t)sizeof v)
             _exit(3);
@@ -119,11 +119,16 @@ static int in_child(long (*what)(sum_fn), sum_fn fn, long *value)
     return got ? status : (status ? status : -1);
 }
 
-static long run_total(sum_fn fn) { return total_of(fn, 4); }
-static long run_walk(sum_fn fn) { return walk_then_return(fn, 1); }
+/* Volatile, so the compilers cannot specialise the callers for constants. */
+static volatile long loop_count = 4;
+static volatile int parts_count = 1;
+
+static long run_total(sum_fn fn) { return total_of(fn, loop_count); }
+static long run_walk(sum_fn fn) { return walk_then_return(fn, parts_count); }
 
 /* One line: what the child running with `with` came to. */
-static void describe_child(const char *with, int status, long value, long expected)
+static void describe_child(const char *with, int status, long value, long expected,
+                           bool pointer_hint)
 {
     char v[96], who[64];
     snprintf(who, sizeof who, "%-20s", with);
@@ -136,11 +141,13 @@ static void describe_child(const char *with, int status, long value, long expect
                         lecture_bad(v), expected);
     } else if (status > 0 && WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) {
         lecture_say("%s the child %s: its loop never ends", lecture_note(who),
-                    lecture_bad("was stopped after 5 seconds"));
+                    lecture_bad("was stopped after a second"));
     } else if (status > 0 && WIFSIGNALED(status)) {
         snprintf(v, sizeof v, "was killed by SIG%s (%s)", sigabbrev_np(WTERMSIG(status)),
                  strsignal(WTERMSIG(status)));
-        lecture_say("%s the child %s", lecture_note(who), lecture_bad(v));
+        lecture_say("%s the child %s%s", lecture_note(who), lecture_bad(v),
+                    pointer_hint && WTERMSIG(status) == SIGSEGV ? ": a pointer the caller kept in one of the "
+                    "clobbered registers now holds a small number" : "");
     } else {
         lecture_say("%s the child ended with status %d", lecture_note(who), status);
     }
@@ -243,9 +250,9 @@ int main(int argc, char **argv)
     lecture_code("    total += f(i, 2 * i, 3 * i, 4 * i);   /* should be 10 + 20 + 30 + 40 */");
     long value;
     int status = in_child(run_total, cs_sum_good, &value);
-    describe_child("cs_sum_good", status, value, 100);
+    describe_child("cs_sum_good", status, value, 100, true);
     status = in_child(run_total, cs_sum_clobbers, &value);
-    describe_child("cs_sum_clobbers", status, value, 100);
+    describe_child("cs_sum_clobbers", status, value, 100, true);
     lecture_say("The compiler keeps fn, n, i and total in callee-saved registers across the "
                 "call, trusting the ABI; the routine replaced two of them with its scratch "
                 "values. The fault shows up in the caller, never in the routine with the bug.");
@@ -253,10 +260,15 @@ int main(int argc, char **argv)
     lecture_step("Clobbering rbp: the backtrace breaks, then the return crashes");
     lecture_say("After f(1, 2, 3, 4) the caller's rbp holds a + b = 3 (in a child process):");
     status = in_child(run_walk, cs_sum_clobbers_rbp, &value);
-    describe_child("cs_sum_clobbers_rbp", status, value, 10);
-    lecture_say("Both walks need the caller's rbp: the FP walk follows it, and the caller's CFI "
-                "says CFA = rbp + 16. Then the caller's epilogue (lea -0x28(%%rbp), %%rsp; pops; "
-                "ret) loads rsp from rbp and the return crashes.");
+    describe_child("cs_sum_clobbers_rbp", status, value, 10, false);
+    if (status > 0 && WIFSIGNALED(status))
+        lecture_say("Both walks need the caller's rbp: the FP walk follows it, and the caller's "
+                    "CFI says CFA = rbp + 16. Then the caller's epilogue (lea -N(%%rbp), %%rsp; "
+                    "pops; ret) loaded rsp from rbp, and its return crashed.");
+    else
+        lecture_say("Both walks need the caller's rbp: the FP walk follows it, and the caller's "
+                    "CFI says CFA = rbp + 16. %s", lecture_dim("(This time the caller's epilogue "
+                    "did not read rbp: the bad value travels on to its own caller.)"));
 
     lecture_step("Doing it right: save, use, restore (with CFI saying where)");
     lecture_say("sl_asm_saves_registers pushes rbx and r12-r15, uses them, pops them, and "
