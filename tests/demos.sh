@@ -48,6 +48,16 @@ phrases() {
     segfault)      printf '%s\n' 'NULL' 'wild pointer' 'infinite recursion' \
                        'SL_SegmentationFault' 'SL_StackOverflow' 'fault address' \
                        'carries on' ;;
+    calling_convention) printf '%s\n' 'System V' 'Microsoft x64' 'shadow space' 'stack+32' \
+                       'MEMORY' 'hidden' 'al = 2' ;;
+    prologue_epilogue) printf '%s\n' 'push %rbp' 'leave' 'rsp % 16 = 8 at entry' \
+                       'rsp % 16 = 0 at the call' 'pe_compiled_nofp' 'killed by SIGSEGV' ;;
+    unwinding)     printf '%s\n' 'frame-pointer walk' 'CFI walk' '(missing)' 'un_nofp_outer' \
+                       'no CFI here' 'outside this thread' ;;
+    callee_saved)  printf '%s\n' 'NOT preserved: rbx,r13' 'NOT preserved: rbp' \
+                       'every callee-saved register preserved' ;;
+    stack_smash)   printf '%s\n' 'stack smashing detected' 'SIGABRT' 'canary' 'SIGSEGV' \
+                       'ss_hijacked() is running' 'exited with status 42' ;;
     *)             ;;
     esac
 }
@@ -64,6 +74,14 @@ diagram_names() {
     setjmp_inside) printf '%s\n' 'setjmp_inside.svg descend' \
                        'setjmp_inside.svg jump_across_frames' ;;
     segfault)      printf '%s\n' 'segfault.svg read_through_null' 'segfault.svg attempt' ;;
+    calling_convention) printf '%s\n' 'calling_convention.svg shadow space' \
+                       'calling_convention.svg rdi' ;;
+    prologue_epilogue) printf '%s\n' 'prologue_epilogue.svg sl_asm_framed' \
+                       'prologue_epilogue.svg main' ;;
+    unwinding)     printf '%s\n' 'unwinding-fp.svg un_nofp_inner' 'unwinding-cfi.svg un_nofp_outer' \
+                       'unwinding-nocfi.svg sl_asm_no_cfi' ;;
+    callee_saved)  printf '%s\n' 'callee_saved.svg sl_asm_saves_registers' 'callee_saved.svg r12' ;;
+    stack_smash)   printf '%s\n' 'stack_smash.svg ss_protected_copy' 'stack_smash.svg canary' ;;
     *)             ;;
     esac
 }
