@@ -53,6 +53,14 @@ _Thread_local sl__handlers sl__tls_handlers = {
     .slot = { [0] = { .frame = (sl__try *)UINTPTR_MAX, .site = NULL } }
 };
 
+/* How many TRY blocks are active in this thread: slot[depth()] is the
+ * innermost. */
+static unsigned depth(void)
+{
+    const sl__handlers *h = &sl__tls_handlers;
+    return h->top ? (unsigned)(h->top - h->slot) : 0;
+}
+
 typedef struct pooled {
     sl_exception e;             /* first, so a pointer to e is one to the entry */
     int refs;                   /* 0: free */
@@ -153,11 +161,11 @@ static void chain(sl_exception *x, sl_exception *old)
 
 /* ---- misuse (rule 8) ------------------------------------------------------- */
 
-void sl__try_misuse(unsigned depth)
+void sl__try_misuse(unsigned d)
 {
-    const sl__site *s = sl__tls_handlers.slot[depth].site;
+    const sl__site *s = sl__tls_handlers.slot[d].site;
 
-    if (depth == 0 || !s)
+    if (d == 0 || !s)
         fprintf(stderr, "stacklab: SL_END_TRY without an active SL_TRY\n");
     else
         fprintf(stderr, "stacklab: SL_TRY at %s:%d was left without SL_END_TRY\n"
@@ -166,8 +174,16 @@ void sl__try_misuse(unsigned depth)
     abort();
 }
 
-void sl__try_overflow(const sl__site *site)
+/* The push found top >= last: the thread's first TRY, or one too many. */
+sl__slot *sl__try_first(const sl__site *site)
 {
+    sl__handlers *h = &sl__tls_handlers;
+
+    if (h->top == NULL) {
+        h->top = &h->slot[0];
+        h->last = &h->slot[SL_TRY_MAX];
+        return h->top;
+    }
     fprintf(stderr, "stacklab: more than %d SL_TRY blocks nested in one thread "
             "(SL_TRY at %s:%d)\n", SL_TRY_MAX, site->file, site->line);
     abort();
@@ -181,7 +197,7 @@ void sl__try_overflow(const sl__site *site)
 void sl__try_check(sl__try *t)
 {
     sl__handlers *h = &sl__tls_handlers;
-    unsigned d = h->depth;
+    unsigned d = depth();
     uintptr_t prev = (uintptr_t)h->slot[d].frame;
 
     if (prev == (uintptr_t)t || prev < (uintptr_t)__builtin_dwarf_cfa())
@@ -218,10 +234,10 @@ void sl__leave_body(sl__try *t)
 {
     sl__handlers *h = &sl__tls_handlers;
 
-    if (h->slot[h->depth].frame != t)
-        sl__try_misuse(h->depth);
+    if (h->slot[depth()].frame != t)
+        sl__try_misuse(depth());
     t->phase = SL__BODY;
-    run_defers(h->depth);
+    run_defers(depth());
     t->phase = SL__BODY;
 }
 
@@ -251,7 +267,7 @@ void sl_defer(void (*fn)(void *), void *arg)
 {
     sl__handlers *h = &sl__tls_handlers;
     uintptr_t here = (uintptr_t)__builtin_frame_address(0);
-    unsigned d = h->depth;
+    unsigned d = depth();
 
     if (d > 0 && (uintptr_t)h->slot[d].frame <= here)
         sl__try_misuse(d);
@@ -284,7 +300,7 @@ void sl_defer(void (*fn)(void *), void *arg)
 void sl__raise(sl_exception *x, uintptr_t below)
 {
     sl__handlers *h = &sl__tls_handlers;
-    unsigned d = h->depth;
+    unsigned d = depth();
     sl__try *t;
 
     if (d == 0)
@@ -337,13 +353,23 @@ bool sl__catch(sl__try *t, const sl_exception_type *type)
     return true;
 }
 
-/* After SL_END_TRY popped t: an exception no clause took goes on to the
- * enclosing TRY (rule 5); one that was handled is released. */
+/* SL_END_TRY's slow path.  Cleanups not run yet (a body without FINALLY)
+ * run first, with t still innermost: one that throws is caught here like a
+ * throw from the body.  Then t is popped, and an exception no clause took
+ * goes on to the enclosing TRY (rule 5); one that was handled is released. */
 void sl__try_finish(sl__try *t)
 {
-    sl_exception *x = t->exception;
+    sl__handlers *h = &sl__tls_handlers;
+    sl_exception *x;
 
-    t->exception = NULL;
+    if (h->top->frame != t)
+        sl__try_misuse(depth());
+    if (t->phase == SL__BODY_DEFERS)
+        sl__leave_body(t);
+    h->top--;
+    if (t->phase <= SL__FINALLY_CLEAN)
+        return;
+    x = t->exception;
     if (t->propagating)
         sl__raise(x, (uintptr_t)__builtin_frame_address(0));
     release(x);
@@ -503,7 +529,7 @@ int sl_handler_records(sl_handler_record *out, int max)
     const sl__handlers *h = &sl__tls_handlers;
     int k = 0;
 
-    for (unsigned d = h->depth; d > 0; d--, k++) {
+    for (unsigned d = depth(); d > 0; d--, k++) {
         if (k >= max || !out)
             continue;
         const sl__try *t = h->slot[d].frame;

@@ -219,26 +219,22 @@ void sl_untrap_signals(void);
         if (sl_context_save(&sl__t.context) == 0) {
 
 #define SL_CATCH(Type, e)                                                   \
-            sl__clause_end(&sl__t);                                         \
         }                                                                   \
         if (sl__t.phase == SL__THROWN && sl__catch(&sl__t, &(Type))) {      \
             const sl_exception *const e __attribute__((unused)) = sl__t.exception; \
             const sl_exception *const sl__caught __attribute__((unused)) = sl__t.exception;
 
 #define SL_CATCH_ANY(e)                                                     \
-            sl__clause_end(&sl__t);                                         \
         }                                                                   \
         if (sl__t.phase == SL__THROWN && sl__catch(&sl__t, NULL)) {         \
             const sl_exception *const e __attribute__((unused)) = sl__t.exception; \
             const sl_exception *const sl__caught __attribute__((unused)) = sl__t.exception;
 
 #define SL_FINALLY                                                          \
-            sl__clause_end(&sl__t);                                         \
         }                                                                   \
         if (sl__finally(&sl__t)) {
 
 #define SL_END_TRY                                                          \
-            sl__clause_end(&sl__t);                                         \
         }                                                                   \
         sl__try_end(&sl__t);                                                \
     } while (0)
@@ -300,11 +296,11 @@ typedef struct sl__site {       /* a static record per SL_TRY / SL_THROW */
 
 /* sl__try.phase.  Below SL__UNWINDING no exception was ever thrown to this
  * TRY, and sl__try.exception is not even initialized: the fast path never
- * writes it. */
+ * writes it.  Above SL__FINALLY_CLEAN, SL_END_TRY has work to do. */
 enum {
     SL__BODY,                   /* the body runs (or ended normally) */
-    SL__BODY_DEFERS,            /* the same, with cleanups registered */
     SL__FINALLY_CLEAN,          /* FINALLY after a normal body */
+    SL__BODY_DEFERS,            /* the body runs, with cleanups registered */
     SL__UNWINDING,              /* a throw runs the body's cleanups */
     SL__THROWN,                 /* the body was left by a throw: CATCH may run */
     SL__CATCH,                  /* a CATCH clause runs or ran */
@@ -321,14 +317,17 @@ typedef struct sl__try {        /* lives in the frame of the SL_TRY's function *
 /* Per thread, what later calls cannot overwrite (rule 8): each active TRY's
  * frame (its address also says where on the stack it is) and its site.
  * slot[0] is a sentinel above every stack, so the push needs no test for
- * "first". */
+ * "first".  top and last start NULL (a thread-local cannot be initialized
+ * with its own address): the push's one test "top >= last" catches both the
+ * first use in a thread and an overflow. */
 typedef struct sl__slot {
     sl__try *frame;
     const sl__site *site;
 } sl__slot;
 
 typedef struct sl__handlers {
-    unsigned depth;             /* slot[depth] is the innermost TRY */
+    sl__slot *top;              /* the innermost TRY's slot (slot[0]: none) */
+    sl__slot *last;             /* &slot[SL_TRY_MAX] */
     unsigned ndefer;            /* cleanups registered and not yet run */
     sl__slot slot[SL_TRY_MAX + 1];
 } sl__handlers;
@@ -336,7 +335,7 @@ typedef struct sl__handlers {
 extern _Thread_local sl__handlers sl__tls_handlers;
 
 __attribute__((noreturn)) void sl__try_misuse(unsigned depth);
-__attribute__((noreturn)) void sl__try_overflow(const sl__site *site);
+sl__slot *sl__try_first(const sl__site *site);
 void sl__try_check(sl__try *t);
 void sl__leave_body(sl__try *t);
 bool sl__catch(sl__try *t, const sl_exception_type *type);
@@ -355,47 +354,42 @@ static inline __attribute__((always_inline))
 void sl__try_push(sl__try *t, const sl__site *site)
 {
     sl__handlers *h = &sl__tls_handlers;
-    unsigned d = h->depth;
+    sl__slot *s = h->top;
 
-    if (__builtin_expect(d >= SL_TRY_MAX, 0))
-        sl__try_overflow(site);
-    if (__builtin_expect((uintptr_t)h->slot[d].frame <= (uintptr_t)t, 0))
+    if (__builtin_expect(s >= h->last, 0))
+        s = sl__try_first(site);        /* first in this thread, or too deep */
+    if (__builtin_expect((uintptr_t)s->frame <= (uintptr_t)t, 0))
         sl__try_check(t);
     t->phase = SL__BODY;
-    h->slot[d + 1].frame = t;
-    h->slot[d + 1].site = site;
-    h->depth = d + 1;
+    s[1].frame = t;
+    s[1].site = site;
+    h->top = s + 1;
 }
 
-/* The end of a clause's code, reached only when it ends normally.  After a
- * body that registered cleanups, they run now (rule 2). */
-static inline __attribute__((always_inline)) void sl__clause_end(sl__try *t)
-{
-    if (__builtin_expect(t->phase == SL__BODY_DEFERS, 0))
-        sl__leave_body(t);
-}
-
-/* SL_FINALLY: runs once, after the body or after a CATCH (rule 3). */
+/* SL_FINALLY: runs once, after the body (and its cleanups, rule 2) or
+ * after a CATCH (rule 3). */
 static inline __attribute__((always_inline)) bool sl__finally(sl__try *t)
 {
     if (t->phase == SL__FINALLY || t->phase == SL__FINALLY_CLEAN)
         return false;
-    t->phase = t->phase <= SL__BODY_DEFERS ? SL__FINALLY_CLEAN : SL__FINALLY;
+    if (t->phase == SL__BODY_DEFERS)
+        sl__leave_body(t);              /* phase back to SL__BODY */
+    t->phase = t->phase == SL__BODY ? SL__FINALLY_CLEAN : SL__FINALLY;
     return true;
 }
 
-/* SL_END_TRY: pops this TRY, which must be the innermost (rule 8), then
- * finishes an exception it holds: on to the enclosing TRY, or released. */
+/* SL_END_TRY: pops this TRY, which must be the innermost (rule 8).  The
+ * rest (cleanups still to run, an exception to pass on or release) is
+ * sl__try_finish's. */
 static inline __attribute__((always_inline)) void sl__try_end(sl__try *t)
 {
     sl__handlers *h = &sl__tls_handlers;
-    unsigned d = h->depth;
+    sl__slot *s = h->top;
 
-    if (__builtin_expect(h->slot[d].frame != t, 0))
-        sl__try_misuse(d);
-    h->depth = d - 1;
-    if (__builtin_expect(t->phase > SL__FINALLY_CLEAN, 0))
+    if (__builtin_expect(t->phase > SL__FINALLY_CLEAN || s->frame != t, 0))
         sl__try_finish(t);
+    else
+        h->top = s - 1;
 }
 
 /* SL_THROW's argument counting: D (type only), M (message), F (format). */
