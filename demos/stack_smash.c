@@ -29,6 +29,9 @@ static struct layout {
     bool have_canary;
 } protected_frame, unprotected_frame;
 
+/* The canary as the protected frame held it. */
+static uint64_t canary_value;
+
 /* Reads the frame of the copy function: the innermost frame whose saved
  * frame pointer lies above buf. */
 static void measure(char *buf, struct layout *l)
@@ -87,6 +90,9 @@ static __attribute__((noinline)) void draw_stack(const char *name, const char *t
 static void look_protected(char *buf)
 {
     measure(buf, &protected_frame);
+    uintptr_t slot = protected_frame.have_canary ? protected_frame.canary
+                                                 : protected_frame.saved_fp - 8;
+    canary_value = *(const uint64_t *)slot;
 
     draw_stack("stack_smash", "ss_protected_copy: char buf[16] below the canary",
                "ss_protected_copy");
@@ -161,17 +167,21 @@ static const char *status_text(int status)
     return text;
 }
 
-/* An address in the frame as "buf+24" and, unless --stable, absolute. */
-static const char *where(const struct layout *l, uintptr_t a)
+/* An address in the frame as an offset from buf ("buf+24"). */
+static const char *off(const struct layout *l, uintptr_t a)
 {
-    static char text[4][64];
+    static char text[4][32];
     static int next;
     char *t = text[next++ % 4];
-    if (lecture_stable())
-        snprintf(t, 64, "buf%+ld", (long)(a - l->buf));
-    else
-        snprintf(t, 64, "%s  buf%+ld", lecture_addr((void *)a), (long)(a - l->buf));
+    snprintf(t, 32, "buf%+ld", (long)(a - l->buf));
     return t;
+}
+
+/* One row of the frame table: role, offset, and the address unless --stable. */
+static void slot(const char *role, const struct layout *l, uintptr_t a, const char *note)
+{
+    lecture_code("%-16s %-7s  %-14s %s", role, off(l, a),
+                 lecture_stable() ? "" : lecture_addr((void *)a), note);
 }
 
 int main(int argc, char **argv)
@@ -207,10 +217,16 @@ int main(int argc, char **argv)
         lecture_say("%s", lecture_dim("(the walker did not mark the canary; using rbp-8)"));
     }
     lecture_say("Higher addresses first; the overflow writes upwards from buf[0]:");
-    lecture_code("return address   %s", where(p, p->return_address));
-    lecture_code("saved rbp        %s   <- rbp", where(p, p->saved_fp));
-    lecture_code("canary           %s   <- rbp-8, a copy of %%fs:0x28", where(p, p->canary));
-    lecture_code("buf[0]           %s", where(p, p->buf));
+    char canary_note[64];
+    if (lecture_stable())
+        snprintf(canary_note, sizeof canary_note, "rbp-8: a copy of %%fs:0x28, low byte 00");
+    else
+        snprintf(canary_note, sizeof canary_note, "rbp-8: %#018lx, from %%fs:0x28",
+                 (unsigned long)canary_value);
+    slot("return address", p, p->return_address, "");
+    slot("saved rbp", p, p->saved_fp, "<- rbp");
+    slot("canary", p, p->canary, canary_note);
+    slot("buf[0]", p, p->buf, "char buf[16]");
     lecture_say("The prologue copies the thread's secret canary (its low byte is 0, so string "
                 "functions stop at it) %s the locals and the saved registers. The epilogue "
                 "compares it with %%fs:0x28 before %s; any overflow from buf that reaches the "
@@ -237,7 +253,7 @@ int main(int argc, char **argv)
 
     lecture_step("Overflow with the protector off: the return address is ours");
     lecture_say("ss_unprotected_copy has no canary: the saved rbp is at %s, the return address "
-                "at %s.", where(u, u->saved_fp), where(u, u->return_address));
+                "at %s.", off(u, u->saved_fp), off(u, u->return_address));
     size_t crash_n = u->return_address + 8 - u->buf;
     o = in_child(ss_unprotected_copy, payload, crash_n);
     lecture_say("copy(\"AAAA...\", %zu): ret jumps to 0x4141414141414141 ('AAAAAAAA'), not "
