@@ -99,7 +99,10 @@ bool sl_exception_is(const sl_exception *e, const sl_exception_type *t)
 
 /* ---- the exception pool ----------------------------------------------- */
 
-sl_exception *sl__exception_new(const sl_exception_type *type)
+/* The first free entry of the pool, reset.  Only the fields a throw may
+ * leave untouched are cleared: the message and backtrace are written by
+ * whoever fills the exception in. */
+static inline sl_exception *take(const sl_exception_type *type)
 {
     int saved_errno = errno;
 
@@ -109,7 +112,6 @@ sl_exception *sl__exception_new(const sl_exception_type *type)
             sl_exception *x = &p->e;
             p->refs = 1;                /* the thrower's reference */
             x->type = type;
-            x->message[0] = '\0';
             x->file = NULL;
             x->line = 0;
             x->function = NULL;
@@ -124,6 +126,14 @@ sl_exception *sl__exception_new(const sl_exception_type *type)
     fprintf(stderr, "stacklab: more than %d exceptions alive in one thread "
             "(throwing %s)\n", SL_EXCEPTIONS_MAX, type->name);
     abort();
+}
+
+sl_exception *sl__exception_new(const sl_exception_type *type)
+{
+    sl_exception *x = take(type);
+
+    x->message[0] = '\0';
+    return x;
 }
 
 static void retain(const sl_exception *x)
@@ -300,14 +310,14 @@ void sl_defer(void (*fn)(void *), void *arg)
 void sl__raise(sl_exception *x, uintptr_t below)
 {
     sl__handlers *h = &sl__tls_handlers;
-    unsigned d = depth();
+    sl__slot *top = h->top;
     sl__try *t;
 
-    if (d == 0)
+    if (!top || top == h->slot)
         sl__uncaught(x);
-    if ((uintptr_t)h->slot[d].frame <= below)
-        sl__try_misuse(d);              /* never jump into a dead frame */
-    t = h->slot[d].frame;
+    if ((uintptr_t)top->frame <= below)
+        sl__try_misuse(depth());        /* never jump into a dead frame */
+    t = top->frame;
 
     switch (t->phase) {
     case SL__BODY:
@@ -336,7 +346,8 @@ void sl__raise(sl_exception *x, uintptr_t below)
         t->phase = SL__FINALLY;         /* END_TRY passes it on */
     } else if (t->phase <= SL__UNWINDING) {
         t->phase = SL__UNWINDING;
-        run_defers(d);                  /* one may throw: that throw takes over */
+        if (h->ndefer)
+            run_defers(depth());        /* one may throw: that throw takes over */
         t->phase = SL__THROWN;
     }
     sl_context_restore(&t->context, 1);
@@ -398,9 +409,9 @@ static __attribute__((noinline)) void capture(sl_exception *x)
     }
 }
 
-static sl_exception *begin(const sl_exception_type *type, const sl__site *site)
+static inline sl_exception *begin(const sl_exception_type *type, const sl__site *site)
 {
-    sl_exception *x = sl__exception_new(type);
+    sl_exception *x = take(type);
 
     x->file = site->file;
     x->line = site->line;
@@ -416,18 +427,22 @@ static const char *default_message(const sl_exception_type *t)
     return "";
 }
 
+/* SL_THROW(Type) and SL_THROW(Type, "message"): length is the message's
+ * (folded by the compiler for a literal), or (size_t)-1 when it holds a '%'. */
 void sl__throw_message(const sl_exception_type *type, const sl__site *site,
-                       const char *message)
+                       const char *message, size_t length)
 {
     sl_exception *x = begin(type, site);
-    size_t n;
 
-    if (!message)
+    if (!message) {
         message = default_message(type);
-    n = strnlen(message, SL_MESSAGE_MAX - 1);
-    if (!memchr(message, '%', n)) {
-        memcpy(x->message, message, n);
-        x->message[n] = '\0';
+        length = strlen(message);
+    }
+    if (length != (size_t)-1) {
+        if (length > SL_MESSAGE_MAX - 1)
+            length = SL_MESSAGE_MAX - 1;
+        memcpy(x->message, message, length);
+        x->message[length] = '\0';
     } else {
         /* A format with no arguments: only "%%" means something. */
         char *out = x->message, *end = x->message + SL_MESSAGE_MAX - 1;

@@ -85,6 +85,7 @@
 #define STACKLAB_EXCEPT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include "stacklab/abi.h"
@@ -341,7 +342,7 @@ void sl__leave_body(sl__try *t);
 bool sl__catch(sl__try *t, const sl_exception_type *type);
 void sl__try_finish(sl__try *t);
 __attribute__((noreturn)) void sl__throw_message(const sl_exception_type *type,
-        const sl__site *site, const char *message);
+        const sl__site *site, const char *message, size_t length);
 __attribute__((noreturn, format(printf, 3, 4))) void sl__throw_format(
         const sl_exception_type *type, const sl__site *site, const char *fmt, ...);
 __attribute__((noreturn)) void sl__rethrow(const sl_exception *e);
@@ -402,10 +403,18 @@ static inline __attribute__((always_inline)) void sl__try_end(sl__try *t)
     a29, a30, a31, a32, x, ...) x
 #define SL__THROW_SITE \
     static const sl__site sl__throw_site = { __FILE__, __LINE__, __func__ }
+/* A message alone is still a format ("100%% sure"), but the compiler folds
+ * strchr and strlen of a literal: a message without '%' is copied with a
+ * length known at compile time, and (size_t)-1 asks for the "%%" pass. */
 #define SL__THROW_D(Type) \
-    do { SL__THROW_SITE; sl__throw_message(&(Type), &sl__throw_site, NULL); } while (0)
-#define SL__THROW_M(Type, message) \
-    do { SL__THROW_SITE; sl__throw_message(&(Type), &sl__throw_site, (message)); } while (0)
+    do { SL__THROW_SITE; sl__throw_message(&(Type), &sl__throw_site, NULL, 0); } while (0)
+#define SL__THROW_M(Type, message)                                          \
+    do {                                                                    \
+        SL__THROW_SITE;                                                     \
+        sl__throw_message(&(Type), &sl__throw_site, (message),              \
+                          __builtin_strchr((message), '%') ? (size_t)-1     \
+                                                           : __builtin_strlen(message)); \
+    } while (0)
 #define SL__THROW_F(Type, ...) \
     do { SL__THROW_SITE; sl__throw_format(&(Type), &sl__throw_site, __VA_ARGS__); } while (0)
 
