@@ -54,37 +54,24 @@ static void measure(char *buf, struct layout *l)
     sl_stack_release(&s);
 }
 
-/* Draws the calling thread's stack from the caller of this function to main
- * and the libc frame that called it (the rest of libc is not the lesson)
- * into DIR/name.svg. */
+/* Draws the calling thread's stack, from the caller of this function to
+ * main, into DIR/name.svg (and name.dot). */
 static __attribute__((noinline)) void draw_stack(const char *name, const char *title,
                                                  const char *highlight)
 {
-    sl_stack s = { 0 };
-    if (sl_stack_capture(&s, SL_WALK_CFI) < 1) {
-        lecture_fail("%s: could not capture the stack", name);
-        return;
-    }
-    sl_stack_symbolize(&s);
-    for (int i = 0; i < s.count; i++)
-        if (!strcmp(s.frames[i].function, "main")) {
-            s.count = i + 2 < s.count ? i + 2 : s.count;    /* plain data: a shorter stack */
-            break;
-        }
+    char file[128];
     sl_dot_options o = SL_DOT_DEFAULTS;
     o.title = title;
     o.relative = lecture_stable();
     o.highlight = highlight;
     o.skip_frames = 1;                  /* this function */
+    o.stop_at = "main";                 /* libc's start-up frames: one small box */
     o.show_red_zone = 0;                /* the innermost frame shown is not a leaf */
-    FILE *f = lecture_diagram_open(name);
-    if (f) {
-        int rc = sl_stack_write_dot(&s, f, &o);
-        if (rc != 0)
-            lecture_fail("%s.dot: %s", name, sl_dot_strerror(rc));
-        lecture_diagram_close(f);
-    }
-    sl_stack_release(&s);
+    snprintf(file, sizeof file, "%s.dot", name);
+    if (sl_diagram_here(lecture_diagram_path(file), &o) == 0)
+        lecture_diagram_render(name);
+    else
+        lecture_fail("%s", sl_dot_last_error());
 }
 
 static void look_protected(char *buf)

@@ -135,14 +135,8 @@ static void diagram(const sl_stack *s, const char *name, const char *title)
     o.relative = lecture_stable();
     o.max_frames = 9;
     o.show_red_zone = 0;
-    /* Up to main and the libc frame that called it: the rest of libc is not
-     * the lesson (plain data, so a shallow copy with a smaller count is a
-     * shorter stack). */
-    sl_stack upto_main = *s;
-    int m = find(s, "main");
-    if (m >= 0 && m + 2 < s->count)
-        upto_main.count = m + 2;
-    int rc = sl_stack_write_dot(&upto_main, f, &o);
+    o.stop_at = "main";                 /* libc's start-up frames: one small box */
+    int rc = sl_stack_write_dot(s, f, &o);
     if (rc != 0)
         lecture_fail("%s.dot: %s", name, sl_dot_strerror(rc));
     lecture_diagram_close(f);
