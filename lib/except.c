@@ -102,7 +102,7 @@ bool sl_exception_is(const sl_exception *e, const sl_exception_type *t)
 /* The first free entry of the pool, reset.  Only the fields a throw may
  * leave untouched are cleared: the message and backtrace are written by
  * whoever fills the exception in. */
-static inline sl_exception *take(const sl_exception_type *type)
+static inline sl_exception *take(const sl_exception_type *type, const sl__site *site)
 {
     int saved_errno = errno;
 
@@ -112,9 +112,9 @@ static inline sl_exception *take(const sl_exception_type *type)
             sl_exception *x = &p->e;
             p->refs = 1;                /* the thrower's reference */
             x->type = type;
-            x->file = NULL;
-            x->line = 0;
-            x->function = NULL;
+            x->file = site ? site->file : NULL;
+            x->line = site ? site->line : 0;
+            x->function = site ? site->function : NULL;
             x->error_number = saved_errno;
             x->signal_number = 0;
             x->fault_address = NULL;
@@ -130,7 +130,7 @@ static inline sl_exception *take(const sl_exception_type *type)
 
 sl_exception *sl__exception_new(const sl_exception_type *type)
 {
-    sl_exception *x = take(type);
+    sl_exception *x = take(type, NULL);
 
     x->message[0] = '\0';
     return x;
@@ -353,16 +353,6 @@ void sl__raise(sl_exception *x, uintptr_t below)
     sl_context_restore(&t->context, 1);
 }
 
-bool sl__catch(sl__try *t, const sl_exception_type *type)
-{
-    if (t->phase != SL__THROWN)
-        return false;
-    if (type && !sl_exception_is_type(t->exception->type, type))
-        return false;
-    t->phase = SL__CATCH;
-    t->propagating = 0;
-    return true;
-}
 
 /* SL_END_TRY's slow path.  Cleanups not run yet (a body without FINALLY)
  * run first, with t still innermost: one that throws is caught here like a
@@ -411,12 +401,7 @@ static __attribute__((noinline)) void capture(sl_exception *x)
 
 static inline sl_exception *begin(const sl_exception_type *type, const sl__site *site)
 {
-    sl_exception *x = take(type);
-
-    x->file = site->file;
-    x->line = site->line;
-    x->function = site->function;
-    return x;
+    return take(type, site);
 }
 
 static const char *default_message(const sl_exception_type *t)

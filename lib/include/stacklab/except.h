@@ -339,7 +339,6 @@ __attribute__((noreturn)) void sl__try_misuse(unsigned depth);
 sl__slot *sl__try_first(const sl__site *site);
 void sl__try_check(sl__try *t);
 void sl__leave_body(sl__try *t);
-bool sl__catch(sl__try *t, const sl_exception_type *type);
 void sl__try_finish(sl__try *t);
 __attribute__((noreturn)) void sl__throw_message(const sl_exception_type *type,
         const sl__site *site, const char *message, size_t length);
@@ -365,6 +364,20 @@ void sl__try_push(sl__try *t, const sl__site *site)
     s[1].frame = t;
     s[1].site = site;
     h->top = s + 1;
+}
+
+/* SL_CATCH: takes the exception if its type is Type or a subtype of it
+ * (rule 1); the phase then keeps every later CATCH of this TRY out. */
+static inline __attribute__((always_inline))
+bool sl__catch(sl__try *t, const sl_exception_type *type)
+{
+    const sl_exception_type *thrown = t->exception->type;
+
+    if (type && thrown != type && !sl_exception_is_type(thrown, type))
+        return false;
+    t->phase = SL__CATCH;
+    t->propagating = 0;
+    return true;
 }
 
 /* SL_FINALLY: runs once, after the body (and its cleanups, rule 2) or
