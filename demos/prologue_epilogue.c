@@ -264,12 +264,13 @@ int main(int argc, char **argv)
     snprintf(at_entry, sizeof at_entry, "rsp %% 16 = %d at entry", (int)(trace[0][0] % 16));
     snprintf(in_fn, sizeof in_fn, "rsp %% 16 = %d at the call", (int)(trace[3][0] % 16));
     lecture_say("The psABI: rsp is a multiple of 16 %s. The call pushes 8 bytes, so a "
-                "function starts with rsp %% 16 = 8 and must subtract 8 + 16k before its own "
-                "calls. Measured above: %s, %s.", lecture_em("at every call instruction"),
+                "function starts with rsp %% 16 = 8 and must move rsp down by 8 + 16k bytes "
+                "(pushes included) before its own calls. Measured above: %s, %s.", lecture_em("at every call instruction"),
                 lecture_note(at_entry), lecture_note(in_fn));
-    lecture_say("That is why the frameless shim subtracts 8 and the framed one 16 (8 for rbp "
-                "and 8 of padding after it). Compilers rely on it: 16-byte locals are stored "
-                "with movaps, which faults on a misaligned address.");
+    lecture_say("That is why the frameless shim subtracts 8, and the framed one pushes rbp (8) "
+                "then subtracts 16: 24 bytes in all, of the form 8 + 16k. Compilers rely on the "
+                "rule: 16-byte locals are stored with movaps, which faults on a misaligned "
+                "address.");
     lecture_say("needs_alignment() keeps a 16-byte vector in its frame. Called properly: %s.",
                 lecture_good(run_in_child(sl_asm_framed)));
     const char *bad = run_in_child(pe_call_misaligned);
