@@ -37,6 +37,17 @@
 #include <stacklab/except.h>
 #include "except_internal.h"
 
+/* libunwind probes addresses with write(2) where DWARF runs out; valgrind
+ * reports each probe (see except.c). */
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define SL_QUIET_VALGRIND_BEGIN VALGRIND_DISABLE_ERROR_REPORTING
+#define SL_QUIET_VALGRIND_END   VALGRIND_ENABLE_ERROR_REPORTING
+#else
+#define SL_QUIET_VALGRIND_BEGIN ((void)0)
+#define SL_QUIET_VALGRIND_END   ((void)0)
+#endif
+
 /* Room for the handler, a libunwind walk, snprintf and the cleanups a throw
  * runs before its jump (they run on this stack), plus a guard page below. */
 #define ALTSTACK_SIZE (256 * 1024)
@@ -136,10 +147,12 @@ static void on_fault(int sig, siginfo_t *info, void *ucontext)
     x->fault_address = info->si_addr;
     if (sl__backtrace_on() && ip) {
         int n = 0;
+        SL_QUIET_VALGRIND_BEGIN;
         do {
             unw_get_reg(&c, UNW_REG_IP, &ip);
             x->backtrace[n++] = (void *)ip;
         } while (n < SL_BACKTRACE_MAX && unw_step(&c) > 0);
+        SL_QUIET_VALGRIND_END;
         x->backtrace_length = n;
     }
 
