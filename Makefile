@@ -167,7 +167,7 @@ check-sanitize:
 
 check-valgrind: $(RUN_TESTS)
 	valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
-	    $(RUN_TESTS)
+	    --suppressions=tests/valgrind.supp $(RUN_TESTS) $(SUITE)
 
 # ---- benchmarks -------------------------------------------------------------
 # Linked against the shared library, as users link it.

@@ -373,7 +373,8 @@ static void out_frame(ctx *c, int i, const sl_handler_record *h, int nh)
     else if (f->flags & SL_FRAME_NO_CFI)
         sl__out_str(o, "no CFI: found by frame pointer");
     else
-        sl__out_str(o, c->s->walker == SL_WALK_FP ? "FP walk" : "CFI walk");
+        sl__out_str(o, c->s->walker == SL_WALK_FP ? "FP walk" :
+                           c->s->walker == SL_WALK_CFI ? "CFI walk" : "backtrace");
     if (f->flags & SL_FRAME_INTERRUPTED)
         sl__out_str(o, " \xc2\xb7 interrupted");
     if (top && bottom && top > bottom) {

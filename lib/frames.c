@@ -123,7 +123,7 @@ int sl_stack_from_addresses(sl_stack *s, void *const *pcs, int n)
     }
     s->count = n;
     s->prepared = 0;
-    s->walker = SL_WALK_CFI;
+    s->walker = SL_WALK_ADDRESSES;  /* every pc is a return address */
     s->stop = SL_STOP_END;
     return n;
 }

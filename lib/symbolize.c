@@ -175,10 +175,14 @@ int sl_stack_symbolize(sl_stack *s)
             continue;
         /* A return address points after the call; the call itself is the
          * instruction before it (and may be the last of its function).
-         * Frame 0 and a frame a signal interrupted hold an exact pc, as does
-         * the kernel's signal trampoline. */
-        int exact = i == 0 || (f->flags & (SL_FRAME_INTERRUPTED | SL_FRAME_SIGNAL)) ||
-                    (s->frames[i - 1].flags & SL_FRAME_SIGNAL);
+         * Frame 0 of a walk and a frame a signal interrupted hold an exact
+         * pc, as does the kernel's signal trampoline.  A backtrace made of
+         * addresses holds return addresses only: its frame 0 returns from a
+         * call that may never return (a throw), so its pc can lie one past
+         * the end of its function. */
+        int exact = (i == 0 && s->walker != SL_WALK_ADDRESSES) ||
+                    (f->flags & (SL_FRAME_INTERRUPTED | SL_FRAME_SIGNAL)) ||
+                    (i > 0 && (s->frames[i - 1].flags & SL_FRAME_SIGNAL));
         uintptr_t a = exact ? f->pc : f->pc - 1;
         if (!dwfl_addrmodule(dwfl, a) && !refreshed) {
             refreshed = 1;

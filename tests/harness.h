@@ -48,6 +48,18 @@ int sl_child_says(const sl_child *c, const char *text);
 void sl__assert_contains(const char *haystack, const char *needle,
                          unsigned line, const char *file, const char *func);
 
+/* True under valgrind, whose signal delivery (its own sigreturn
+ * trampoline) and stack growth differ from the kernel's.  Tests use it only
+ * to skip checks of exactly those things. */
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define sl_under_valgrind() (RUNNING_ON_VALGRIND != 0)
+#else
+#define sl_under_valgrind() 0
+#define VALGRIND_DISABLE_ERROR_REPORTING ((void)0)
+#define VALGRIND_ENABLE_ERROR_REPORTING ((void)0)
+#endif
+
 /* The suites (one per module). */
 void suite_abi(void);
 void suite_except(void);

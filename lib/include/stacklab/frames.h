@@ -26,7 +26,9 @@
 /* How to find the caller of a frame. */
 typedef enum {
     SL_WALK_FP,         /* follow the saved frame-pointer chain by hand */
-    SL_WALK_CFI         /* DWARF call-frame information, through libunwind */
+    SL_WALK_CFI,        /* DWARF call-frame information, through libunwind */
+    SL_WALK_ADDRESSES   /* only return addresses, from sl_stack_from_addresses
+                           (not a walker sl_stack_capture accepts) */
 } sl_walker;
 
 /* Why a walk stopped (sl_stack.stop). */
