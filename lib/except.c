@@ -114,7 +114,8 @@ bool sl_exception_is(const sl_exception *e, const sl_exception_type *t)
 /* The first free entry of the pool, reset.  Only the fields a throw may
  * leave untouched are cleared: the message and backtrace are written by
  * whoever fills the exception in. */
-static inline sl_exception *take(const sl_exception_type *type, const sl__site *site)
+static inline __attribute__((always_inline))
+sl_exception *take(const sl_exception_type *type, const sl__site *site)
 {
     int saved_errno = errno;
 
@@ -124,9 +125,9 @@ static inline sl_exception *take(const sl_exception_type *type, const sl__site *
             sl_exception *x = &p->e;
             p->refs = 1;                /* the thrower's reference */
             x->type = type;
-            x->file = site ? site->file : NULL;
-            x->line = site ? site->line : 0;
-            x->function = site ? site->function : NULL;
+            x->file = site->file;
+            x->line = site->line;
+            x->function = site->function;
             x->error_number = saved_errno;
             x->signal_number = 0;
             x->fault_address = NULL;
@@ -142,7 +143,8 @@ static inline sl_exception *take(const sl_exception_type *type, const sl__site *
 
 sl_exception *sl__exception_new(const sl_exception_type *type)
 {
-    sl_exception *x = take(type, NULL);
+    static const sl__site nowhere = { NULL, 0, NULL };   /* a signal */
+    sl_exception *x = take(type, &nowhere);
 
     x->message[0] = '\0';
     return x;
@@ -415,7 +417,8 @@ static __attribute__((noinline)) void capture(sl_exception *x)
     }
 }
 
-static inline sl_exception *begin(const sl_exception_type *type, const sl__site *site)
+static inline __attribute__((always_inline))
+sl_exception *begin(const sl_exception_type *type, const sl__site *site)
 {
     return take(type, site);
 }
