@@ -198,9 +198,11 @@ void sl_untrap_signals(void);
  *
  * How it works: SL_TRY pushes a handler record on a per-thread array and
  * saves a context (registers, stack pointer, resume address).  A throw
- * jumps back to that one context; the code after it then tests each clause
+ * jumps back to that one context; the code after it then tests the clauses
  * in order, and the frame's phase says which ones may still run.  So every
- * clause of one TRY is reached from the same landing point:
+ * clause of one TRY is reached from the same landing point.  The CATCH
+ * clauses hang off the body as "else if", so a body that ends normally
+ * skips them without a test:
  *
  *     BODY --(body ends)-------------------------------> FINALLY_CLEAN
  *       |
@@ -220,14 +222,12 @@ void sl_untrap_signals(void);
         if (sl_context_save(&sl__t.context) == 0) {
 
 #define SL_CATCH(Type, e)                                                   \
-        }                                                                   \
-        if (sl__t.phase == SL__THROWN && sl__catch(&sl__t, &(Type))) {      \
+        } else if (sl__t.phase == SL__THROWN && sl__catch(&sl__t, &(Type))) { \
             const sl_exception *const e __attribute__((unused)) = sl__t.exception; \
             const sl_exception *const sl__caught __attribute__((unused)) = sl__t.exception;
 
 #define SL_CATCH_ANY(e)                                                     \
-        }                                                                   \
-        if (sl__t.phase == SL__THROWN && sl__catch(&sl__t, NULL)) {         \
+        } else if (sl__t.phase == SL__THROWN && sl__catch(&sl__t, NULL)) {  \
             const sl_exception *const e __attribute__((unused)) = sl__t.exception; \
             const sl_exception *const sl__caught __attribute__((unused)) = sl__t.exception;
 
@@ -361,8 +361,9 @@ void sl__try_push(sl__try *t, const sl__site *site)
     if (__builtin_expect((uintptr_t)s->frame <= (uintptr_t)t, 0))
         sl__try_check(t);
     t->phase = SL__BODY;
-    s[1].frame = t;
     s[1].site = site;
+    __asm__("" ::: "memory");           /* two plain stores beat gcc's SSE pair */
+    s[1].frame = t;
     h->top = s + 1;
 }
 
