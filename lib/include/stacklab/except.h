@@ -61,11 +61,18 @@
  *     `volatile`.  The throw resumes the function with the registers as they
  *     were when SL_TRY saved them, so at -O2 a variable kept in a register
  *     reads back its value from before the body (demos/setjmp_inside.c).
+ *     gcc's -Wclobbered (part of -Wextra) names such variables.
  *  8. MISUSE: never leave a TRY body or clause with return, goto or break;
  *     always reach SL_END_TRY.  A TRY left that way is reported at the next
- *     SL_TRY, SL_END_TRY or SL_THROW of the thread as
+ *     SL_TRY, SL_END_TRY, SL_THROW or sl_defer of the thread as
  *         stacklab: SL_TRY at FILE:LINE was left without SL_END_TRY
- *     and the process aborts; a throw never jumps into a dead frame.
+ *     and the process aborts; a throw never jumps into a dead frame.  (How:
+ *     each active TRY's frame address and site are kept in a per-thread
+ *     array, which later calls cannot overwrite; a live enclosing TRY always
+ *     lies above the code that runs inside it.  One case is reported one
+ *     block later: when another function, called where the abandoned one
+ *     was, enters a TRY lying below the dead record, the report comes at
+ *     the first SL_TRY, SL_END_TRY or SL_THROW after that block ends.)
  *  9. No heap allocation on the TRY, THROW, CATCH and FINALLY paths: the
  *     exceptions live in a per-thread pool (SL_EXCEPTIONS_MAX alive at once),
  *     cleanups in a per-thread pool that grows on the heap only beyond
@@ -77,6 +84,9 @@
  * the calling thread become exceptions (SL_SignalError and its subtypes),
  * raised on an alternate signal stack so that a stack overflow is caught
  * too.  A fault with no SL_TRY active is reported as uncaught and aborts.
+ * Cleanups registered deeper than the fault run on that alternate stack
+ * (256 KiB).  Catching a fault is for reporting and carrying on with other
+ * work: the data the faulting code was changing may be half-written.
  *
  * Short names: #define STACKLAB_SHORT_NAMES before the include for TRY,
  * CATCH, CATCH_ANY, FINALLY, END_TRY, THROW and RETHROW.
