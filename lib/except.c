@@ -81,7 +81,7 @@ typedef struct pooled {
 typedef struct deferred {
     void (*fn)(void *);
     void *arg;
-    unsigned owner;             /* depth of the TRY whose body registered it */
+    const sl__slot *owner;      /* the TRY whose body registered it */
 } deferred;
 
 static _Thread_local struct {
@@ -235,13 +235,13 @@ static deferred *defer_at(unsigned i)
     return i < SL_DEFER_POOL ? &tls.defers[i] : &tls.more[i - SL_DEFER_POOL];
 }
 
-/* Runs the cleanups of the TRY at depth d, last first.  Each is removed
+/* Runs the cleanups of the TRY in slot owner, last first.  Each is removed
  * before it runs, so one that throws is not run again by the new throw. */
-static void run_defers(unsigned d)
+static void run_defers(const sl__slot *owner)
 {
     sl__handlers *h = &sl__tls_handlers;
 
-    while (h->ndefer > 0 && defer_at(h->ndefer - 1)->owner == d) {
+    while (h->ndefer > 0 && defer_at(h->ndefer - 1)->owner == owner) {
         deferred c = *defer_at(--h->ndefer);
         if (tls.more && h->ndefer <= SL_DEFER_POOL) {
             free(tls.more);             /* back within the pool */
@@ -258,15 +258,15 @@ void sl__leave_body(sl__try *t)
 {
     sl__handlers *h = &sl__tls_handlers;
 
-    if (h->slot[depth()].frame != t)
+    if (h->top->frame != t)
         sl__try_misuse(depth());
     t->phase = SL__BODY;
-    run_defers(depth());
+    run_defers(h->top);
     t->phase = SL__BODY;
 }
 
 /* Where sl_defer was called from, for its misuse message. */
-static void describe_caller(void *ra, char *buf, size_t size)
+static __attribute__((noinline, cold)) void describe_caller(void *ra, char *buf, size_t size)
 {
     sl_stack s = {0};
     void *pc = ra;
@@ -282,6 +282,15 @@ static void describe_caller(void *ra, char *buf, size_t size)
     sl_stack_release(&s);
 }
 
+static __attribute__((noinline, cold, noreturn)) void defer_outside_try(void *ra)
+{
+    char where[512];
+
+    describe_caller(ra, where, sizeof where);
+    fprintf(stderr, "stacklab: sl_defer called outside any SL_TRY body, from %s\n", where);
+    abort();
+}
+
 static bool is_body(int phase)
 {
     return phase == SL__BODY || phase == SL__BODY_DEFERS || phase == SL__UNWINDING;
@@ -291,19 +300,14 @@ void sl_defer(void (*fn)(void *), void *arg)
 {
     sl__handlers *h = &sl__tls_handlers;
     uintptr_t here = (uintptr_t)__builtin_frame_address(0);
-    unsigned d = depth();
+    sl__slot *s = h->top;               /* slot[0], the sentinel, has no site */
 
-    if (d > 0 && (uintptr_t)h->slot[d].frame <= here)
-        sl__try_misuse(d);
-    while (d > 0 && !is_body(h->slot[d].frame->phase))
-        d--;                            /* CATCH or FINALLY: not a body */
-    if (d == 0) {
-        char where[512];
-        describe_caller(__builtin_return_address(0), where, sizeof where);
-        fprintf(stderr, "stacklab: sl_defer called outside any SL_TRY body, from %s\n",
-                where);
-        abort();
-    }
+    if (s && s->site && (uintptr_t)s->frame <= here)
+        sl__try_misuse(depth());
+    while (s && s->site && !is_body(s->frame->phase))
+        s--;                            /* CATCH or FINALLY: not a body */
+    if (!s || !s->site)
+        defer_outside_try(__builtin_return_address(0));
     if (h->ndefer >= SL_DEFER_POOL + tls.more_capacity) {
         unsigned cap = tls.more_capacity ? 2 * tls.more_capacity : SL_DEFER_POOL;
         deferred *more = realloc(tls.more, cap * sizeof *more);
@@ -314,9 +318,9 @@ void sl_defer(void (*fn)(void *), void *arg)
         tls.more = more;
         tls.more_capacity = cap;
     }
-    *defer_at(h->ndefer++) = (deferred){ fn, arg, d };
-    if (h->slot[d].frame->phase == SL__BODY)
-        h->slot[d].frame->phase = SL__BODY_DEFERS;     /* its end must run them */
+    *defer_at(h->ndefer++) = (deferred){ fn, arg, s };
+    if (s->frame->phase == SL__BODY)
+        s->frame->phase = SL__BODY_DEFERS;     /* its end must run them */
 }
 
 /* ---- throwing ------------------------------------------------------------------ */
@@ -365,7 +369,7 @@ void raise_to(sl_exception *x, uintptr_t below)
     } else if (t->phase <= SL__UNWINDING) {
         t->phase = SL__UNWINDING;
         if (h->ndefer)
-            run_defers(depth());        /* one may throw: that throw takes over */
+            run_defers(top);            /* one may throw: that throw takes over */
         t->phase = SL__THROWN;
     }
     sl_context_restore(&t->context, 1);
