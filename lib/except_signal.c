@@ -68,6 +68,22 @@ static pthread_mutex_t install_lock = PTHREAD_MUTEX_INITIALIZER;
 static int trapping_threads;
 static struct sigaction previous[NTRAPPED];
 
+/* A thread that exits while trapping gives its alternate stack back: the
+ * key's destructor runs at pthread_exit (its value is just "on"). */
+static pthread_key_t exit_key;
+static pthread_once_t exit_key_once = PTHREAD_ONCE_INIT;
+
+static void untrap_at_exit(void *unused)
+{
+    (void)unused;
+    sl_untrap_signals();
+}
+
+static void make_exit_key(void)
+{
+    pthread_key_create(&exit_key, untrap_at_exit);
+}
+
 /* ---- what a fault becomes ------------------------------------------------ */
 
 /* A SIGSEGV is a stack overflow when it hits just below this thread's stack
@@ -235,6 +251,8 @@ int sl_trap_signals(void)
     thread.mapping = m;
     thread.mapping_size = size;
     thread.on = true;
+    pthread_once(&exit_key_once, make_exit_key);
+    pthread_setspecific(exit_key, &thread);
     return SL_TRAP_OK;
 }
 
@@ -245,6 +263,7 @@ void sl_untrap_signals(void)
     if (!thread.on)
         return;
     thread.on = false;
+    pthread_setspecific(exit_key, NULL);
     sigaltstack(&ss, NULL);
     munmap(thread.mapping, thread.mapping_size);
     thread.mapping = NULL;

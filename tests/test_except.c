@@ -1064,6 +1064,39 @@ static void fault_outside_try(void *arg)
     printf("not reached\n");
 }
 
+static void *trap_and_exit(void *arg)
+{
+    (void)arg;
+    return (void *)(intptr_t)sl_trap_signals();  /* no untrap: the exit does it */
+}
+
+static void exiting_thread_untraps(void *arg)
+{
+    pthread_t t;
+    void *rc;
+    struct sigaction before, during, after;
+    (void)arg;
+    sigaction(SIGSEGV, NULL, &before);
+    pthread_create(&t, NULL, trap_and_exit, NULL);
+    pthread_join(t, &rc);
+    sigaction(SIGSEGV, NULL, &after);
+    sl_trap_signals();
+    sigaction(SIGSEGV, NULL, &during);
+    sl_untrap_signals();
+    /* the last trapping thread left: the earlier action is back */
+    printf("rc %d restored %d trapped %d\n", (int)(intptr_t)rc,
+           after.sa_handler == before.sa_handler,
+           during.sa_handler != before.sa_handler);
+}
+
+static void signals_thread_exit_untraps(void)
+{
+    sl_child c;
+    CU_ASSERT_EQUAL_FATAL(sl_child_run(&c, exiting_thread_untraps, NULL, 30), 0);
+    SL_ASSERT_CHILD_EXITED(c, 0);
+    SL_ASSERT_CONTAINS(c.output, "rc 0 restored 1 trapped 1");
+}
+
 static void signals_fault_outside_try_is_uncaught(void)
 {
     sl_child c;
@@ -1124,4 +1157,5 @@ void suite_except(void)
     CU_add_test(s, "signals: caught 3 times, main thread", signals_caught_three_times_main);
     CU_add_test(s, "signals: caught 3 times, other thread", signals_caught_three_times_thread);
     CU_add_test(s, "signals: fault outside TRY is uncaught", signals_fault_outside_try_is_uncaught);
+    CU_add_test(s, "signals: an exiting thread untraps", signals_thread_exit_untraps);
 }
