@@ -61,7 +61,14 @@ SL_DEFINE_EXCEPTION(SL_IllegalInstruction, SL_SignalError, "illegal instruction"
 /* The handler array the macros push on.  slot[0] is a sentinel whose frame
  * address is above every stack, so "is the enclosing TRY above me?" needs
  * no special case for the outermost TRY. */
+/* Until a thread's first SL_TRY, top points at a shared read-only record
+ * with no site ("no TRY here"), and last is NULL, so that first push takes
+ * the slow path (top >= last), which points both into the thread's array. */
+static const sl__slot no_handlers = { NULL, NULL };
+
 _Thread_local sl__handlers sl__tls_handlers = {
+    .top = (sl__slot *)&no_handlers,
+    .last = NULL,
     .slot = { [0] = { .frame = (sl__try *)UINTPTR_MAX, .site = NULL } }
 };
 
@@ -70,7 +77,7 @@ _Thread_local sl__handlers sl__tls_handlers = {
 static unsigned depth(void)
 {
     const sl__handlers *h = &sl__tls_handlers;
-    return h->top ? (unsigned)(h->top - h->slot) : 0;
+    return h->last ? (unsigned)(h->top - h->slot) : 0;
 }
 
 typedef struct pooled {
@@ -118,9 +125,9 @@ static inline __attribute__((always_inline))
 sl_exception *take(const sl_exception_type *type, const sl__site *site)
 {
     int saved_errno = errno;
+    pooled *p = tls.pool, *end = tls.pool + SL_EXCEPTIONS_MAX;
 
-    for (int i = 0; i < SL_EXCEPTIONS_MAX; i++) {
-        pooled *p = &tls.pool[i];
+    for (; p < end; p++) {
         if (p->refs == 0) {
             sl_exception *x = &p->e;
             p->refs = 1;                /* the thrower's reference */
@@ -203,7 +210,7 @@ sl__slot *sl__try_first(const sl__site *site)
 {
     sl__handlers *h = &sl__tls_handlers;
 
-    if (h->top == NULL) {
+    if (h->last == NULL) {
         h->top = &h->slot[0];
         h->last = &h->slot[SL_TRY_MAX];
         return h->top;
@@ -300,13 +307,13 @@ void sl_defer(void (*fn)(void *), void *arg)
 {
     sl__handlers *h = &sl__tls_handlers;
     uintptr_t here = (uintptr_t)__builtin_frame_address(0);
-    sl__slot *s = h->top;               /* slot[0], the sentinel, has no site */
+    sl__slot *s = h->top;               /* the sentinels have no site */
 
-    if (s && s->site && (uintptr_t)s->frame <= here)
+    if (s->site && (uintptr_t)s->frame <= here)
         sl__try_misuse(depth());
-    while (s && s->site && !is_body(s->frame->phase))
+    while (s->site && !is_body(s->frame->phase))
         s--;                            /* CATCH or FINALLY: not a body */
-    if (!s || !s->site)
+    if (!s->site)
         defer_outside_try(__builtin_return_address(0));
     if (h->ndefer >= SL_DEFER_POOL + tls.more_capacity) {
         unsigned cap = tls.more_capacity ? 2 * tls.more_capacity : SL_DEFER_POOL;
@@ -335,7 +342,7 @@ void raise_to(sl_exception *x, uintptr_t below)
     sl__slot *top = h->top;
     sl__try *t;
 
-    if (!top || !top->site)             /* none yet, or the sentinel */
+    if (!top->site)                     /* no TRY: a sentinel */
         sl__uncaught(x);
     if ((uintptr_t)top->frame <= below)
         sl__try_misuse(depth());        /* never jump into a dead frame */
@@ -460,20 +467,15 @@ static inline void copy_message(char *dst, const char *src, size_t n)
     dst[n] = '\0';
 }
 
-/* SL_THROW(Type) and SL_THROW(Type, "message"): length is the message's
- * (folded by the compiler for a literal), or (size_t)-1 when it holds a '%'. */
+/* SL_THROW(Type, "message"): length is the message's, at most
+ * SL_MESSAGE_MAX - 1 (the macro folds and clamps it for a literal), or
+ * (size_t)-1 when the message holds a '%'. */
 void sl__throw_message(const sl_exception_type *type, const sl__site *site,
                        const char *message, size_t length)
 {
     sl_exception *x = begin(type, site);
 
-    if (!message) {
-        message = default_message(type);
-        length = strlen(message);
-    }
     if (length != (size_t)-1) {
-        if (length > SL_MESSAGE_MAX - 1)
-            length = SL_MESSAGE_MAX - 1;
         copy_message(x->message, message, length);
     } else {
         /* A format with no arguments: only "%%" means something. */
@@ -488,6 +490,15 @@ void sl__throw_message(const sl_exception_type *type, const sl__site *site,
     if (!tls.backtrace_off)
         capture(x);
     raise_to(x, (uintptr_t)__builtin_frame_address(0));
+}
+
+/* SL_THROW(Type): the nearest default message up the hierarchy. */
+void sl__throw_default(const sl_exception_type *type, const sl__site *site)
+{
+    const char *message = default_message(type);
+    size_t n = strlen(message);
+
+    sl__throw_message(type, site, message, n < SL_MESSAGE_MAX ? n : SL_MESSAGE_MAX - 1);
 }
 
 void sl__throw_format(const sl_exception_type *type, const sl__site *site,

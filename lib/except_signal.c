@@ -172,7 +172,7 @@ static void on_fault(int sig, siginfo_t *info, void *ucontext)
         x->backtrace_length = n;
     }
 
-    if (sl__tls_handlers.top == NULL || sl__tls_handlers.top == sl__tls_handlers.slot)
+    if (!sl__tls_handlers.top->site)     /* no TRY active */
         sl__uncaught(x);                /* aborts, with sig still blocked */
 
     sigemptyset(&unblock);

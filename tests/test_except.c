@@ -800,8 +800,23 @@ static void message_truncated_safely(void)
     } SL_END_TRY;
 }
 
+static int messages_made;
+
+static const char *next_message(void)
+{
+    messages_made++;
+    return "made once";
+}
+
 static void message_forms(void)
 {
+    messages_made = 0;
+    SL_TRY {
+        SL_THROW(SL_IOError, next_message());   /* a macro argument, used once */
+    } SL_CATCH_ANY(e) {
+        CU_ASSERT_STRING_EQUAL(e->message, "made once");
+    } SL_END_TRY;
+    CU_ASSERT_EQUAL(messages_made, 1);
     SL_TRY {
         SL_THROW(SL_IOError);
     } SL_CATCH_ANY(e) {

@@ -328,9 +328,9 @@ typedef struct sl__try {        /* lives in the frame of the SL_TRY's function *
 /* Per thread, what later calls cannot overwrite (rule 8): each active TRY's
  * frame (its address also says where on the stack it is) and its site.
  * slot[0] is a sentinel above every stack, so the push needs no test for
- * "first".  top and last start NULL (a thread-local cannot be initialized
- * with its own address): the push's one test "top >= last" catches both the
- * first use in a thread and an overflow. */
+ * "first".  last starts NULL (a thread-local cannot be initialized with its
+ * own address): the push's one test "top >= last" catches both the first
+ * use in a thread and an overflow. */
 typedef struct sl__slot {
     sl__try *frame;
     const sl__site *site;
@@ -352,6 +352,8 @@ void sl__leave_body(sl__try *t);
 void sl__try_finish(sl__try *t);
 __attribute__((noreturn)) void sl__throw_message(const sl_exception_type *type,
         const sl__site *site, const char *message, size_t length);
+__attribute__((noreturn)) void sl__throw_default(const sl_exception_type *type,
+        const sl__site *site);
 __attribute__((noreturn, format(printf, 3, 4))) void sl__throw_format(
         const sl_exception_type *type, const sl__site *site, const char *fmt, ...);
 __attribute__((noreturn)) void sl__rethrow(const sl_exception *e);
@@ -429,15 +431,18 @@ static inline __attribute__((always_inline)) void sl__try_end(sl__try *t)
     static const sl__site sl__throw_site = { __FILE__, __LINE__, __func__ }
 /* A message alone is still a format ("100%% sure"), but the compiler folds
  * strchr and strlen of a literal: a message without '%' is copied with a
- * length known at compile time, and (size_t)-1 asks for the "%%" pass. */
+ * length known (and clamped) at compile time; (size_t)-1 asks for the "%%"
+ * pass. */
 #define SL__THROW_D(Type) \
-    do { SL__THROW_SITE; sl__throw_message(&(Type), &sl__throw_site, NULL, 0); } while (0)
+    do { SL__THROW_SITE; sl__throw_default(&(Type), &sl__throw_site); } while (0)
 #define SL__THROW_M(Type, message)                                          \
     do {                                                                    \
         SL__THROW_SITE;                                                     \
-        sl__throw_message(&(Type), &sl__throw_site, (message),              \
-                          __builtin_strchr((message), '%') ? (size_t)-1     \
-                                                           : __builtin_strlen(message)); \
+        const char *const sl__m = (message);    /* evaluated once */        \
+        sl__throw_message(&(Type), &sl__throw_site, sl__m,                  \
+            __builtin_strchr(sl__m, '%') ? (size_t)-1 :                     \
+            __builtin_strlen(sl__m) < SL_MESSAGE_MAX ? __builtin_strlen(sl__m) \
+                                                     : SL_MESSAGE_MAX - 1); \
     } while (0)
 #define SL__THROW_F(Type, ...) \
     do { SL__THROW_SITE; sl__throw_format(&(Type), &sl__throw_site, __VA_ARGS__); } while (0)
