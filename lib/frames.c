@@ -225,26 +225,27 @@ int sl_thread_stack_bounds(uintptr_t *low, uintptr_t *high)
 
 /* ---- SL_WALK_FP ------------------------------------------------------------ */
 
-/* Why fp cannot be the frame record above the one at cur, in a stack whose
- * records lie in [low, top]: the slow path, once per walk. */
-static sl_walk_stop why_not(uintptr_t fp, uintptr_t cur, uintptr_t low, uintptr_t top)
-{
-    if (fp == 0)
-        return SL_STOP_END;     /* the ABI's mark of the outermost frame */
-    if (fp < low || fp > top)
-        return SL_STOP_FP_OUTSIDE_STACK;
-    if (fp <= cur)
-        return SL_STOP_FP_NOT_ABOVE;
-    return SL_STOP_FP_MISALIGNED;
-}
-
 #define WORD_AT(a) (*(const uintptr_t *)(a))
+
+/* Records that f's frame holds the canary just below its frame record.  Out
+ * of line: it is the rare case, and keeping it out of the loop keeps the
+ * loop short.  Returns the first frame index whose canary slot is set. */
+__attribute__((noinline, cold))
+static int mark_canary(sl_stack *s, sl_frame *f, int not_ready)
+{
+    int n = (int)(f - s->frames);
+
+    f->canary_slot = f->fp + SL_ARCH_FP_CANARY;
+    f->flags = SL_FRAME_CANARY;
+    return n < not_ready ? n : not_ready;
+}
 
 /* Walks the chain starting at the record of sl_stack_capture's own frame
  * (cur), so that frames[0] is its caller.  A frame's pc and sp come from the
  * record below it; its own frame pointer is checked before its record is
- * read for the next frame: it must lie above the current record (so the
- * walk only moves up and always ends) and inside the stack, and be aligned.
+ * read for the next frame: it must lie at or above the current frame's CFA
+ * (so the walk only moves up and always ends), inside the stack, and be
+ * aligned.
  *
  * The loop is the benchmark's subject (bench_frames.c), so it writes only
  * what differs between frames: pc, sp, fp, cfa, the two slots and flags.
@@ -292,13 +293,26 @@ static int walk_fp(sl_stack *s, uintptr_t cur)
         f->pc = pc;
         f->sp = sp;
         f->flags = 0;
-        /* Three separate tests compile to three compare-and-branch pairs. */
-        if (__builtin_expect(fp <= cur, 0))
-            goto bad_fp;
-        if (__builtin_expect(fp > top, 0))
-            goto bad_fp;
-        if (__builtin_expect(fp & (sizeof(uintptr_t) - 1), 0))
-            goto bad_fp;
+        /* The next record must lie at or above this frame's CFA (sp here:
+         * records never overlap, so this also means "above the current
+         * one"), inside the stack, and aligned.  Each test leaves by its
+         * own exit, so each stays one compare and one branch; with a
+         * shared exit the compiler merges them through setcc, which costs
+         * more on every frame. */
+        if (__builtin_expect(fp < sp, 0)) {
+            /* 0 is the ABI's mark of the outermost frame. */
+            s->stop = fp == 0 ? SL_STOP_END : fp < low ? SL_STOP_FP_OUTSIDE_STACK
+                                                       : SL_STOP_FP_NOT_ABOVE;
+            break;
+        }
+        if (__builtin_expect(fp > top, 0)) {
+            s->stop = SL_STOP_FP_OUTSIDE_STACK;
+            break;
+        }
+        if (__builtin_expect(fp & (sizeof(uintptr_t) - 1), 0)) {
+            s->stop = SL_STOP_FP_MISALIGNED;
+            break;
+        }
         f->fp = fp;
         f->cfa = fp + SL_ARCH_FP_CFA;
         f->return_address_slot = fp + SL_ARCH_FP_RETURN_ADDRESS;
@@ -306,23 +320,14 @@ static int walk_fp(sl_stack *s, uintptr_t cur)
         /* The word below the record is inside this frame, or (in a frame
          * with nothing below its record) the callee's return address, which
          * never equals a canary: no bounds check needed. */
-        if (__builtin_expect(WORD_AT(fp + SL_ARCH_FP_CANARY) == canary, 0)) {
-            f->canary_slot = fp + SL_ARCH_FP_CANARY;
-            f->flags = SL_FRAME_CANARY;
-            int n = (int)(f - s->frames);
-            not_ready = n < not_ready ? n : not_ready;
-        }
+        if (__builtin_expect(WORD_AT(fp + SL_ARCH_FP_CANARY) == canary, 0))
+            not_ready = mark_canary(s, f, not_ready);
         pc = WORD_AT(fp + SL_ARCH_FP_RETURN_ADDRESS);
         sp = fp + SL_ARCH_FP_CFA;
-        cur = fp;
         fp = WORD_AT(fp + SL_ARCH_FP_SAVED_FP);
-        continue;
-    bad_fp:
-        /* The chain ends in this frame: its pc is known, its record not. */
-        s->stop = why_not(fp, cur, low, top);
-        f->fp = f->cfa = f->return_address_slot = f->saved_fp_slot = 0;
-        break;
     }
+    /* The chain ends in this frame: its pc is known, its record not. */
+    f->fp = f->cfa = f->return_address_slot = f->saved_fp_slot = 0;
     int n = (int)(f - s->frames) + 1;
     int ready = n > s->prepared ? n : s->prepared;
     s->prepared = ready < not_ready ? ready : not_ready;
