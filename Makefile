@@ -170,11 +170,14 @@ check-valgrind: $(RUN_TESTS)
 	    --suppressions=tests/valgrind.supp $(RUN_TESTS) $(SUITE)
 
 # ---- benchmarks -------------------------------------------------------------
-# Linked against the shared library, as users link it.
+# Linked against the shared library, as users link it.  libgcc_s comes first:
+# libunwind also defines _Unwind_RaiseException, and the g++ baseline must
+# throw with the unwinder a g++ program normally gets.
 
 $(BENCH): $(filter $(BUILD)/tests/bench/%,$(BENCH_OBJ)) $(LIB_SO)
 	@mkdir -p $(@D)
-	$(CXX) -o $@ $(filter %.o,$^) -L$(BUILD) -Wl,-rpath,$(abspath $(BUILD)) -lstacklab $(LIBS)
+	$(CXX) -o $@ $(filter %.o,$^) -Wl,--push-state,--no-as-needed -lgcc_s -Wl,--pop-state \
+	    -L$(BUILD) -Wl,-rpath,$(abspath $(BUILD)) -lstacklab $(LIBS)
 
 bench: $(BENCH)
 	$(SHELL) tests/bench/run.sh $(BENCH)
