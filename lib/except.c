@@ -553,10 +553,13 @@ static void print_one(const sl_exception *x, FILE *out)
         fprintf(out, "    thrown at %s:%d in %s()\n", x->file, x->line,
                 x->function ? x->function : "??");
     if (x->signal_number)
-        fprintf(out, "    raised by signal %d (SIG%s), fault address %p\n",
+        fprintf(out, "    raised by signal %d (SIG%s), fault address 0x%lx\n",
                 x->signal_number, sigabbrev_np(x->signal_number) ?
-                sigabbrev_np(x->signal_number) : "?", x->fault_address);
-    if (x->error_number)
+                sigabbrev_np(x->signal_number) : "?",
+                (unsigned long)(uintptr_t)x->fault_address);
+    /* errno is recorded at every throw, but means something only for an
+     * I/O error: printed for others it would be a stale, misleading value. */
+    if (x->error_number && sl_exception_is_type(x->type, &SL_IOError))
         fprintf(out, "    errno was %d (%s)\n", x->error_number,
                 strerrorname_np(x->error_number) ? strerrorname_np(x->error_number) : "?");
     if (x->backtrace_length > 0) {

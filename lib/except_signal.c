@@ -101,24 +101,26 @@ static bool is_stack_overflow(uintptr_t addr, uintptr_t sp)
 static const sl_exception_type *classify(int sig, const siginfo_t *info, uintptr_t sp,
                                          char *msg, size_t size)
 {
+    /* Addresses as 0x..., never glibc's "(nil)": a lecture shows NULL as 0x0. */
+    unsigned long addr = (unsigned long)(uintptr_t)info->si_addr;
     const char *how;
 
     switch (sig) {
     case SIGSEGV:
         if (is_stack_overflow((uintptr_t)info->si_addr, sp)) {
-            snprintf(msg, size, "stack overflow (fault at %p, stack pointer 0x%lx)",
-                     info->si_addr, (unsigned long)sp);
+            snprintf(msg, size, "stack overflow (fault at 0x%lx, stack pointer 0x%lx)",
+                     addr, (unsigned long)sp);
             return &SL_StackOverflow;
         }
         how = info->si_code == SEGV_MAPERR ? "address not mapped" :
               info->si_code == SEGV_ACCERR ? "access not permitted" : "invalid access";
-        snprintf(msg, size, "segmentation fault at %p (%s)", info->si_addr, how);
+        snprintf(msg, size, "segmentation fault at 0x%lx (%s)", addr, how);
         return &SL_SegmentationFault;
     case SIGBUS:
         how = info->si_code == BUS_ADRALN ? "misaligned address" :
               info->si_code == BUS_ADRERR ? "no such physical address" :
               info->si_code == BUS_OBJERR ? "beyond the end of a mapped file" : "bus error";
-        snprintf(msg, size, "bus error at %p (%s)", info->si_addr, how);
+        snprintf(msg, size, "bus error at 0x%lx (%s)", addr, how);
         return &SL_BusError;
     case SIGFPE:
         how = info->si_code == FPE_INTDIV ? "integer divide by zero" :
@@ -127,10 +129,10 @@ static const sl_exception_type *classify(int sig, const siginfo_t *info, uintptr
               info->si_code == FPE_FLTOVF ? "floating-point overflow" :
               info->si_code == FPE_FLTINV ? "invalid floating-point operation" :
                                             "arithmetic fault";
-        snprintf(msg, size, "%s at %p", how, info->si_addr);
+        snprintf(msg, size, "%s at 0x%lx", how, addr);
         return &SL_ArithmeticError;
     default:
-        snprintf(msg, size, "illegal instruction at %p", info->si_addr);
+        snprintf(msg, size, "illegal instruction at 0x%lx", addr);
         return &SL_IllegalInstruction;
     }
 }

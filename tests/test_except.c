@@ -891,8 +891,10 @@ static void print_child(void *arg)
     (void)arg;
     SL_TRY {
         SL_TRY {
+            errno = EINVAL;             /* stale: nothing to do with the throw */
             throw_now();
         } SL_CATCH_ANY(e) {
+            errno = ENOENT;
             SL_THROW(SL_IOError, "while handling");
         } SL_END_TRY;
     } SL_CATCH_ANY(e) {
@@ -906,6 +908,8 @@ static void print_shows_chain_and_backtrace(void)
     CU_ASSERT_EQUAL_FATAL(sl_child_run(&c, print_child, NULL, 30), 0);
     SL_ASSERT_CHILD_EXITED(c, 0);
     SL_ASSERT_CONTAINS(c.output, "SL_IOError: while handling");
+    SL_ASSERT_CONTAINS(c.output, "errno was 2 (ENOENT)");  /* an I/O error's errno */
+    CU_ASSERT_FALSE(sl_child_says(&c, "EINVAL"));           /* not a runtime error's */
     SL_ASSERT_CONTAINS(c.output, "caused by SL_RuntimeError: now");
     SL_ASSERT_CONTAINS(c.output, "in throw_now()");
     SL_ASSERT_CONTAINS(c.output, "print_child");          /* symbolized, static */
@@ -1112,6 +1116,33 @@ static void signals_thread_exit_untraps(void)
     SL_ASSERT_CONTAINS(c.output, "rc 0 restored 1 trapped 1");
 }
 
+/* A NULL dereference: its message and print show 0x0, not "(nil)". */
+static void null_fault_child(void *arg)
+{
+    (void)arg;
+    sl_trap_signals();
+    wild_pointer = NULL;
+    QUIET_VALGRIND_BEGIN;
+    SL_TRY {
+        null_read();
+    } SL_CATCH(SL_SegmentationFault, e) {
+        sl_set_backtrace_capture(false);
+        printf("message: %s\n", e->message);
+        sl_exception_print(e, stdout);
+    } SL_END_TRY;
+    QUIET_VALGRIND_END;
+}
+
+static void signals_null_address_reads_0x0(void)
+{
+    sl_child c;
+    CU_ASSERT_EQUAL_FATAL(sl_child_run(&c, null_fault_child, NULL, 30), 0);
+    SL_ASSERT_CHILD_EXITED(c, 0);
+    SL_ASSERT_CONTAINS(c.output, "message: segmentation fault at 0x0 (address not mapped)");
+    SL_ASSERT_CONTAINS(c.output, "fault address 0x0\n");
+    CU_ASSERT_FALSE(sl_child_says(&c, "(nil)"));
+}
+
 static void signals_fault_outside_try_is_uncaught(void)
 {
     sl_child c;
@@ -1172,5 +1203,6 @@ void suite_except(void)
     CU_add_test(s, "signals: caught 3 times, main thread", signals_caught_three_times_main);
     CU_add_test(s, "signals: caught 3 times, other thread", signals_caught_three_times_thread);
     CU_add_test(s, "signals: fault outside TRY is uncaught", signals_fault_outside_try_is_uncaught);
+    CU_add_test(s, "signals: a NULL fault address reads 0x0", signals_null_address_reads_0x0);
     CU_add_test(s, "signals: an exiting thread untraps", signals_thread_exit_untraps);
 }
