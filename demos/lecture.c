@@ -264,7 +264,8 @@ int lecture_end(void)
         int col = 9;
         for (int i = 0; i < L.ndiagrams; i++) {
             int w = (int)strlen(L.diagrams[i]) + 1;
-            if (col + w > WIDTH - 4) {
+            int tail = i == L.ndiagrams - 1 ? 12 : 0;   /* "  (and .dot)" */
+            if (col + w + tail > WIDTH) {
                 printf("\n" INDENT "     ");
                 col = 8;
             }

@@ -56,8 +56,9 @@ const char *pitfall_explained(void)
     return "clang keeps total in r14, a callee-saved register. sl_context_save stored r14 = 100; "
            "the loop made r14 = 110; the jump reloaded r14 from the context: 100.";
 #elif defined(__GNUC__)
-    return "gcc keeps start in a stack slot and computes the sum only in rax, a scratch "
-           "register, never storing it back: after the jump it reads the slot, 100.";
+    return "gcc keeps total's first value (100) in a stack slot and computes the sum "
+           "only in rax, a scratch register, never storing it back: after the jump it "
+           "reads the slot, 100.";
 #else
     return "The compiler kept the new value where the jump does not preserve it.";
 #endif
