@@ -258,24 +258,82 @@ static void out_small(const ctx *c, int open)
     }
 }
 
-static void out_row(ctx *c, int i, const row *r)
+/* The port of row k of a frame: the named slots keep their names ("fp",
+ * "ra", ...) and the others are numbered, so an edge can end at any row. */
+static void row_port(const row *r, int k, char *port, size_t size)
+{
+    static const char *const named[] = { [ROLE_ARGS] = "args", [ROLE_RET] = "ra",
+                                         [ROLE_FP] = "fp", [ROLE_CANARY] = "canary" };
+    const char *name = (size_t)r->role < sizeof named / sizeof named[0] ? named[r->role] : NULL;
+
+    if (name)
+        snprintf(port, size, "%s", name);
+    else
+        snprintf(port, size, "s%d", k);
+}
+
+/* Where frame i's saved rbp points. */
+enum fp_target { FP_NONE, FP_ROW, FP_ELIDED, FP_OUTER };
+
+/* Finds the row whose address is the value frame i saved for rbp: the
+ * caller's frame record, or, when the caller keeps none, the record of a
+ * frame further up (or no record at all: rbp held data).  The frames above
+ * i lie at ascending addresses, so the search stops at the first one that
+ * starts above the value.  Sets *j and port for FP_ROW. */
+static enum fp_target fp_target(const ctx *c, int i, int *j, char *port, size_t size)
+{
+    const sl_stack *s = c->s;
+    uintptr_t v = s->frames[i].saved_fp_value;
+
+    if (!v)
+        return FP_NONE;
+    for (int k = i + 1; k < s->count; k++) {
+        const sl_frame *f = &s->frames[k];
+        uintptr_t lo = frame_bottom(f), hi = frame_top(f);
+        if (lo && v < lo)
+            break;
+        if (hi && v >= hi)
+            continue;
+        if (k > c->last)
+            return c->hidden_outer > 0 ? FP_OUTER : FP_NONE;
+        if (!drawn(c, k))
+            return FP_ELIDED;
+        row r[2 * (SL_SAVED_MAX + 4) + 2];
+        int n = frame_rows(c, k, r, (int)(sizeof r / sizeof r[0])), hit = -1;
+        for (int m = 0; m < n; m++)
+            if (r[m].addr == v && r[m].role != ROLE_ARGS && (hit < 0 || r[m].role == ROLE_FP))
+                hit = m;
+        if (hit >= 0) {
+            *j = k;
+            row_port(&r[hit], hit, port, size);
+            return FP_ROW;
+        }
+        if (lo && hi)
+            break;                      /* inside frame k, but on no row */
+    }
+    return FP_NONE;
+}
+
+static void out_row(ctx *c, int i, const row *r, int k)
 {
     sl__out *o = c->o;
     const sl_frame *f = &c->s->frames[i];
     const sl_frame *caller = i + 1 < c->s->count ? &c->s->frames[i + 1] : NULL;
     uintptr_t top = frame_top(f);
+    char port[16];
 
+    row_port(r, k, port, sizeof port);
     sl__out_str(o, "<TR><TD ALIGN=\"RIGHT\"><FONT FACE=\"" MONO "\">");
     out_addr(c, r->addr, top);
     sl__out_str(o, "</FONT></TD>");
     c->used |= 1u << (KEY_ARGS + r->role);
     switch (r->role) {
     case ROLE_ARGS:
-        out_cell_open(o, COL_ARGS, "args", 0);
+        out_cell_open(o, COL_ARGS, port, 0);
         sl__out_str(o, "incoming stack args (7th+ int arg) from here up");
         break;
     case ROLE_RET:
-        out_cell_open(o, COL_RET, "ra", 0);
+        out_cell_open(o, COL_RET, port, 0);
         sl__out_str(o, "return address \xe2\x86\x92 ");
         if (caller) {
             out_symbol(c, caller);
@@ -290,22 +348,40 @@ static void out_row(ctx *c, int i, const row *r)
             sl__out_str(o, "(outermost)");
         }
         break;
-    case ROLE_FP:
-        out_cell_open(o, COL_FP, "fp", 0);
-        sl__out_str(o, "saved rbp \xe2\x86\x92 caller's frame record");
+    case ROLE_FP: {
+        int j = -1;
+        char to[16];
+        enum fp_target t = fp_target(c, i, &j, to, sizeof to);
+        out_cell_open(o, COL_FP, port, 0);
+        if (t == FP_ROW && j > i + 1) {
+            /* The caller keeps no frame record: rbp still held this one. */
+            sl__out_str(o, "saved rbp \xe2\x86\x92 frame record of #");
+            sl__out_int(o, j - c->first);
+        } else if (t != FP_NONE) {
+            sl__out_str(o, "saved rbp \xe2\x86\x92 caller's frame record");
+        } else if (!f->saved_fp_value) {
+            sl__out_str(o, "saved rbp");
+        } else if (c->opt.relative) {
+            sl__out_str(o, "saved rbp (not a frame record drawn here)");
+        } else {
+            sl__out_str(o, "saved rbp = ");
+            sl__out_hex(o, f->saved_fp_value);
+            sl__out_str(o, " (not a frame record drawn here)");
+        }
         break;
+    }
     case ROLE_SAVED:
-        out_cell_open(o, COL_SAVED, NULL, 0);
+        out_cell_open(o, COL_SAVED, port, 0);
         sl__out_str(o, "saved ");
         sl__out_html(o, r->reg ? r->reg : "register", 12);
         sl__out_str(o, " (callee-saved)");
         break;
     case ROLE_CANARY:
-        out_cell_open(o, COL_CANARY, "canary", 0);
+        out_cell_open(o, COL_CANARY, port, 0);
         sl__out_str(o, "<B>stack canary</B> (checked before ret)");
         break;
     case ROLE_LOCALS:
-        out_cell_open(o, COL_LOCALS, NULL, 0);
+        out_cell_open(o, COL_LOCALS, port, 0);
         sl__out_str(o, (f->flags & SL_FRAME_SIGNAL) ? "siginfo + ucontext (saved registers)"
                                                    : "locals / padding");
         sl__out_str(o, " \xc2\xb7 ");
@@ -392,7 +468,7 @@ static void out_frame(ctx *c, int i, const sl_handler_record *h, int nh)
         row r[2 * (SL_SAVED_MAX + 4) + 2];
         int n = frame_rows(c, i, r, (int)(sizeof r / sizeof r[0]));
         for (int k = 0; k < n; k++)
-            out_row(c, i, &r[k]);
+            out_row(c, i, &r[k], k);
         if (i == c->first && c->opt.show_red_zone && f->sp && !(f->flags & SL_FRAME_SIGNAL)) {
             sl__out_str(o, "<TR><TD ALIGN=\"RIGHT\"><FONT FACE=\"" MONO "\">");
             out_addr(c, f->sp - 128, top);
@@ -656,21 +732,26 @@ int sl_stack_write_dot(const sl_stack *s, FILE *out, const sl_dot_options *opt)
         prev = i;
     }
 
-    /* Saved rbp -> the caller's frame record. */
-    for (int i = c.first; i < c.last + (c.hidden_outer > 0) && c.opt.show_slots; i++) {
-        const sl_frame *f = &s->frames[i];
-        int caller = i + 1;
-        if (!drawn(&c, i) || !f->saved_fp_slot)
+    /* Saved rbp -> the frame record it points at: the caller's, or when
+     * the caller keeps none, whichever row holds that address. */
+    for (int i = c.first; i <= c.last && c.opt.show_slots; i++) {
+        int j = -1;
+        char port[16];
+        enum fp_target t;
+        if (!drawn(&c, i) || !s->frames[i].saved_fp_slot)
+            continue;
+        t = fp_target(&c, i, &j, port, sizeof port);
+        if (t == FP_NONE)
             continue;
         node_name(o, i);
         sl__out_str(o, ":fp:e -> ");
-        if (caller > c.last) {
-            sl__out_str(o, "outer:e");
-        } else if (drawn(&c, caller)) {
-            node_name(o, caller);
-            sl__out_str(o, s->frames[caller].saved_fp_slot ? ":fp:e" : ":h:e");
+        if (t == FP_ROW) {
+            node_name(o, j);
+            sl__out_mem(o, ":", 1);
+            sl__out_str(o, port);
+            sl__out_str(o, ":e");
         } else {
-            sl__out_str(o, "elided:e");
+            sl__out_str(o, t == FP_OUTER ? "outer:e" : "elided:e");
         }
         sl__out_str(o, " [color=\"#1c7ed6\" penwidth=2 constraint=false];\n");
     }

@@ -29,7 +29,8 @@ typedef struct block {
     uintptr_t start, end;
     const char *kind;           /* region kind, or "gap", "kernel", "hole", "zero" */
     const char *name;           /* library basename, section list, ... */
-    char perms[8];              /* union of the rwx letters seen */
+    char perms[32];             /* the rwx of each mapping, lowest first, a run
+                                   of equal ones once: "r-- r-x r-- rw-" */
     char what[64];              /* section names of an executable piece */
     int mappings;
 } block;
@@ -58,15 +59,27 @@ static block *add(blocks *bs, uintptr_t start, uintptr_t end, const char *kind)
     return b;
 }
 
+/* Adds one more mapping's permissions to a row's list.  The union would be
+ * shorter, but it is a lie: a library's r-x code and rw- data would read as
+ * rwx, writable code.  The list keeps each segment honest; a run of equal
+ * ones is written once, and a list too long for the row ends in "...". */
 static void merge_perms(char *into, const char *perms)
 {
-    for (int k = 0; k < 3; k++)
-        if (perms[k] != '-')
-            into[k] = perms[k];
-    for (int k = 0; k < 3; k++)
-        if (!into[k])
-            into[k] = '-';
-    into[3] = '\0';
+    size_t len = strlen(into);
+    const size_t cap = sizeof ((block *)0)->perms;
+
+    if (len >= 3 && strncmp(into + len - 3, perms, 3) == 0)
+        return;                         /* same as the mapping below it */
+    if (len >= 3 && strcmp(into + len - 3, "...") == 0)
+        return;
+    if (len + 9 > cap) {                /* keep room for " rwx", then " ..." */
+        strcpy(into + len, " ...");
+        return;
+    }
+    if (len)
+        into[len++] = ' ';
+    memcpy(into + len, perms, 3);
+    into[len + 3] = '\0';
 }
 
 static const char *base_name(const char *path)

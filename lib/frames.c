@@ -325,9 +325,10 @@ static int walk_fp(sl_stack *s, uintptr_t cur)
         pc = WORD_AT(fp + SL_ARCH_FP_RETURN_ADDRESS);
         sp = fp + SL_ARCH_FP_CFA;
         fp = WORD_AT(fp + SL_ARCH_FP_SAVED_FP);
+        f->saved_fp_value = fp;
     }
     /* The chain ends in this frame: its pc is known, its record not. */
-    f->fp = f->cfa = f->return_address_slot = f->saved_fp_slot = 0;
+    f->fp = f->cfa = f->return_address_slot = f->saved_fp_slot = f->saved_fp_value = 0;
     int n = (int)(f - s->frames) + 1;
     int ready = n > s->prepared ? n : s->prepared;
     s->prepared = ready < not_ready ? ready : not_ready;
@@ -424,7 +425,8 @@ static int walk_cfi(sl_stack *s, unw_context_t *uc)
         f->pc = ip;
         f->sp = sp;
         f->flags = next_flags;
-        f->cfa = f->return_address_slot = f->saved_fp_slot = f->canary_slot = 0;
+        f->cfa = f->return_address_slot = f->saved_fp_slot = f->saved_fp_value = 0;
+        f->canary_slot = 0;
         f->saved_count = 0;
         clear_symbols(f);
         f->fp = unw_get_reg(&c, sl__arch_unw_fp, &fp) == 0 ? fp : 0;
@@ -438,17 +440,18 @@ static int walk_cfi(sl_stack *s, unw_context_t *uc)
             f->flags |= SL_FRAME_NO_CFI;
         }
 
+        /* unw_step returns 0 at the outermost frame, as the CFI marks it
+         * (_start's undefined return address).  Through a pc without CFI
+         * libunwind guesses a frame record from rbp, and a guess that finds
+         * rbp 0 or garbage also ends in 0 or an error: that walk did not
+         * reach the end of the stack, it lost its way. */
         int r = unw_step(&c);
-        if (r == 0) {
-            s->stop = SL_STOP_END;
-            break;
-        }
-        if (r < 0) {
+        if (r <= 0) {
             if (r == -UNW_ENOINFO || (f->flags & SL_FRAME_NO_CFI)) {
                 f->flags |= SL_FRAME_NO_CFI;
                 s->stop = SL_STOP_NO_UNWIND_INFO;
             } else {
-                s->stop = SL_STOP_UNWIND_ERROR;
+                s->stop = r == 0 ? SL_STOP_END : SL_STOP_UNWIND_ERROR;
             }
             break;
         }
@@ -464,9 +467,28 @@ static int walk_cfi(sl_stack *s, unw_context_t *uc)
                     int k = f->saved_count++;
                     f->saved[k].name = sl__arch_callee_saved_name[i];
                     f->saved[k].slot = now[i];
-                    if (i == fp_reg)
+                    if (i == fp_reg) {
                         f->saved_fp_slot = now[i];
+                        f->saved_fp_value = read_word(now[i]);
+                    }
                 }
+            }
+            /* Without CFI libunwind guesses that rbp points at a frame
+             * record, and reports the caller's sp as this frame's sp + 16,
+             * which only holds where rbp == sp.  When the guess held (the
+             * word above rbp is the return address it went on with), the
+             * record itself gives this frame's CFA and its saved rbp. */
+            uintptr_t rec = f->fp;
+            if ((f->flags & SL_FRAME_NO_CFI) && fp_reg >= 0 && !f->saved_fp_slot &&
+                rec >= f->sp && !(rec & (sizeof(uintptr_t) - 1)) &&
+                rec + o_cfa <= s->stack_high && read_word(rec + o_ra) == ip &&
+                f->saved_count < SL_SAVED_MAX) {
+                f->cfa = sp = rec + o_cfa;
+                f->return_address_slot = rec + o_ra;
+                f->saved_fp_slot = rec + o_fp;
+                f->saved_fp_value = read_word(rec + o_fp);
+                f->saved[f->saved_count].name = sl__arch_callee_saved_name[fp_reg];
+                f->saved[f->saved_count++].slot = rec + o_fp;
             }
             /* A frame record (fp saved right below the return address):
              * the stack protector puts its copy of the canary right below

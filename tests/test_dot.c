@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <stacklab/abi.h>
 #include <stacklab/dot.h>
 #include <stacklab/frames.h>
 #include "harness.h"
@@ -100,6 +101,9 @@ static void fake_stack(sl_stack *s, int n, const char *const *names, int nnames)
     for (int i = 0; i < n; i++)
         fake_frame(&s->frames[i], 0x7ffc00100000 + (uintptr_t)i * 96, 96,
                    names[i % nnames]);
+    /* Each saved rbp points at the caller's frame record. */
+    for (int i = 0; i + 1 < n; i++)
+        s->frames[i].saved_fp_value = s->frames[i + 1].saved_fp_slot;
 }
 
 static void free_fake(sl_stack *s)
@@ -277,6 +281,8 @@ static void test_relative_addresses(void)
         uintptr_t d = 0x123450;
         f->cfa += d; f->sp += d; f->fp += d; f->return_address_slot += d;
         f->saved_fp_slot += d; f->canary_slot += d;
+        if (f->saved_fp_value)
+            f->saved_fp_value += d;
         for (int k = 0; k < f->saved_count; k++)
             f->saved[k].slot += d;
         f->pc += 0x5000;
@@ -484,6 +490,122 @@ __attribute__((noinline)) static char *dot_outer_caller(sl_walker w, int *rc)
     return text;
 }
 
+/* The saved rbp arrow ends at the row whose address is the saved value.
+ * Frame 1 here keeps no frame record (-fomit-frame-pointer): frame 0's
+ * saved rbp is frame 2's record, so the arrow skips frame 1 instead of
+ * ending at its header.  A saved rbp that is no drawn record gets no arrow. */
+static void test_fp_edge_skips_frame_without_record(void)
+{
+    static const char *const names[] = { "leaf", "no_record", "main", "outer" };
+    sl_stack s;
+    int rc;
+    char *text;
+
+    fake_stack(&s, 4, names, 4);
+    sl_frame *f1 = &s.frames[1];
+    f1->saved_fp_slot = 0;
+    f1->saved_fp_value = 0;
+    f1->saved[0] = f1->saved[2];        /* only rbx and r12 spilled */
+    f1->saved_count = 2;
+    f1->fp = 0;
+    s.frames[0].saved_fp_value = s.frames[2].saved_fp_slot;
+    s.frames[2].saved_fp_value = 0x1234;            /* rbp held data */
+    text = dot_of(&s, NULL, &rc);
+    CU_ASSERT_EQUAL(rc, SL_DOT_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    SL_ASSERT_CONTAINS(text, "f0:fp:e -> f2:fp:e");
+    CU_ASSERT_PTR_NULL(strstr(text, "f0:fp:e -> f1"));
+    CU_ASSERT_PTR_NULL(strstr(text, ":h:e"));
+    SL_ASSERT_CONTAINS(text, "saved rbp \xe2\x86\x92 frame record of #2");
+    CU_ASSERT_PTR_NULL(strstr(text, "f2:fp:e ->"));
+    SL_ASSERT_CONTAINS(text, "saved rbp = 0x1234 (not a frame record drawn here)");
+    ASSERT_DOT_ACCEPTS(text);
+    free(text);
+
+    /* A saved rbp may point at any drawn row, not only a record. */
+    s.frames[0].saved_fp_value = s.frames[1].cfa - 40;  /* frame 1's canary slot */
+    text = dot_of(&s, NULL, &rc);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    SL_ASSERT_CONTAINS(text, "f0:fp:e -> f1:canary:e");
+    ASSERT_DOT_ACCEPTS(text);
+    free(text);
+    free_fake(&s);
+}
+
+/* ---- real captures through code without frame records or CFI --------- */
+
+/* In tests/frames_fixture_nofp.c, built with -fomit-frame-pointer. */
+int frames_nofp_outer(int (*cb)(int), int x);
+static char *real_text;
+static int real_rc;
+
+/* Captures (CFI walk), symbolizes and writes the stack into real_text. */
+__attribute__((noinline)) static int draw_real(int x)
+{
+    sl_stack s = { 0 };
+    int rc = -1;
+    if (sl_stack_capture(&s, SL_WALK_CFI) > 0) {
+        sl_stack_symbolize(&s);
+        real_text = dot_of(&s, NULL, &rc);
+    }
+    real_rc = rc;
+    sl_stack_release(&s);
+    __asm__ volatile("" ::: "memory");
+    return rc + x;
+}
+
+/* frames_nofp_outer and _inner keep no frame record, so the rbp saved in
+ * draw_real's frame is the record of this function, three frames up. */
+__attribute__((noinline)) static void test_real_fp_edge_skips_nofp(void)
+{
+    real_text = NULL;
+    frames_nofp_outer(draw_real, 0);
+    __asm__ volatile("" ::: "memory");
+    CU_ASSERT_EQUAL(real_rc, SL_DOT_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(real_text);
+    SL_ASSERT_CONTAINS(real_text, "#0  draw_real");
+    SL_ASSERT_CONTAINS(real_text, "#3  test_real_fp_edge_skips_nofp");
+    SL_ASSERT_CONTAINS(real_text, "f0:fp:e -> f3:fp:e");
+    CU_ASSERT_PTR_NULL(strstr(real_text, ":h:e"));
+    ASSERT_DOT_ACCEPTS(real_text);
+    free(real_text);
+}
+
+__attribute__((noinline)) static long draw_real_no_cfi(void *arg)
+{
+    long r = draw_real((int)(long)arg);
+    __asm__ volatile("" ::: "memory");
+    return r;
+}
+
+/* sl_asm_no_cfi has no CFI; libunwind found it by its frame record, and
+ * its saved rbp is drawn there (not as 8 B of "locals / padding"), with
+ * the arrow from the frame below ending on it. */
+__attribute__((noinline)) static void test_real_no_cfi_record(void)
+{
+    real_text = NULL;
+    sl_asm_no_cfi(draw_real_no_cfi, NULL);
+    __asm__ volatile("" ::: "memory");
+    CU_ASSERT_EQUAL(real_rc, SL_DOT_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(real_text);
+    SL_ASSERT_CONTAINS(real_text, "#2  sl_asm_no_cfi");
+    SL_ASSERT_CONTAINS(real_text, "no CFI: found by frame pointer");
+    SL_ASSERT_CONTAINS(real_text, "f1:fp:e -> f2:fp:e");
+    SL_ASSERT_CONTAINS(real_text, "f2:fp:e -> f3:fp:e");
+    const char *f2 = strstr(real_text, "\nf2 [");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f2);
+    const char *end = strstr(f2, "</TABLE>");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(end);
+    const char *fp_row = strstr(f2, "PORT=\"fp\">saved rbp");
+    CU_ASSERT_TRUE(fp_row && fp_row < end);
+    /* Below the record: its 16 bytes of locals (subq $16, %rsp), in one row. */
+    const char *pad = strstr(f2, "locals / padding \xc2\xb7 16 B");
+    CU_ASSERT_TRUE(pad && pad < end);
+    CU_ASSERT_EQUAL(count_of(f2, "locals / padding") - count_of(end, "locals / padding"), 1);
+    ASSERT_DOT_ACCEPTS(real_text);
+    free(real_text);
+}
+
 static void test_real_capture_cfi_and_fp(void)
 {
     sl_walker walkers[] = { SL_WALK_CFI, SL_WALK_FP };
@@ -566,6 +688,9 @@ void suite_dot(void)
     CU_add_test(s, "options, empty and odd stacks", test_options_and_odd_stacks);
     CU_add_test(s, "stop_at and a legend of what is drawn", test_stop_at_and_legend);
     CU_add_test(s, "errors", test_errors);
+    CU_add_test(s, "saved rbp arrow skips a frame without a record", test_fp_edge_skips_frame_without_record);
+    CU_add_test(s, "real capture through -fomit-frame-pointer code: rbp arrow", test_real_fp_edge_skips_nofp);
+    CU_add_test(s, "real capture through code without CFI: its frame record", test_real_no_cfi_record);
     CU_add_test(s, "real capture, CFI and FP", test_real_capture_cfi_and_fp);
     CU_add_test(s, "sl_diagram_here .dot and .svg", test_diagram_here);
 }

@@ -32,6 +32,8 @@
 /* In tests/frames_fixture_nofp.c, built with -fomit-frame-pointer. */
 int frames_nofp_outer(int (*cb)(int), int x);
 int frames_nofp_inner(int (*cb)(int), int x);
+/* In tests/frames_fixture_blind.S: no CFI, no frame record, rbp 0. */
+long frames_blind_call(long (*fn)(void));
 
 static sl_stack chain_stack;
 static sl_walker chain_walker;
@@ -603,6 +605,88 @@ static void test_thread_bounds(void)
     sl_stack_release(&s);
 }
 
+/* ---- code without CFI -------------------------------------------------- */
+
+static sl_stack blind_stack;
+static uintptr_t no_cfi_record;         /* sl_asm_no_cfi's frame record */
+static uintptr_t no_cfi_saved_rbp;      /* and the rbp it saved there */
+
+static NOINLINE long capture_above_blind(void)
+{
+    sl_stack_capture(&blind_stack, SL_WALK_CFI);
+    KEEP_FRAME();
+    return 1;
+}
+
+/* A walk that ends in a routine with neither CFI nor a frame record did not
+ * reach the outermost frame: it says "no unwind information", and the last
+ * frame it found is that routine, flagged. */
+static void test_cfi_stops_without_unwind_info(void)
+{
+    memset(&blind_stack, 0, sizeof blind_stack);
+    CU_ASSERT_EQUAL_FATAL(frames_blind_call(capture_above_blind), 1);
+    CU_ASSERT_TRUE_FATAL(blind_stack.count >= 2);
+    sl_stack_symbolize(&blind_stack);
+    CU_ASSERT_STRING_EQUAL(blind_stack.frames[0].function, "capture_above_blind");
+    CU_ASSERT_STRING_EQUAL(blind_stack.frames[1].function, "frames_blind_call");
+    CU_ASSERT_EQUAL(blind_stack.count, 2);
+    CU_ASSERT_TRUE(blind_stack.frames[1].flags & SL_FRAME_NO_CFI);
+    CU_ASSERT_FALSE(blind_stack.frames[0].flags & SL_FRAME_NO_CFI);
+    CU_ASSERT_EQUAL(blind_stack.stop, SL_STOP_NO_UNWIND_INFO);
+    sl_stack_release(&blind_stack);
+}
+
+static NOINLINE long capture_above_no_cfi(void *arg)
+{
+    (void)arg;
+    no_cfi_record = *(const uintptr_t *)__builtin_frame_address(0);   /* our saved rbp */
+    no_cfi_saved_rbp = *(const uintptr_t *)no_cfi_record;
+    sl_stack_capture(&blind_stack, SL_WALK_CFI);
+    KEEP_FRAME();
+    return 1;
+}
+
+/* sl_asm_no_cfi keeps a frame record but has no CFI: libunwind's
+ * frame-pointer guess finds its caller, and the capture records the
+ * routine's true CFA and saved rbp from that record (libunwind itself
+ * reports a CFA 16 bytes short).  Frame 0's saved rbp points at it. */
+static void test_cfi_frame_record_without_cfi(void)
+{
+    memset(&blind_stack, 0, sizeof blind_stack);
+    CU_ASSERT_EQUAL_FATAL(sl_asm_no_cfi(capture_above_no_cfi, NULL), 1);
+    CU_ASSERT_TRUE_FATAL(blind_stack.count >= 3);
+    sl_stack_symbolize(&blind_stack);
+    const sl_frame *f0 = &blind_stack.frames[0], *f1 = &blind_stack.frames[1],
+                   *f2 = &blind_stack.frames[2];
+    CU_ASSERT_STRING_EQUAL(f1->function, "sl_asm_no_cfi");
+    CU_ASSERT_TRUE(f1->flags & SL_FRAME_NO_CFI);
+    CU_ASSERT_EQUAL(f1->fp, no_cfi_record);
+    CU_ASSERT_EQUAL(f1->saved_fp_slot, no_cfi_record);
+    CU_ASSERT_EQUAL(f1->return_address_slot, no_cfi_record + 8);
+    CU_ASSERT_EQUAL(f1->cfa, no_cfi_record + 16);
+    CU_ASSERT_EQUAL(f2->sp, f1->cfa);
+    CU_ASSERT_EQUAL(f1->saved_fp_value, no_cfi_saved_rbp);
+    CU_ASSERT_EQUAL(f0->saved_fp_value, no_cfi_record);
+    CU_ASSERT_TRUE(f1->saved_count >= 1 && strcmp(f1->saved[0].name, "rbp") == 0);
+    CU_ASSERT_EQUAL(blind_stack.stop, SL_STOP_END);
+    sl_stack_release(&blind_stack);
+}
+
+/* The FP walk records each saved rbp: the next frame's frame pointer. */
+static void test_fp_saved_values(void)
+{
+    sl_stack s = { 0 };
+    CU_ASSERT_TRUE_FATAL(sl_stack_capture(&s, SL_WALK_FP) >= 2);
+    for (int i = 0; i + 1 < s.count; i++) {
+        /* The last frame's fp is 0: the value failed the walk's checks. */
+        if (i + 2 < s.count)
+            CU_ASSERT_EQUAL(s.frames[i].saved_fp_value, s.frames[i + 1].fp);
+        CU_ASSERT_EQUAL(s.frames[i].saved_fp_value, *(const uintptr_t *)s.frames[i].saved_fp_slot);
+    }
+    CU_ASSERT_EQUAL(s.frames[s.count - 1].saved_fp_value, 0);
+    sl_stack_release(&s);
+}
+
 void suite_frames(void)
 {
     CU_pSuite s = CU_add_suite("frames", NULL, NULL);
@@ -621,4 +705,8 @@ void suite_frames(void)
     CU_add_test(s, "sl_stack_from_addresses: frame 0 after a noreturn call",
                 test_from_addresses_after_noreturn);
     CU_add_test(s, "thread stack bounds, capture in another thread", test_thread_bounds);
+    CU_add_test(s, "CFI walk through code without CFI or record: NO_UNWIND_INFO",
+                test_cfi_stops_without_unwind_info);
+    CU_add_test(s, "CFI walk: frame record of code without CFI", test_cfi_frame_record_without_cfi);
+    CU_add_test(s, "FP walk: saved rbp values", test_fp_saved_values);
 }

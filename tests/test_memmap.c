@@ -156,6 +156,38 @@ static void test_address_space_diagram(void)
     sl_memmap_release(&m);
 }
 
+/* A shared library is mapped as several segments (ELF header r--, code
+ * r-x, read-only data r--, relro r--, data rw-).  Its one row lists them in
+ * that order, and never reads as rwx (writable code), which is what OR-ing
+ * the segments' permissions used to show. */
+static void test_library_row_permissions(void)
+{
+    sl_region r[] = {
+        { 0x7f0000000000, 0x7f0000028000, "r--p", "library", "/lib/libdemo.so.6", 0, 7 },
+        { 0x7f0000028000, 0x7f00001bd000, "r-xp", "library", "/lib/libdemo.so.6", 0x28000, 7 },
+        { 0x7f00001bd000, 0x7f0000215000, "r--p", "library", "/lib/libdemo.so.6", 0x1bd000, 7 },
+        { 0x7f0000215000, 0x7f0000219000, "r--p", "library", "/lib/libdemo.so.6", 0x214000, 7 },
+        { 0x7f0000219000, 0x7f000021b000, "rw-p", "library", "/lib/libdemo.so.6", 0x218000, 7 },
+        { 0x7f1000000000, 0x7f1000001000, "---p", "guard", NULL, 0, 0 },
+        { 0x7f1000001000, 0x7f1000801000, "rw-p", "mmap", NULL, 0, 0 },
+    };
+    sl_memmap m = { r, (int)(sizeof r / sizeof r[0]), NULL };
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_EQUAL(sl_memmap_write_dot(&m, f, NULL, 0), SL_DOT_OK);
+    fclose(f);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    SL_ASSERT_CONTAINS(text, "<B>libdemo.so.6</B> (shared library)");
+    SL_ASSERT_CONTAINS(text, ">r-- r-x r-- rw-</FONT>");
+    /* A thread stack: its guard page, then the stack itself. */
+    SL_ASSERT_CONTAINS(text, ">--- rw-</FONT>");
+    CU_ASSERT_PTR_NULL(strstr(text, "rwx"));
+    free(text);
+}
+
 static void test_bad_arguments(void)
 {
     CU_ASSERT_EQUAL(sl_memmap_read(NULL), -1);
@@ -169,5 +201,6 @@ void suite_memmap(void)
 
     CU_add_test(s, "classify each kind of object", test_classify_each_kind);
     CU_add_test(s, "address-space diagram", test_address_space_diagram);
+    CU_add_test(s, "library rows list each segment's permissions", test_library_row_permissions);
     CU_add_test(s, "bad arguments", test_bad_arguments);
 }

@@ -83,6 +83,9 @@ typedef struct sl_frame {
     uintptr_t cfa;              /* canonical frame address: caller's sp before the call */
     uintptr_t return_address_slot;
     uintptr_t saved_fp_slot;
+    uintptr_t saved_fp_value;   /* what saved_fp_slot held at capture time (the
+                                   caller's rbp: its frame record, or any value
+                                   when the caller keeps none); 0 when unknown */
     uintptr_t canary_slot;      /* stack-protector canary, when SL_FRAME_CANARY */
     unsigned flags;
     int saved_count;
