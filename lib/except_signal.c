@@ -180,7 +180,10 @@ static void on_fault(int sig, siginfo_t *info, void *ucontext)
     sigemptyset(&unblock);
     sigaddset(&unblock, sig);
     pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
-    sl__raise(x, (uintptr_t)sp);
+    /* sl__raise takes the highest dead address.  The interrupted frame is
+     * alive from sp up, and a TRY in the faulting function itself may keep
+     * its record exactly at sp (clang does): so sp - 1. */
+    sl__raise(x, (uintptr_t)sp - 1);
 }
 
 /* ---- trapping ---------------------------------------------------------------- */

@@ -1116,6 +1116,42 @@ static void signals_thread_exit_untraps(void)
     SL_ASSERT_CONTAINS(c.output, "rc 0 restored 1 trapped 1");
 }
 
+/* A fault in the body of the very function that holds the TRY.  The
+ * interrupted stack pointer is then this frame's own rsp, and a compiler may
+ * place the TRY record exactly there (clang does): the liveness check must
+ * not call such a record dead.  (Found by the address_space demo.) */
+static volatile int own_result;
+
+static FAULTY void read_in_own_try(volatile int *p)
+{
+    SL_TRY {                            /* the record is this frame's only local */
+        own_result = *p;
+    } SL_CATCH(SL_SegmentationFault, e) {
+        own_result = -1;
+    } SL_END_TRY;
+}
+
+static void own_frame_fault_child(void *arg)
+{
+    (void)arg;
+    sl_trap_signals();
+    sl_set_backtrace_capture(false);
+    QUIET_VALGRIND_BEGIN;
+    read_in_own_try(NULL);
+    int a = own_result;
+    read_in_own_try((volatile int *)16);
+    QUIET_VALGRIND_END;
+    printf("results %d %d\n", a, own_result);
+}
+
+static void signals_fault_in_the_try_function(void)
+{
+    sl_child c;
+    CU_ASSERT_EQUAL_FATAL(sl_child_run(&c, own_frame_fault_child, NULL, 30), 0);
+    SL_ASSERT_CHILD_EXITED(c, 0);
+    SL_ASSERT_CONTAINS(c.output, "results -1 -1");
+}
+
 /* A NULL dereference: its message and print show 0x0, not "(nil)". */
 static void null_fault_child(void *arg)
 {
@@ -1204,5 +1240,6 @@ void suite_except(void)
     CU_add_test(s, "signals: caught 3 times, other thread", signals_caught_three_times_thread);
     CU_add_test(s, "signals: fault outside TRY is uncaught", signals_fault_outside_try_is_uncaught);
     CU_add_test(s, "signals: a NULL fault address reads 0x0", signals_null_address_reads_0x0);
+    CU_add_test(s, "signals: a fault in the TRY's own function", signals_fault_in_the_try_function);
     CU_add_test(s, "signals: an exiting thread untraps", signals_thread_exit_untraps);
 }

@@ -11,9 +11,10 @@
  * type and errno.  Aborts with a message when the pool is exhausted. */
 sl_exception *sl__exception_new(const sl_exception_type *type);
 
-/* Throws x to the innermost TRY of the thread.  below is an address in the
- * thrower's frame: a live TRY's frame is always above it (rule 8).  With no
- * TRY active, x is uncaught. */
+/* Throws x to the innermost TRY of the thread.  below is the highest address
+ * that is dead once the throw leaves (an address in the thrower's frame, or
+ * just under an interrupted frame's sp): a live TRY's record always lies
+ * above it (rule 8).  With no TRY active, x is uncaught. */
 __attribute__((noreturn)) void sl__raise(sl_exception *x, uintptr_t below);
 
 /* Runs the uncaught handler on x and aborts. */
