@@ -30,18 +30,6 @@
 #include "context.h"
 #include "except_internal.h"
 
-/* Where DWARF runs out (the outermost frame), libunwind tests whether an
- * address is readable by write(2)-ing it to a pipe; valgrind reports each
- * probe.  They are libunwind's by design, so we mute valgrind around walks. */
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#define SL_QUIET_VALGRIND_BEGIN VALGRIND_DISABLE_ERROR_REPORTING
-#define SL_QUIET_VALGRIND_END   VALGRIND_ENABLE_ERROR_REPORTING
-#else
-#define SL_QUIET_VALGRIND_BEGIN ((void)0)
-#define SL_QUIET_VALGRIND_END   ((void)0)
-#endif
-
 /* ---- the built-in types ------------------------------------------------- */
 
 const sl_exception_type SL_Exception = { "SL_Exception", NULL, "exception" };

@@ -37,17 +37,6 @@
 #include <stacklab/except.h>
 #include "except_internal.h"
 
-/* libunwind probes addresses with write(2) where DWARF runs out; valgrind
- * reports each probe (see except.c). */
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#define SL_QUIET_VALGRIND_BEGIN VALGRIND_DISABLE_ERROR_REPORTING
-#define SL_QUIET_VALGRIND_END   VALGRIND_ENABLE_ERROR_REPORTING
-#else
-#define SL_QUIET_VALGRIND_BEGIN ((void)0)
-#define SL_QUIET_VALGRIND_END   ((void)0)
-#endif
-
 /* Room for the handler, a libunwind walk, snprintf and the cleanups a throw
  * runs before its jump (they run on this stack), plus a guard page below. */
 #define ALTSTACK_SIZE (256 * 1024)

@@ -7,6 +7,19 @@
 #include <stdint.h>
 #include <stacklab/except.h>
 
+/* Where DWARF runs out (the outermost frame), libunwind tests whether an
+ * address is readable by write(2)-ing it to a pipe; valgrind reports each
+ * probe.  They are libunwind's by design, so both files mute valgrind around
+ * the walks they make (a user's program run under valgrind stays quiet). */
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define SL_QUIET_VALGRIND_BEGIN VALGRIND_DISABLE_ERROR_REPORTING
+#define SL_QUIET_VALGRIND_END   VALGRIND_ENABLE_ERROR_REPORTING
+#else
+#define SL_QUIET_VALGRIND_BEGIN ((void)0)
+#define SL_QUIET_VALGRIND_END   ((void)0)
+#endif
+
 /* A fresh exception from the calling thread's pool, zeroed except for its
  * type and errno.  Aborts with a message when the pool is exhausted. */
 sl_exception *sl__exception_new(const sl_exception_type *type);
