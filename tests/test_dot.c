@@ -32,25 +32,50 @@ static char *dot_of(const sl_stack *s, const sl_dot_options *o, int *rc)
 
 /* Runs Graphviz on text: `dot -Tsvg` (or `nop`, which only parses, for the
  * very large ones).  Returns its exit status, -1 if it could not run. */
+/* Every file this suite writes goes in a directory of its own (made by the
+ * suite's init, removed by its cleanup): fixed names in /tmp would collide
+ * with another user's run or a concurrent one. */
+static char dir[] = "/tmp/stacklab-test-dot-XXXXXX";
+
+static const char *in_dir(const char *name)
+{
+    static char path[sizeof dir + 64];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return path;
+}
+
+static int make_dir(void)
+{
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int remove_dir(void)
+{
+    char cmd[sizeof dir + 16];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Runs Graphviz's tool on text.  Its complaints go to the test output; a
+ * rejected file is kept (and named) for a look. */
 static int graphviz_status(const char *text, const char *tool)
 {
-    char path[] = "/tmp/stacklab-test-XXXXXX.dot", cmd[256];
-    int fd = mkstemps(path, 4), status;
+    char path[sizeof dir + 32], cmd[sizeof path + 64];
+    int fd, status;
     FILE *f;
 
+    snprintf(path, sizeof path, "%s/graph-XXXXXX.dot", dir);
+    fd = mkstemps(path, 4);
     if (fd < 0 || !(f = fdopen(fd, "w")))
         return -1;
     fputs(text, f);
     fclose(f);
-    snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>/tmp/stacklab-test-dot.err", tool, path);
+    snprintf(cmd, sizeof cmd, "%s %s >/dev/null", tool, path);
     status = system(cmd);
-    if (status != 0) {
-        char keep[300];
-        snprintf(keep, sizeof keep, "cp %s /tmp/stacklab-test-rejected.dot", path);
-        if (system(keep) != 0)
-            status = -1;
-    }
-    unlink(path);
+    if (status != 0)
+        fprintf(stderr, "(%s rejected %s; kept)\n", tool, path);
+    else
+        unlink(path);
     return status;
 }
 
@@ -436,18 +461,18 @@ static void test_errors(void)
         fclose(full);
     }
     CU_ASSERT_EQUAL(sl_diagram_here(NULL, NULL), SL_DOT_EINVAL);
-    CU_ASSERT_EQUAL(sl_diagram_here("/tmp/stacklab-test.txt", NULL), SL_DOT_EFORMAT);
-    SL_ASSERT_CONTAINS(sl_dot_last_error(), "/tmp/stacklab-test.txt");
+    CU_ASSERT_EQUAL(sl_diagram_here(in_dir("x.txt"), NULL), SL_DOT_EFORMAT);
+    SL_ASSERT_CONTAINS(sl_dot_last_error(), in_dir("x.txt"));
     CU_ASSERT_EQUAL(sl_diagram_here("/nonexistent-dir/x.dot", NULL), SL_DOT_EOPEN);
     SL_ASSERT_CONTAINS(sl_dot_last_error(), "/nonexistent-dir/x.dot");
 
     o.dot_program = "/nonexistent/graphviz/dot";
-    CU_ASSERT_EQUAL(sl_diagram_here("/tmp/stacklab-test-missing.svg", &o), SL_DOT_ENOGRAPHVIZ);
-    SL_ASSERT_CONTAINS(sl_dot_last_error(), "/tmp/stacklab-test-missing.svg");
+    CU_ASSERT_EQUAL(sl_diagram_here(in_dir("missing.svg"), &o), SL_DOT_ENOGRAPHVIZ);
+    SL_ASSERT_CONTAINS(sl_dot_last_error(), in_dir("missing.svg"));
     SL_ASSERT_CONTAINS(sl_dot_last_error(), "Graphviz");
     SL_ASSERT_CONTAINS(sl_dot_strerror(SL_DOT_ENOGRAPHVIZ), "Graphviz");
     o.dot_program = "false";
-    CU_ASSERT_EQUAL(sl_diagram_here("/tmp/stacklab-test-false.svg", &o), SL_DOT_ERENDER);
+    CU_ASSERT_EQUAL(sl_diagram_here(in_dir("false.svg"), &o), SL_DOT_ERENDER);
     SL_ASSERT_CONTAINS(sl_dot_last_error(), "exited with status 1");
     free_fake(&s);
 }
@@ -657,12 +682,13 @@ static char *slurp(const char *path)
 
 static void test_diagram_here(void)
 {
-    const char *paths[] = { "/tmp/stacklab-test-here.dot", "/tmp/stacklab-test-here.svg" };
+    const char *names[] = { "here.dot", "here.svg" };
 
     for (int k = 0; k < 2; k++) {
-        unlink(paths[k]);
-        CU_ASSERT_EQUAL(draw_here_for_test(paths[k]), SL_DOT_OK);
-        char *text = slurp(paths[k]);
+        char path[sizeof dir + 64];
+        snprintf(path, sizeof path, "%s", in_dir(names[k]));
+        CU_ASSERT_EQUAL(draw_here_for_test(path), SL_DOT_OK);
+        char *text = slurp(path);
         CU_ASSERT_PTR_NOT_NULL_FATAL(text);
         SL_ASSERT_CONTAINS(text, k == 0 ? "digraph stack" : "<svg");
         SL_ASSERT_CONTAINS(text, "draw_here_for_test");
@@ -671,13 +697,13 @@ static void test_diagram_here(void)
         if (k == 0)
             ASSERT_DOT_ACCEPTS(text);
         free(text);
-        unlink(paths[k]);
+        unlink(path);
     }
 }
 
 void suite_dot(void)
 {
-    CU_pSuite s = CU_add_suite("dot", NULL, NULL);
+    CU_pSuite s = CU_add_suite("dot", make_dir, remove_dir);
 
     CU_add_test(s, "every slot role labelled, fp edges", test_every_role_labelled);
     CU_add_test(s, "odd symbol names escaped", test_odd_symbol_names);
