@@ -96,7 +96,7 @@ deps:
 	    pkg-config --exists $${probe%%:*} 2>/dev/null || missing="$$missing $${probe#*:}"; \
 	done; \
 	[ -z "$$missing" ] && exit 0; \
-	echo "stacklab: installing missing Debian packages:$$missing"; \
+	echo "stacklab: missing Debian packages:$$missing"; \
 	if [ "$$(id -u)" = 0 ]; then sudo=""; \
 	elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; \
 	else \
@@ -104,6 +104,7 @@ deps:
 	    echo "    apt-get update && apt-get install -y$$missing" >&2; \
 	    exit 1; \
 	fi; \
+	echo "stacklab: installing them with $${sudo:+sudo }apt-get"; \
 	$$sudo apt-get update -qq && \
 	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing \
 	    >/dev/null || { \
