@@ -367,7 +367,7 @@ void raise_to(sl_exception *x, uintptr_t below)
             run_defers(top);            /* one may throw: that throw takes over */
         t->phase = SL__THROWN;
     }
-    sl_context_restore(&t->context, 1);
+    sl__context_restore(&t->context, 1);   /* (hidden name: no PLT) */
 }
 
 void sl__raise(sl_exception *x, uintptr_t below)

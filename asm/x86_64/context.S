@@ -61,8 +61,12 @@ sl_context_save:
 
         .globl  sl_context_restore
         .type   sl_context_restore, @function
+        .globl  sl__context_restore             /* the same code, for the library's */
+        .hidden sl__context_restore             /* own calls: no PLT in between */
+        .type   sl__context_restore, @function
         .p2align 4
 sl_context_restore:
+sl__context_restore:
         .cfi_startproc
 #ifdef __SANITIZE_ADDRESS__
         /* ASan poisons the frames we are about to abandon; tell it. */
@@ -102,6 +106,7 @@ sl_context_restore:
         jmp     *%rcx                           /* and into its call site */
         .cfi_endproc
         .size   sl_context_restore, .-sl_context_restore
+        .size   sl__context_restore, .-sl__context_restore
 
         .hidden sl__context_secret
         .section .note.GNU-stack, "", @progbits

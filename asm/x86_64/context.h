@@ -65,6 +65,11 @@ _Static_assert(sizeof(struct sl_context_x86_64) == SL_CTX_SIZE, "size");
 /* The per-process secret that context.S mixes into saved pointers. */
 extern uint64_t sl__context_secret;
 
+/* sl_context_restore under a hidden name: the library's own throws jump
+ * through it without a PLT stub in between. */
+struct sl_context;
+__attribute__((noreturn)) void sl__context_restore(const struct sl_context *ctx, int value);
+
 static inline uint64_t sl__ctx_demangle(uint64_t v)
 {
     v = (v >> SL_CTX_ROTATE) | (v << (64 - SL_CTX_ROTATE));

@@ -349,9 +349,9 @@ __attribute__((noreturn)) void sl__try_misuse(unsigned depth);
 sl__slot *sl__try_first(const sl__site *site);
 void sl__try_check(sl__try *t);
 void sl__leave_body(sl__try *t);
-void sl__try_finish(sl__try *t);
+void sl__try_finish(sl__try *t) SL_NOPLT;
 __attribute__((noreturn)) void sl__throw_message(const sl_exception_type *type,
-        const sl__site *site, const char *message, size_t length);
+        const sl__site *site, const char *message, size_t length) SL_NOPLT;
 __attribute__((noreturn)) void sl__throw_default(const sl_exception_type *type,
         const sl__site *site);
 __attribute__((noreturn, format(printf, 3, 4))) void sl__throw_format(
