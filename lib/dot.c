@@ -283,7 +283,7 @@ enum fp_target { FP_NONE, FP_ROW, FP_ELIDED, FP_OUTER };
 static enum fp_target fp_target(const ctx *c, int i, int *j, char *port, size_t size)
 {
     const sl_stack *s = c->s;
-    uintptr_t v = s->frames[i].saved_fp_value;
+    uintptr_t v = sl_frame_saved_fp(s, i);
 
     if (!v)
         return FP_NONE;
@@ -359,13 +359,13 @@ static void out_row(ctx *c, int i, const row *r, int k)
             sl__out_int(o, j - c->first);
         } else if (t != FP_NONE) {
             sl__out_str(o, "saved rbp \xe2\x86\x92 caller's frame record");
-        } else if (!f->saved_fp_value) {
+        } else if (!sl_frame_saved_fp(c->s, i)) {
             sl__out_str(o, "saved rbp");
         } else if (c->opt.relative) {
             sl__out_str(o, "saved rbp (not a frame record drawn here)");
         } else {
             sl__out_str(o, "saved rbp = ");
-            sl__out_hex(o, f->saved_fp_value);
+            sl__out_hex(o, sl_frame_saved_fp(c->s, i));
             sl__out_str(o, " (not a frame record drawn here)");
         }
         break;

@@ -128,6 +128,15 @@ int sl_stack_from_addresses(sl_stack *s, void *const *pcs, int n)
     return n;
 }
 
+uintptr_t sl_frame_saved_fp(const sl_stack *s, int i)
+{
+    if (!s || i < 0 || i >= s->count)
+        return 0;
+    if (s->walker == SL_WALK_FP && i + 2 < s->count)
+        return s->frames[i + 1].fp;     /* the chain: where the walk went next */
+    return s->frames[i].saved_fp_value;
+}
+
 const char *sl_stack_stop_string(sl_walk_stop why)
 {
     switch (why) {
@@ -227,19 +236,6 @@ int sl_thread_stack_bounds(uintptr_t *low, uintptr_t *high)
 
 #define WORD_AT(a) (*(const uintptr_t *)(a))
 
-/* Records that f's frame holds the canary just below its frame record.  Out
- * of line: it is the rare case, and keeping it out of the loop keeps the
- * loop short.  Returns the first frame index whose canary slot is set. */
-__attribute__((noinline, cold))
-static int mark_canary(sl_stack *s, sl_frame *f, int not_ready)
-{
-    int n = (int)(f - s->frames);
-
-    f->canary_slot = f->fp + SL_ARCH_FP_CANARY;
-    f->flags = SL_FRAME_CANARY;
-    return n < not_ready ? n : not_ready;
-}
-
 /* Walks the chain starting at the record of sl_stack_capture's own frame
  * (cur), so that frames[0] is its caller.  A frame's pc and sp come from the
  * record below it; its own frame pointer is checked before its record is
@@ -250,15 +246,15 @@ static int mark_canary(sl_stack *s, sl_frame *f, int not_ready)
  * The loop is the benchmark's subject (bench_frames.c), so it writes only
  * what differs between frames: pc, sp, fp, cfa, the two slots and flags.
  * Frames that the last FP walk left behind (s->prepared) already hold the
- * rest (no saved[] spills, no canary, no symbols); others get it first. */
+ * rest (no saved[] spills, no canary, no saved rbp value, no symbols);
+ * others get it first.  What the walk leaves to others: the canary (the CFI
+ * walk looks for it) and each saved rbp value, which in this walk is simply
+ * the next frame's fp (sl_frame_saved_fp reads it from there). */
 SL_RAW_STACK_READ
 static int walk_fp(sl_stack *s, uintptr_t cur)
 {
     const uintptr_t low = s->stack_low;
     const uintptr_t top = s->stack_high - SL_ARCH_FP_CFA;  /* highest record */
-    const uintptr_t canary = sl__arch_canary();
-    int not_ready = INT_MAX;
-
     if (cur < low || cur > top || (cur & (sizeof(uintptr_t) - 1))) {
         s->stop = SL_STOP_FP_OUTSIDE_STACK;
         s->count = 0;
@@ -271,6 +267,9 @@ static int walk_fp(sl_stack *s, uintptr_t cur)
         s->count = 0;
         return 0;
     }
+    /* The one value the last walk left in a reused frame (see the end). */
+    if (s->count >= 2 && s->count - 2 < s->prepared)
+        s->frames[s->count - 2].saved_fp_value = 0;
     sl_frame *f = s->frames;
     sl_frame *fast_end = f + (s->prepared < s->capacity ? s->prepared : s->capacity);
 
@@ -288,6 +287,7 @@ static int walk_fp(sl_stack *s, uintptr_t cur)
             }
             f->saved_count = 0;
             f->canary_slot = 0;
+            f->saved_fp_value = 0;
             clear_symbols(f);
         }
         f->pc = pc;
@@ -317,21 +317,18 @@ static int walk_fp(sl_stack *s, uintptr_t cur)
         f->cfa = fp + SL_ARCH_FP_CFA;
         f->return_address_slot = fp + SL_ARCH_FP_RETURN_ADDRESS;
         f->saved_fp_slot = fp + SL_ARCH_FP_SAVED_FP;
-        /* The word below the record is inside this frame, or (in a frame
-         * with nothing below its record) the callee's return address, which
-         * never equals a canary: no bounds check needed. */
-        if (__builtin_expect(WORD_AT(fp + SL_ARCH_FP_CANARY) == canary, 0))
-            not_ready = mark_canary(s, f, not_ready);
         pc = WORD_AT(fp + SL_ARCH_FP_RETURN_ADDRESS);
         sp = fp + SL_ARCH_FP_CFA;
         fp = WORD_AT(fp + SL_ARCH_FP_SAVED_FP);
-        f->saved_fp_value = fp;
     }
-    /* The chain ends in this frame: its pc is known, its record not. */
-    f->fp = f->cfa = f->return_address_slot = f->saved_fp_slot = f->saved_fp_value = 0;
+    /* The chain ends in this frame: its pc is known, its record not.  The
+     * frame below it keeps the value its saved-rbp slot held, the one the
+     * walk stopped on (the next capture prepares that frame again). */
+    f->fp = f->cfa = f->return_address_slot = f->saved_fp_slot = 0;
     int n = (int)(f - s->frames) + 1;
-    int ready = n > s->prepared ? n : s->prepared;
-    s->prepared = ready < not_ready ? ready : not_ready;
+    if (n >= 2)
+        f[-1].saved_fp_value = fp;      /* (cleared by the next walk's start) */
+    s->prepared = n > s->prepared ? n : s->prepared;
     s->count = n;
     return n;
 }
@@ -535,8 +532,16 @@ int sl_stack_capture(sl_stack *s, sl_walker w)
     }
     s->walker = w;
     s->stop = SL_STOP_END;
-    if (sl_thread_stack_bounds(&s->stack_low, &s->stack_high) < 0)
+    /* The thread's bounds, cached after its first capture: the common case
+     * without a call; the first time and on an alternate signal stack, the
+     * full lookup. */
+    uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+    if (here >= t_stack_low && here < t_stack_high) {
+        s->stack_low = t_stack_low;
+        s->stack_high = t_stack_high;
+    } else if (sl_thread_stack_bounds(&s->stack_low, &s->stack_high) < 0) {
         s->stack_low = s->stack_high = 0;
+    }
 
     int n;
     if (w == SL_WALK_FP) {

@@ -412,23 +412,25 @@ NOINLINE __attribute__((optimize("stack-protector-all"))) static int protected_f
 static void test_canary(void)
 {
 #ifdef CANARY_TESTABLE
-    for (int w = SL_WALK_FP; w <= SL_WALK_CFI; w++) {
-        canary_walker = (sl_walker)w;
-        protected_frame();
-        const sl_frame *f = &canary_stack.frames[0];
+    /* The CFI walk finds the canary; the FP walk, kept to the bare chain,
+     * leaves it alone. */
+    canary_walker = SL_WALK_FP;
+    protected_frame();
+    CU_ASSERT_EQUAL(canary_stack.frames[0].flags & SL_FRAME_CANARY, 0);
+    CU_ASSERT_EQUAL(canary_stack.frames[0].canary_slot, 0);
+
+    canary_walker = SL_WALK_CFI;
+    protected_frame();
+    const sl_frame *f = &canary_stack.frames[0];
 #ifdef __SANITIZE_ADDRESS__
-        /* ASan spills every callee-saved register: the canary sits below
-         * them, where only the CFI walk (which knows the spills) looks. */
-        if (w == SL_WALK_FP)
-            continue;
-        CU_ASSERT(f->canary_slot < canary_fp - 8 && f->canary_slot >= f->sp);
+    /* ASan spills every callee-saved register: the canary sits below them. */
+    CU_ASSERT(f->canary_slot < canary_fp - 8 && f->canary_slot >= f->sp);
 #else
-        CU_ASSERT_EQUAL(f->canary_slot, canary_fp - 8);
+    CU_ASSERT_EQUAL(f->canary_slot, canary_fp - 8);
 #endif
-        CU_ASSERT(f->flags & SL_FRAME_CANARY);
-        /* The caller has no protector: no canary claimed there. */
-        CU_ASSERT_EQUAL(canary_stack.frames[1].flags & SL_FRAME_CANARY, 0);
-    }
+    CU_ASSERT(f->flags & SL_FRAME_CANARY);
+    /* The caller has no protector: no canary claimed there. */
+    CU_ASSERT_EQUAL(canary_stack.frames[1].flags & SL_FRAME_CANARY, 0);
     sl_stack_release(&canary_stack);
 #else
     CU_PASS("this compiler has no stack_protect attribute");
@@ -673,17 +675,41 @@ static void test_cfi_frame_record_without_cfi(void)
 }
 
 /* The FP walk records each saved rbp: the next frame's frame pointer. */
+/* Checked while the frames are live: each saved value is the word in the
+ * frame's saved-rbp slot, and (but for the last) where the walk went next. */
+static void check_saved_values(sl_stack *s)
+{
+    for (int i = 0; i + 1 < s->count; i++) {
+        uintptr_t v = sl_frame_saved_fp(s, i);
+        CU_ASSERT_EQUAL(v, *(const uintptr_t *)s->frames[i].saved_fp_slot);
+        if (i + 2 < s->count)
+            CU_ASSERT_EQUAL(v, s->frames[i + 1].fp);
+    }
+    CU_ASSERT_EQUAL(sl_frame_saved_fp(s, s->count - 1), 0);
+    CU_ASSERT_EQUAL(sl_frame_saved_fp(s, s->count), 0);
+    CU_ASSERT_EQUAL(sl_frame_saved_fp(s, -1), 0);
+    for (int i = 0; i < s->count; i++)     /* no value from an earlier walk */
+        if (i != s->count - 2)
+            CU_ASSERT_EQUAL(s->frames[i].saved_fp_value, 0);
+}
+
+NOINLINE static int capture_and_check(int depth, sl_stack *s)
+{
+    int r = depth ? capture_and_check(depth - 1, s) : sl_stack_capture(s, SL_WALK_FP);
+    if (depth == 0)
+        check_saved_values(s);
+    KEEP_FRAME();
+    return r + one - 1;
+}
+
 static void test_fp_saved_values(void)
 {
     sl_stack s = { 0 };
-    CU_ASSERT_TRUE_FATAL(sl_stack_capture(&s, SL_WALK_FP) >= 2);
-    for (int i = 0; i + 1 < s.count; i++) {
-        /* The last frame's fp is 0: the value failed the walk's checks. */
-        if (i + 2 < s.count)
-            CU_ASSERT_EQUAL(s.frames[i].saved_fp_value, s.frames[i + 1].fp);
-        CU_ASSERT_EQUAL(s.frames[i].saved_fp_value, *(const uintptr_t *)s.frames[i].saved_fp_slot);
-    }
-    CU_ASSERT_EQUAL(s.frames[s.count - 1].saved_fp_value, 0);
+
+    /* Deep, deep again (reusing prepared frames), then shallower. */
+    CU_ASSERT_TRUE(capture_and_check(5, &s) >= 7);
+    CU_ASSERT_TRUE(capture_and_check(5, &s) >= 7);
+    CU_ASSERT_TRUE(capture_and_check(1, &s) >= 3);
     sl_stack_release(&s);
 }
 

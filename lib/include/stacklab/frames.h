@@ -54,7 +54,8 @@ enum {
     SL_FRAME_NO_CFI  = 1u << 1, /* no unwind information covers this pc */
     SL_FRAME_TRY     = 1u << 2, /* holds an active SL_TRY (set by except.h's sl_stack_mark_handlers) */
     SL_FRAME_INTERRUPTED = 1u << 3, /* interrupted by a signal: pc is exact, not a return address */
-    SL_FRAME_CANARY  = 1u << 4  /* canary_slot holds this thread's stack-protector canary */
+    SL_FRAME_CANARY  = 1u << 4  /* canary_slot holds this thread's stack-protector
+                                   canary (found by the CFI walk) */
 };
 
 /* Where a frame spilled one callee-saved register. */
@@ -83,9 +84,10 @@ typedef struct sl_frame {
     uintptr_t cfa;              /* canonical frame address: caller's sp before the call */
     uintptr_t return_address_slot;
     uintptr_t saved_fp_slot;
-    uintptr_t saved_fp_value;   /* what saved_fp_slot held at capture time (the
+    uintptr_t saved_fp_value;   /* CFI walk: what saved_fp_slot held at capture (the
                                    caller's rbp: its frame record, or any value
-                                   when the caller keeps none); 0 when unknown */
+                                   when the caller keeps none); 0 when unknown.
+                                   FP walk: use sl_frame_saved_fp() */
     uintptr_t canary_slot;      /* stack-protector canary, when SL_FRAME_CANARY */
     unsigned flags;
     int saved_count;
@@ -128,6 +130,12 @@ int sl_stack_from_addresses(sl_stack *s, void *const *pcs, int n);
 /* Fills in function, offset, file, line and module of every frame.
  * Returns the number of frames whose function was found. */
 int sl_stack_symbolize(sl_stack *s);
+
+/* What frame i's saved-rbp slot held at capture (its caller's rbp), for
+ * either walker: the CFI walk records it in saved_fp_value; in an FP walk it
+ * is where the walk went next, frames[i + 1].fp, and for the frame where the
+ * chain ended, the value the walk stopped on.  0 when unknown. */
+uintptr_t sl_frame_saved_fp(const sl_stack *s, int i);
 
 /* Frees what the stack holds and zeroes it. */
 void sl_stack_release(sl_stack *s);
