@@ -152,7 +152,7 @@ $(BUILD)/tests/bench/%.cc.o: tests/bench/%.cc | $(BUILD)/.deps-ok
 $(BUILD)/tests/frames_fixture_nofp.c.o: SL_CFLAGS += -fomit-frame-pointer
 
 $(RUN_TESTS): $(filter-out $(BUILD)/tests/bench/%,$(TEST_OBJ)) $(LIB_A)
-	$(CC) $(SL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_A) -lcunit $(LIBS)
+	$(CC) $(SL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_A) -lcunit -lm $(LIBS)
 
 # `make test` runs the suite alone (`make test SUITE=except` one suite).
 test: $(RUN_TESTS)

@@ -29,6 +29,16 @@
 #include <stacklab/except.h>
 #include "context.h"
 #include "except_internal.h"
+#include "try.h"
+
+/* The layouts try.S reaches into. */
+_Static_assert(offsetof(sl__handlers, top) == SL_H_TOP, "top");
+_Static_assert(offsetof(sl__handlers, last) == SL_H_LAST, "last");
+_Static_assert(offsetof(sl__slot, frame) == SL_SLOT_FRAME, "frame");
+_Static_assert(offsetof(sl__slot, site) == SL_SLOT_SITE, "site");
+_Static_assert(sizeof(sl__slot) == SL_SLOT_SIZE, "slot size");
+_Static_assert(offsetof(sl__try, context) == 0, "context first");
+_Static_assert(offsetof(sl__try, phase) == SL_TRY_PHASE, "phase");
 
 /* ---- the built-in types ------------------------------------------------- */
 
@@ -209,17 +219,16 @@ sl__slot *sl__try_first(const sl__site *site)
 }
 
 /* The innermost TRY's frame is not above the new one t.  If it lies below
- * the stack pointer of t's function, its function has returned: stale.  If
- * it is t itself, t's function was left and entered again: stale.  Else it
- * is a TRY nested in the same function, which is fine.  The caller's stack
- * pointer is the canonical frame address of this function. */
-void sl__try_check(sl__try *t)
+ * sp, the stack pointer of t's function, its function has returned: stale.
+ * If it is t itself, t's function was left and entered again: stale.  Else
+ * it is a TRY nested in the same function, which is fine. */
+void sl__try_check(sl__try *t, uintptr_t sp)
 {
     sl__handlers *h = &sl__tls_handlers;
     unsigned d = depth();
     uintptr_t prev = (uintptr_t)h->slot[d].frame;
 
-    if (prev == (uintptr_t)t || prev < (uintptr_t)__builtin_dwarf_cfa())
+    if (prev == (uintptr_t)t || prev < sp)
         sl__try_misuse(d);
 }
 
@@ -367,7 +376,7 @@ void raise_to(sl_exception *x, uintptr_t below)
             run_defers(top);            /* one may throw: that throw takes over */
         t->phase = SL__THROWN;
     }
-    sl__context_restore(&t->context, 1);   /* (hidden name: no PLT) */
+    sl__context_resume(&t->context, 1);    /* (as sl__try_enter saved it) */
 }
 
 void sl__raise(sl_exception *x, uintptr_t below)

@@ -1,6 +1,7 @@
 /*
  * test_abi.c: the calling-convention routines of asm/<arch>/ and abi.c.
  */
+#include <fenv.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <stacklab/except.h>
 #include <stacklab/frames.h>
 #include "context.h"
+#include <xmmintrin.h>
 #include "harness.h"
 #if __has_include(<valgrind/valgrind.h>)
 #include <valgrind/valgrind.h>
@@ -53,6 +55,26 @@ static void test_context_zero_becomes_one(void)
         jump_back(0);
     CU_ASSERT_EQUAL(r, 1);
     CU_ASSERT_EQUAL(passes, 2);
+}
+
+/* sl_context_restore brings back the floating-point control state too:
+ * MXCSR (SSE) and the x87 control word, both of which fesetround changes. */
+static void test_context_restores_fp_control(void)
+{
+    volatile int passes = 0;
+    unsigned before = _mm_getcsr();
+
+    CU_ASSERT_EQUAL_FATAL(fegetround(), FE_TONEAREST);
+    if (sl_context_save(&jump_ctx) == 0) {
+        passes++;
+        fesetround(FE_UPWARD);
+        CU_ASSERT_NOT_EQUAL(_mm_getcsr(), before);
+        jump_back(1);
+    }
+    CU_ASSERT_EQUAL(passes, 1);
+    CU_ASSERT_EQUAL(_mm_getcsr(), before);          /* MXCSR */
+    CU_ASSERT_EQUAL(fegetround(), FE_TONEAREST);    /* the x87 control word */
+    fesetround(FE_TONEAREST);
 }
 
 static void test_context_mangles_pointers(void)
@@ -702,6 +724,8 @@ void suite_abi(void)
     CU_add_test(s, "context save returns the restored value", test_context_returns_value);
     CU_add_test(s, "context restore with 0 resumes with 1", test_context_zero_becomes_one);
     CU_add_test(s, "context stores rsp and rip mangled", test_context_mangles_pointers);
+    CU_add_test(s, "context restore brings back MXCSR and the x87 control word",
+                test_context_restores_fp_control);
     CU_add_test(s, "context restore brings back rbx, r12-r15", test_context_keeps_callee_saved);
     CU_add_test(s, "context slots by name, demangled", test_context_slots);
     CU_add_test(s, "sysv: integers past the sixth go on the stack", test_sysv_integers);

@@ -7,6 +7,7 @@
  * run in a forked child; the parent checks the child's exit and output.
  */
 #include <errno.h>
+#include <fenv.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
@@ -1152,6 +1153,28 @@ static void signals_fault_in_the_try_function(void)
     SL_ASSERT_CONTAINS(c.output, "results -1 -1");
 }
 
+/* A throw, like longjmp and C++ throw, leaves the floating-point control
+ * state (here the rounding mode) as the thrower set it. */
+static NOINLINE void round_up_and_throw(void)
+{
+    fesetround(FE_UPWARD);
+    SL_THROW(SL_RuntimeError, "thrown while rounding up");
+}
+
+static void throw_leaves_rounding_mode(void)
+{
+    volatile int mode = -1;
+
+    CU_ASSERT_EQUAL_FATAL(fegetround(), FE_TONEAREST);
+    SL_TRY {
+        round_up_and_throw();
+    } SL_CATCH_ANY(e) {
+        mode = fegetround();
+    } SL_END_TRY;
+    fesetround(FE_TONEAREST);
+    CU_ASSERT_EQUAL(mode, FE_UPWARD);
+}
+
 /* A NULL dereference: its message and print show 0x0, not "(nil)". */
 static void null_fault_child(void *arg)
 {
@@ -1240,6 +1263,7 @@ void suite_except(void)
     CU_add_test(s, "signals: caught 3 times, other thread", signals_caught_three_times_thread);
     CU_add_test(s, "signals: fault outside TRY is uncaught", signals_fault_outside_try_is_uncaught);
     CU_add_test(s, "signals: a NULL fault address reads 0x0", signals_null_address_reads_0x0);
+    CU_add_test(s, "a throw leaves the rounding mode as it was set", throw_leaves_rounding_mode);
     CU_add_test(s, "signals: a fault in the TRY's own function", signals_fault_in_the_try_function);
     CU_add_test(s, "signals: an exiting thread untraps", signals_thread_exit_untraps);
 }

@@ -64,10 +64,16 @@ sl_context_save:
         .globl  sl__context_restore             /* the same code, for the library's */
         .hidden sl__context_restore             /* own calls: no PLT in between */
         .type   sl__context_restore, @function
+        .globl  sl__context_resume
+        .hidden sl__context_resume
+        .type   sl__context_resume, @function
         .p2align 4
 sl_context_restore:
 sl__context_restore:
         .cfi_startproc
+        ldmxcsr SL_CTX_MXCSR(%rdi)              /* the floating-point control state */
+        fldcw   SL_CTX_FPUCW(%rdi)
+sl__context_resume:                             /* a throw's jump (try.S): all but that */
 #ifdef __SANITIZE_ADDRESS__
         /* ASan poisons the frames we are about to abandon; tell it. */
         pushq   %rdi
@@ -94,8 +100,6 @@ sl__context_restore:
         movq    SL_CTX_RIP(%rdi), %rcx
         rorq    $SL_CTX_ROTATE, %rcx
         xorq    %r8, %rcx
-        ldmxcsr SL_CTX_MXCSR(%rdi)
-        fldcw   SL_CTX_FPUCW(%rdi)
         movq    SL_CTX_RBX(%rdi), %rbx
         movq    SL_CTX_RBP(%rdi), %rbp
         movq    SL_CTX_R12(%rdi), %r12
@@ -107,6 +111,7 @@ sl__context_restore:
         .cfi_endproc
         .size   sl_context_restore, .-sl_context_restore
         .size   sl__context_restore, .-sl__context_restore
+        .size   sl__context_resume, .-sl__context_resume
 
         .hidden sl__context_secret
         .section .note.GNU-stack, "", @progbits

@@ -24,6 +24,13 @@
  * type and errno.  Aborts with a message when the pool is exhausted. */
 sl_exception *sl__exception_new(const sl_exception_type *type);
 
+/* sl__try_enter's slow paths (try.S).  The first TRY of a thread (or one
+ * too many): returns the slot to push above.  A TRY whose innermost record
+ * is not above it: aborts unless that record is a TRY nested in the same
+ * function; sp is the stack pointer of t's function. */
+sl__slot *sl__try_first(const sl__site *site);
+void sl__try_check(sl__try *t, uintptr_t sp);
+
 /* Throws x to the innermost TRY of the thread.  below is the highest address
  * that is dead once the throw leaves (an address in the thrower's frame, or
  * just under an interrupted frame's sp): a live TRY's record always lies

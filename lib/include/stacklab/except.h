@@ -1,8 +1,10 @@
 /*
  * stacklab/except.h: exceptions for C.  SL_TRY / SL_CATCH / SL_FINALLY /
- * SL_THROW on a hand-written setjmp/longjmp (sl_context_save/restore in
- * abi.h), with cleanups that run when a block is left, cause chains,
- * per-thread state, hardware faults as exceptions, and misuse detection.
+ * SL_THROW on a hand-written setjmp/longjmp (the context of abi.h's
+ * sl_context_save/restore, saved by asm/<arch>/try.S together with the
+ * handler record), with cleanups that run when a block is left, cause
+ * chains, per-thread state, hardware faults as exceptions, and misuse
+ * detection.
  *
  * A complete example:
  *
@@ -61,7 +63,9 @@
  *     `volatile`.  The throw resumes the function with the registers as they
  *     were when SL_TRY saved them, so at -O2 a variable kept in a register
  *     reads back its value from before the body (demos/setjmp_inside.c).
- *     gcc's -Wclobbered (part of -Wextra) names such variables.
+ *     gcc's -Wclobbered (part of -Wextra) names such variables.  A throw
+ *     leaves the floating-point control state (rounding mode, exception
+ *     masks) as the thrower left it, as longjmp and C++ throw do.
  *  8. MISUSE: never leave a TRY body or clause with return, goto or break;
  *     always reach SL_END_TRY.  A TRY left that way is reported at the next
  *     SL_TRY, SL_END_TRY, SL_THROW or sl_defer of the thread as
@@ -228,8 +232,7 @@ void sl_untrap_signals(void);
     do {                                                                    \
         static const sl__site sl__try_site = { __FILE__, __LINE__, __func__ };\
         sl__try sl__t;                                                      \
-        sl__try_push(&sl__t, &sl__try_site);                                \
-        if (sl_context_save(&sl__t.context) == 0) {
+        if (sl__try_enter(&sl__t, &sl__try_site) == 0) {
 
 #define SL_CATCH(Type, e)                                                   \
         } else if (sl__t.phase == SL__THROWN && sl__catch(&sl__t, &(Type))) { \
@@ -346,8 +349,9 @@ typedef struct sl__handlers {
 extern _Thread_local sl__handlers sl__tls_handlers;
 
 __attribute__((noreturn)) void sl__try_misuse(unsigned depth);
-sl__slot *sl__try_first(const sl__site *site);
-void sl__try_check(sl__try *t);
+/* SL_TRY's entry (asm/<arch>/try.S): pushes {t, site} on the thread's array
+ * and saves t's context; returns 0, and 1 each time a throw lands in t. */
+int sl__try_enter(sl__try *t, const sl__site *site) __attribute__((returns_twice)) SL_NOPLT;
 void sl__leave_body(sl__try *t);
 void sl__try_finish(sl__try *t) SL_NOPLT;
 __attribute__((noreturn)) void sl__throw_message(const sl_exception_type *type,
@@ -357,27 +361,6 @@ __attribute__((noreturn)) void sl__throw_default(const sl_exception_type *type,
 __attribute__((noreturn, format(printf, 3, 4))) void sl__throw_format(
         const sl_exception_type *type, const sl__site *site, const char *fmt, ...);
 __attribute__((noreturn)) void sl__rethrow(const sl_exception *e);
-
-/* SL_TRY: the whole fast path, a push on the per-thread array.  A live
- * enclosing TRY lives in a caller's frame, above this one; when it is not
- * above, sl__try_check tells a TRY nested in the same function (fine) from
- * a stale one (rule 8). */
-static inline __attribute__((always_inline))
-void sl__try_push(sl__try *t, const sl__site *site)
-{
-    sl__handlers *h = &sl__tls_handlers;
-    sl__slot *s = h->top;
-
-    if (__builtin_expect(s >= h->last, 0))
-        s = sl__try_first(site);        /* first in this thread, or too deep */
-    if (__builtin_expect((uintptr_t)s->frame <= (uintptr_t)t, 0))
-        sl__try_check(t);
-    t->phase = SL__BODY;
-    s[1].frame = t;
-    *(const sl__site *volatile *)&s[1].site = site;    /* (volatile: two plain
-                                           stores, not gcc's slower SSE pair) */
-    h->top = s + 1;
-}
 
 /* SL_CATCH: takes the exception if its type is Type or a subtype of it
  * (rule 1); the phase then keeps every later CATCH of this TRY out. */
