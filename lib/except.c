@@ -31,7 +31,7 @@
 #include "except_internal.h"
 #include "try.h"
 
-/* The layouts try.S reaches into. */
+/* The layouts sl__try_enter (asm/<arch>/context.S) reaches into. */
 _Static_assert(offsetof(sl__handlers, top) == SL_H_TOP, "top");
 _Static_assert(offsetof(sl__handlers, last) == SL_H_LAST, "last");
 _Static_assert(offsetof(sl__slot, frame) == SL_SLOT_FRAME, "frame");

@@ -1,9 +1,13 @@
 /*
- * context.S: a hand-written setjmp/longjmp, the jump behind SL_THROW.
+ * context.S: a hand-written setjmp/longjmp, and the jump behind SL_THROW.
  *
  *   int  sl_context_save(sl_context *ctx);                   returns 0
  *   void sl_context_restore(const sl_context *ctx, int v);   never returns:
  *        sl_context_save returns again, with v (0 becomes 1, as longjmp does)
+ *
+ *   int  sl__try_enter(sl__try *t, const sl__site *site);    SL_TRY's entry:
+ *        pushes {t, site} on the thread's handler array, then saves t's
+ *        context as above (t begins with it); a throw resumes it with 1
  *
  * Why it is enough to save so little: the System V AMD64 psABI (3.2.1,
  * "Registers", figure 3.4) lets a call destroy every register except rbx,
@@ -27,9 +31,21 @@
  *                                 rsp + 8     (saved as rsp: where the
  *                                              caller's stack is after ret)
  *
- * Preserves: everything a C caller relies on; touches rax, rcx, rdx only.
+ * Why SL_TRY has an entry of its own: it is the one save on a hot path, so
+ * the push of its handler record (except.h, rule 8: a record later calls
+ * cannot overwrite) runs here and falls through into the save, one call in
+ * all.  It leaves out MXCSR and the x87 control word: a throw leaves the
+ * floating-point control state as the thrower set it, as longjmp and C++
+ * throw do (sl__context_resume is the matching restore).
+ *
+ *   %fs:(%rax) -> +0 top ---------> slot[d]   { frame, site }  innermost
+ *   (try.h)       +8 last           slot[d+1] { t,     site }  <- pushed
+ *
+ * Preserves: everything a C caller relies on; the saves touch rax, rcx, rdx
+ * (and the entry rsi); the entry's slow paths call C.
  */
 #include "context.h"
+#include "try.h"
 
         .text
         .globl  sl_context_save
@@ -37,6 +53,31 @@
         .p2align 4
 sl_context_save:
         .cfi_startproc
+        stmxcsr SL_CTX_MXCSR(%rdi)              /* the floating-point control state, */
+        fnstcw  SL_CTX_FPUCW(%rdi)
+        jmp     .Lsave                          /* then what every save stores */
+        .cfi_endproc
+        .size   sl_context_save, .-sl_context_save
+
+        .globl  sl__try_enter
+        .type   sl__try_enter, @function
+        .p2align 4
+sl__try_enter:
+        .cfi_startproc
+        movq    sl__tls_handlers@gottpoff(%rip), %rax   /* %fs:(%rax): the array */
+        movq    %fs:SL_H_TOP(%rax), %rdx
+        cmpq    %fs:SL_H_LAST(%rax), %rdx
+        jae     .Lfirst                         /* first TRY of the thread, or too deep */
+.Lcheck:
+        cmpq    %rdi, SL_SLOT_FRAME(%rdx)       /* innermost record above t? */
+        jbe     .Lnot_above                     /* (a nested TRY, or a stale one) */
+.Lpush:
+        movl    $0, SL_TRY_PHASE(%rdi)          /* SL__BODY */
+        movq    %rdi, SL_SLOT_SIZE+SL_SLOT_FRAME(%rdx)
+        movq    %rsi, SL_SLOT_SIZE+SL_SLOT_SITE(%rdx)
+        addq    $SL_SLOT_SIZE, %rdx
+        movq    %rdx, %fs:SL_H_TOP(%rax)
+.Lsave:                                         /* every save: rdi = the context */
         movq    %rbx, SL_CTX_RBX(%rdi)
         movq    %rbp, SL_CTX_RBP(%rdi)
         movq    %r12, SL_CTX_R12(%rdi)
@@ -52,12 +93,47 @@ sl_context_save:
         xorq    %rcx, %rax
         rolq    $SL_CTX_ROTATE, %rax
         movq    %rax, SL_CTX_RIP(%rdi)
-        stmxcsr SL_CTX_MXCSR(%rdi)
-        fnstcw  SL_CTX_FPUCW(%rdi)
         xorl    %eax, %eax                      /* first return: 0 */
         ret
+
+.Lfirst:                                        /* rdx = sl__try_first(site) */
+        pushq   %rdi
+        .cfi_adjust_cfa_offset 8
+        pushq   %rsi
+        .cfi_adjust_cfa_offset 8
+        subq    $8, %rsp                        /* rsp % 16 == 0 at the call */
+        .cfi_adjust_cfa_offset 8
+        movq    %rsi, %rdi
+        call    sl__try_first                   /* aborts when too deep */
+        movq    %rax, %rdx
+        addq    $8, %rsp
+        .cfi_adjust_cfa_offset -8
+        popq    %rsi
+        .cfi_adjust_cfa_offset -8
+        popq    %rdi
+        .cfi_adjust_cfa_offset -8
+        movq    sl__tls_handlers@gottpoff(%rip), %rax
+        jmp     .Lcheck
+
+.Lnot_above:                                    /* sl__try_check(t, caller's rsp) */
+        pushq   %rdi
+        .cfi_adjust_cfa_offset 8
+        pushq   %rsi
+        .cfi_adjust_cfa_offset 8
+        pushq   %rdx                            /* (three pushes: rsp % 16 == 0) */
+        .cfi_adjust_cfa_offset 8
+        leaq    32(%rsp), %rsi                  /* entry rsp + 8 */
+        call    sl__try_check                   /* aborts when the record is stale */
+        popq    %rdx
+        .cfi_adjust_cfa_offset -8
+        popq    %rsi
+        .cfi_adjust_cfa_offset -8
+        popq    %rdi
+        .cfi_adjust_cfa_offset -8
+        movq    sl__tls_handlers@gottpoff(%rip), %rax
+        jmp     .Lpush
         .cfi_endproc
-        .size   sl_context_save, .-sl_context_save
+        .size   sl__try_enter, .-sl__try_enter
 
         .globl  sl_context_restore
         .type   sl_context_restore, @function
@@ -73,7 +149,7 @@ sl__context_restore:
         .cfi_startproc
         ldmxcsr SL_CTX_MXCSR(%rdi)              /* the floating-point control state */
         fldcw   SL_CTX_FPUCW(%rdi)
-sl__context_resume:                             /* a throw's jump (try.S): all but that */
+sl__context_resume:                             /* a throw's jump: all but that */
 #ifdef __SANITIZE_ADDRESS__
         /* ASan poisons the frames we are about to abandon; tell it. */
         pushq   %rdi
@@ -114,4 +190,6 @@ sl__context_resume:                             /* a throw's jump (try.S): all b
         .size   sl__context_resume, .-sl__context_resume
 
         .hidden sl__context_secret
+        .hidden sl__try_first
+        .hidden sl__try_check
         .section .note.GNU-stack, "", @progbits

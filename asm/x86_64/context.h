@@ -71,7 +71,7 @@ struct sl_context;
 __attribute__((noreturn)) void sl__context_restore(const struct sl_context *ctx, int value);
 
 /* The same, without the floating-point control state: the jump of a throw,
- * to a context sl__try_enter (try.S) saved without it. */
+ * to a context sl__try_enter saved without it. */
 __attribute__((noreturn)) void sl__context_resume(const struct sl_context *ctx, int value);
 
 static inline uint64_t sl__ctx_demangle(uint64_t v)

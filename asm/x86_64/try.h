@@ -1,6 +1,6 @@
 /*
- * try.h: the layouts try.S reaches into, shared with C (except.h defines the
- * structs; lib/except.c checks these numbers against them).
+ * try.h: the layouts sl__try_enter (context.S) reaches into, shared with C
+ * (except.h defines the structs; lib/except.c checks these numbers).
  *
  *   sl__handlers (per thread)      sl__slot            sl__try (in the frame)
  *     +0  top                        +0  frame           +0    context

@@ -24,7 +24,7 @@
  * type and errno.  Aborts with a message when the pool is exhausted. */
 sl_exception *sl__exception_new(const sl_exception_type *type);
 
-/* sl__try_enter's slow paths (try.S).  The first TRY of a thread (or one
+/* sl__try_enter's slow paths (context.S).  The first TRY of a thread (or one
  * too many): returns the slot to push above.  A TRY whose innermost record
  * is not above it: aborts unless that record is a TRY nested in the same
  * function; sp is the stack pointer of t's function. */

@@ -1,7 +1,7 @@
 /*
  * stacklab/except.h: exceptions for C.  SL_TRY / SL_CATCH / SL_FINALLY /
  * SL_THROW on a hand-written setjmp/longjmp (the context of abi.h's
- * sl_context_save/restore, saved by asm/<arch>/try.S together with the
+ * sl_context_save/restore, saved by asm/<arch>/context.S together with the
  * handler record), with cleanups that run when a block is left, cause
  * chains, per-thread state, hardware faults as exceptions, and misuse
  * detection.
@@ -349,7 +349,7 @@ typedef struct sl__handlers {
 extern _Thread_local sl__handlers sl__tls_handlers;
 
 __attribute__((noreturn)) void sl__try_misuse(unsigned depth);
-/* SL_TRY's entry (asm/<arch>/try.S): pushes {t, site} on the thread's array
+/* SL_TRY's entry (asm/<arch>/context.S): pushes {t, site} on the thread's array
  * and saves t's context; returns 0, and 1 each time a throw lands in t. */
 int sl__try_enter(sl__try *t, const sl__site *site) __attribute__((returns_twice)) SL_NOPLT;
 void sl__leave_body(sl__try *t);
