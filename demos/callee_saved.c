@@ -155,26 +155,6 @@ static void describe_child(const char *with, int status, long value, long expect
 
 /* ---- where a correct routine saves them ------------------------------------ */
 
-/* Draws the calling thread's stack, from the caller of this function to
- * main, into DIR/name.svg (and name.dot). */
-static __attribute__((noinline)) void draw_stack(const char *name, const char *title,
-                                                 const char *highlight)
-{
-    char file[128];
-    sl_dot_options o = SL_DOT_DEFAULTS;
-    o.title = title;
-    o.relative = lecture_stable();
-    o.highlight = highlight;
-    o.skip_frames = 1;                  /* this function */
-    o.stop_at = "main";                 /* libc's start-up frames: one small box */
-    o.show_red_zone = 0;                /* the innermost frame shown is not a leaf */
-    snprintf(file, sizeof file, "%s.dot", name);
-    if (sl_diagram_here(lecture_diagram_path(file), &o) == 0)
-        lecture_diagram_render(name);
-    else
-        lecture_fail("%s", sl_dot_last_error());
-}
-
 static long diagram_inside(void *unused)
 {
     (void)unused;
@@ -195,7 +175,7 @@ static long diagram_inside(void *unused)
     }
     sl_stack_release(&s);
 
-    draw_stack("callee_saved", "callee-saved registers spilled by sl_asm_saves_registers",
+    lecture_draw_stack("callee_saved", "callee-saved registers spilled by sl_asm_saves_registers",
                "sl_asm_saves_registers");
     return 0;
 }

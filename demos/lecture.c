@@ -6,12 +6,15 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/personality.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <stacklab/dot.h>
 
 #define WIDTH 100               /* columns the output must fit */
 #define INDENT "   "
@@ -402,4 +405,24 @@ int lecture_diagram_render(const char *name)
     if (L.ndiagrams < MAX_DIAGRAMS)
         L.diagrams[L.ndiagrams++] = strdup(svg);
     return 0;
+}
+
+/* noinline: it is the one frame skip_frames leaves out. */
+__attribute__((noinline))
+void lecture_draw_stack(const char *name, const char *title, const char *highlight)
+{
+    char file[128];
+    sl_dot_options o = SL_DOT_DEFAULTS;
+
+    o.title = title;
+    o.relative = lecture_stable();
+    o.highlight = highlight;
+    o.skip_frames = 1;                  /* this function */
+    o.stop_at = "main";                 /* libc's start-up frames: one small box */
+    o.show_red_zone = 0;                /* the innermost frame shown is not a leaf */
+    snprintf(file, sizeof file, "%s.dot", name);
+    if (sl_diagram_here(lecture_diagram_path(file), &o) == 0)
+        lecture_diagram_render(name);
+    else
+        lecture_fail("%s", sl_dot_last_error());
 }

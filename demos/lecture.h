@@ -99,4 +99,8 @@ int lecture_diagram_close(FILE *dot);
  * DIR/name.svg.  Returns 0, or -1 after reporting the error. */
 int lecture_diagram_render(const char *name);
 
+/* Draws the calling thread's stack, from the function that calls this one
+ * up to main, into DIR/name.svg (and name.dot), with sl_diagram_here. */
+void lecture_draw_stack(const char *name, const char *title, const char *highlight);
+
 #endif

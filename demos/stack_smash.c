@@ -54,26 +54,6 @@ static void measure(char *buf, struct layout *l)
     sl_stack_release(&s);
 }
 
-/* Draws the calling thread's stack, from the caller of this function to
- * main, into DIR/name.svg (and name.dot). */
-static __attribute__((noinline)) void draw_stack(const char *name, const char *title,
-                                                 const char *highlight)
-{
-    char file[128];
-    sl_dot_options o = SL_DOT_DEFAULTS;
-    o.title = title;
-    o.relative = lecture_stable();
-    o.highlight = highlight;
-    o.skip_frames = 1;                  /* this function */
-    o.stop_at = "main";                 /* libc's start-up frames: one small box */
-    o.show_red_zone = 0;                /* the innermost frame shown is not a leaf */
-    snprintf(file, sizeof file, "%s.dot", name);
-    if (sl_diagram_here(lecture_diagram_path(file), &o) == 0)
-        lecture_diagram_render(name);
-    else
-        lecture_fail("%s", sl_dot_last_error());
-}
-
 static void look_protected(char *buf)
 {
     measure(buf, &protected_frame);
@@ -81,7 +61,7 @@ static void look_protected(char *buf)
                                                  : protected_frame.saved_fp - 8;
     canary_value = *(const uint64_t *)slot;
 
-    draw_stack("stack_smash", "ss_protected_copy: char buf[16] below the canary",
+    lecture_draw_stack("stack_smash", "ss_protected_copy: char buf[16] below the canary",
                "ss_protected_copy");
 }
 
