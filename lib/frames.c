@@ -8,13 +8,16 @@
  *                the return address, so a walk is two loads per frame.  It only
  *                works through code that keeps a frame pointer, and every next
  *                frame pointer is checked before it is followed (inside this
- *                thread's stack, above the current one, aligned), so a corrupt
- *                chain ends the walk with a reason instead of a crash.
+ *                thread's stack, at or above the current frame's CFA,
+ *                aligned), so a corrupt chain ends the walk with a reason
+ *                instead of a crash.  A saved frame pointer of 0 is the ABI's
+ *                mark of the outermost frame (SL_STOP_END).
  *
  *   SL_WALK_CFI  asks libunwind, which reads the DWARF call-frame information
  *                (.eh_frame) and so also walks code without frame pointers and
  *                through the kernel's signal frames.  It also tells where each
- *                callee-saved register was spilled (unw_get_save_loc).
+ *                callee-saved register was spilled (unw_get_save_loc) and
+ *                where the stack-protector canary sits.
  *
  * Capture records addresses and slots only.  Names come later, from
  * sl_stack_symbolize (symbolize.c).  Everything about registers and the frame
@@ -141,7 +144,6 @@ const char *sl_stack_stop_string(sl_walk_stop why)
 {
     switch (why) {
     case SL_STOP_END:              return "reached the outermost frame";
-    case SL_STOP_FP_NULL:          return "frame pointer is 0 where a frame was expected";
     case SL_STOP_FP_OUTSIDE_STACK: return "next frame pointer is outside this thread's stack";
     case SL_STOP_FP_NOT_ABOVE:     return "next frame pointer is not above the current one";
     case SL_STOP_FP_MISALIGNED:    return "next frame pointer is not 8-byte aligned";

@@ -34,7 +34,6 @@ typedef enum {
 /* Why a walk stopped (sl_stack.stop). */
 typedef enum {
     SL_STOP_END = 0,            /* reached the outermost frame */
-    SL_STOP_FP_NULL,            /* FP walk: frame pointer 0 where a frame was expected */
     SL_STOP_FP_OUTSIDE_STACK,   /* FP walk: next frame pointer not inside this thread's stack */
     SL_STOP_FP_NOT_ABOVE,       /* FP walk: next frame pointer not above the current one */
     SL_STOP_FP_MISALIGNED,      /* FP walk: next frame pointer not 8-byte aligned */
