@@ -150,6 +150,7 @@ $(BUILD)/tests/bench/%.cc.o: tests/bench/%.cc | $(BUILD)/.deps-ok
 
 # The frames suite's fixture without frame pointers.
 $(BUILD)/tests/frames_fixture_nofp.c.o: SL_CFLAGS += -fomit-frame-pointer
+$(BUILD)/tests/frames_fixture_canary.c.o: SL_CFLAGS += -fstack-protector-all
 
 $(RUN_TESTS): $(filter-out $(BUILD)/tests/bench/%,$(TEST_OBJ)) $(LIB_A)
 	$(CC) $(SL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_A) -lcunit -lm $(LIBS)

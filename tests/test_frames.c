@@ -391,50 +391,48 @@ static void test_signal_altstack(void) { check_signal_child(1); }
 
 /* ---- the stack-protector canary ----------------------------------------- */
 
-/* gcc can turn the protector on for one function; clang cannot. */
-#if defined(__GNUC__) && !defined(__clang__)
-#define CANARY_TESTABLE 1
+/* In tests/frames_fixture_canary.c, built with -fstack-protector-all. */
+int frames_protected(int (*cb)(uintptr_t fp), int x);
+
 static sl_stack canary_stack;
-static uintptr_t canary_fp;
+static uintptr_t canary_fp;             /* frames_protected's frame pointer */
 static sl_walker canary_walker;
 
-NOINLINE __attribute__((optimize("stack-protector-all"))) static int protected_frame(void)
+/* Called by frames_protected: capture from here, so frames[1] is it. */
+NOINLINE static int capture_in_protected(uintptr_t fp)
 {
-    char buf[32];
-    snprintf(buf, sizeof buf, "%d", one);
-    canary_fp = (uintptr_t)__builtin_frame_address(0);
+    canary_fp = fp;
     int n = sl_stack_capture(&canary_stack, canary_walker);
     KEEP_FRAME();
-    return n + buf[0];
+    return n;
 }
-#endif
 
 static void test_canary(void)
 {
-#ifdef CANARY_TESTABLE
     /* The CFI walk finds the canary; the FP walk, kept to the bare chain,
      * leaves it alone. */
     canary_walker = SL_WALK_FP;
-    protected_frame();
-    CU_ASSERT_EQUAL(canary_stack.frames[0].flags & SL_FRAME_CANARY, 0);
-    CU_ASSERT_EQUAL(canary_stack.frames[0].canary_slot, 0);
+    frames_protected(capture_in_protected, one);
+    CU_ASSERT_EQUAL(canary_stack.frames[1].flags & SL_FRAME_CANARY, 0);
+    CU_ASSERT_EQUAL(canary_stack.frames[1].canary_slot, 0);
 
     canary_walker = SL_WALK_CFI;
-    protected_frame();
-    const sl_frame *f = &canary_stack.frames[0];
-#ifdef __SANITIZE_ADDRESS__
-    /* ASan spills every callee-saved register: the canary sits below them. */
-    CU_ASSERT(f->canary_slot < canary_fp - 8 && f->canary_slot >= f->sp);
-#else
-    CU_ASSERT_EQUAL(f->canary_slot, canary_fp - 8);
-#endif
+    frames_protected(capture_in_protected, one);
+    const sl_frame *f = &canary_stack.frames[1];
+    CU_ASSERT_EQUAL(f->fp, canary_fp);
     CU_ASSERT(f->flags & SL_FRAME_CANARY);
-    /* The caller has no protector: no canary claimed there. */
-    CU_ASSERT_EQUAL(canary_stack.frames[1].flags & SL_FRAME_CANARY, 0);
+    /* The prologue stores the canary right below the callee-saved spills
+     * (below the saved rbp when there are none), at most two words down. */
+    uintptr_t lowest = f->saved_fp_slot;
+    for (int i = 0; i < f->saved_count; i++)
+        if (f->saved[i].slot < lowest)
+            lowest = f->saved[i].slot;
+    CU_ASSERT(f->canary_slot >= f->sp);
+    CU_ASSERT(f->canary_slot < lowest);
+    CU_ASSERT(lowest - f->canary_slot <= 2 * sizeof(uintptr_t));
+    /* Its caller, built without the protector, holds no canary. */
+    CU_ASSERT_EQUAL(canary_stack.frames[2].flags & SL_FRAME_CANARY, 0);
     sl_stack_release(&canary_stack);
-#else
-    CU_PASS("this compiler has no stack_protect attribute");
-#endif
 }
 
 /* ---- printing, reuse, addresses, threads, depth ------------------------- */
