@@ -417,21 +417,27 @@ void sl_set_backtrace_capture(bool on)
     tls.backtrace_off = !on;
 }
 
-/* Records the stack of the throw, without this library's own frame. */
-static __attribute__((noinline)) void capture(sl_exception *x)
+/* Records the stack of the throw, beginning at the thrower's frame: thrower
+ * is the return address into it, so every frame of this library below it
+ * (capture, and one or two sl__throw_ functions, by the form of SL_THROW) is
+ * dropped, however many there are. */
+static __attribute__((noinline)) void capture(sl_exception *x, const void *thrower)
 {
-    void *pcs[SL_BACKTRACE_MAX + 2];
-    int n;
+    void *pcs[SL_BACKTRACE_MAX + 3];
+    int n, first = 0;
 
     SL_QUIET_VALGRIND_BEGIN;
-    n = unw_backtrace(pcs, SL_BACKTRACE_MAX + 2);
+    n = unw_backtrace(pcs, SL_BACKTRACE_MAX + 3);
     SL_QUIET_VALGRIND_END;
 
-    /* [0] is capture(), [1] the sl__throw_ function: drop both. */
-    if (n > 2) {
-        memcpy(x->backtrace, pcs + 2, (size_t)(n - 2) * sizeof pcs[0]);
-        x->backtrace_length = n - 2;
-    }
+    while (first < n && pcs[first] != thrower)
+        first++;
+    if (first == n)                     /* (never seen: keep every frame) */
+        first = 0;
+    if (n - first > SL_BACKTRACE_MAX)
+        n = first + SL_BACKTRACE_MAX;
+    memcpy(x->backtrace, pcs + first, (size_t)(n - first) * sizeof pcs[0]);
+    x->backtrace_length = n - first;
 }
 
 static inline __attribute__((always_inline))
@@ -464,11 +470,13 @@ static inline void copy_message(char *dst, const char *src, size_t n)
     dst[n] = '\0';
 }
 
-/* SL_THROW(Type, "message"): length is the message's, at most
- * SL_MESSAGE_MAX - 1 (the macro folds and clamps it for a literal), or
- * (size_t)-1 when the message holds a '%'. */
-void sl__throw_message(const sl_exception_type *type, const sl__site *site,
-                       const char *message, size_t length)
+/* SL_THROW(Type, "message") and SL_THROW(Type): length is the message's,
+ * at most SL_MESSAGE_MAX - 1 (the macro folds and clamps it for a literal),
+ * or (size_t)-1 when the message holds a '%'.  thrower: the return address
+ * into the function that threw, where the backtrace begins. */
+static inline __attribute__((always_inline, noreturn))
+void throw_message(const sl_exception_type *type, const sl__site *site,
+                   const char *message, size_t length, const void *thrower)
 {
     sl_exception *x = begin(type, site);
 
@@ -485,8 +493,14 @@ void sl__throw_message(const sl_exception_type *type, const sl__site *site,
         *out = '\0';
     }
     if (!tls.backtrace_off)
-        capture(x);
+        capture(x, thrower);
     raise_to(x, (uintptr_t)__builtin_frame_address(0));
+}
+
+void sl__throw_message(const sl_exception_type *type, const sl__site *site,
+                       const char *message, size_t length)
+{
+    throw_message(type, site, message, length, __builtin_return_address(0));
 }
 
 /* SL_THROW(Type): the nearest default message up the hierarchy. */
@@ -495,7 +509,8 @@ void sl__throw_default(const sl_exception_type *type, const sl__site *site)
     const char *message = default_message(type);
     size_t n = strlen(message);
 
-    sl__throw_message(type, site, message, n < SL_MESSAGE_MAX ? n : SL_MESSAGE_MAX - 1);
+    throw_message(type, site, message, n < SL_MESSAGE_MAX ? n : SL_MESSAGE_MAX - 1,
+                  __builtin_return_address(0));
 }
 
 void sl__throw_format(const sl_exception_type *type, const sl__site *site,
@@ -508,7 +523,7 @@ void sl__throw_format(const sl_exception_type *type, const sl__site *site,
     vsnprintf(x->message, SL_MESSAGE_MAX, fmt, ap);     /* truncates, terminates */
     va_end(ap);
     if (!tls.backtrace_off)
-        capture(x);
+        capture(x, __builtin_return_address(0));
     raise_to(x, (uintptr_t)__builtin_frame_address(0));
 }
 

@@ -368,6 +368,45 @@ static void rule4_pool_is_recycled(void)
     CU_ASSERT_EQUAL(caught, 10 * SL_EXCEPTIONS_MAX);
 }
 
+/* ---- every form of SL_THROW: the backtrace begins at the thrower -------- */
+
+static NOINLINE void throw_form(int form)
+{
+    static const char *const variable = "from a variable";
+    switch (form) {
+    case 0: SL_THROW(ParseError); break;                /* default message */
+    case 1: SL_THROW(ParseError, "literal"); break;
+    case 2: SL_THROW(ParseError, "100%% literal"); break;
+    case 3: SL_THROW(ParseError, "format %d", form); break;
+    case 4: SL_THROW(ParseError, variable); break;
+    }
+}
+
+/* Each form reaches a different sl__throw_ entry, and SL_THROW(Type) goes
+ * through two of them: the first frame must still be throw_form, with
+ * nothing of the library's own before it, then its caller. */
+static NOINLINE void check_throw_form(int form)
+{
+    sl_stack s = {0};
+    SL_TRY {
+        throw_form(form);
+    } SL_CATCH(ParseError, e) {
+        CU_ASSERT_EQUAL(sl_stack_from_addresses(&s, e->backtrace, e->backtrace_length),
+                        e->backtrace_length);
+    } SL_END_TRY;
+    CU_ASSERT_FATAL(s.count > 1);
+    sl_stack_symbolize(&s);
+    CU_ASSERT_STRING_EQUAL(s.frames[0].function, "throw_form");
+    CU_ASSERT_STRING_EQUAL(s.frames[1].function, "check_throw_form");
+    sl_stack_release(&s);
+}
+
+static void every_throw_form_begins_at_thrower(void)
+{
+    for (int form = 0; form <= 4; form++)
+        check_throw_form(form);
+}
+
 /* ---- RETHROW ------------------------------------------------------------------------- */
 
 static const sl_exception *first_seen;
@@ -1220,6 +1259,8 @@ void suite_except(void)
     CU_pSuite s = CU_add_suite("except", NULL, NULL);
 
     CU_add_test(s, "rule 1: first matching CATCH runs, only it", rule1_first_match_runs_once);
+    CU_add_test(s, "every form of SL_THROW: backtrace begins at the thrower",
+                every_throw_form_begins_at_thrower);
     CU_add_test(s, "rule 1: the type hierarchy", rule1_hierarchy);
     CU_add_test(s, "rule 1: no exception, no CATCH", rule1_no_exception_no_catch);
     CU_add_test(s, "rule 2: cleanups LIFO before CATCH and FINALLY", rule2_defer_lifo_before_catch);
