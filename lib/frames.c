@@ -430,14 +430,8 @@ static int walk_cfi(sl_stack *s, unw_context_t *uc)
         clear_symbols(f);
         f->fp = unw_get_reg(&c, sl__arch_unw_fp, &fp) == 0 ? fp : 0;
 
-        next_flags = 0;
-        int signal = unw_is_signal_frame(&c) > 0;
-        if (signal) {
-            f->flags |= SL_FRAME_SIGNAL;
-            next_flags = SL_FRAME_INTERRUPTED;
-        } else if (!has_unwind_info(&c, ip)) {
+        if (!has_unwind_info(&c, ip))
             f->flags |= SL_FRAME_NO_CFI;
-        }
 
         /* unw_step returns 0 at the outermost frame, as the CFI marks it
          * (_start's undefined return address).  Through a pc without CFI
@@ -458,20 +452,34 @@ static int walk_cfi(sl_stack *s, unw_context_t *uc)
         unw_get_reg(&c, UNW_REG_SP, &sp);
         save_locs(&c, now);
 
+        /* libunwind 1.6.2 answers "signal frame" for the frame it reached by
+         * stepping out of the kernel's sigreturn trampoline, that is, for the
+         * interrupted frame: so the frame just left, f, is the trampoline.
+         * Its caller's registers, return address included, were saved by
+         * the kernel in the ucontext (the "rip" slot there); the interrupted
+         * frame's pc is exact, not a return address. */
+        next_flags = 0;
+        if (unw_is_signal_frame(&c) > 0) {
+            f->flags |= SL_FRAME_SIGNAL;
+            next_flags = SL_FRAME_INTERRUPTED;
+        }
+        unw_save_loc_t ra;
         f->cfa = sp;
-        if (!signal) {
-            f->return_address_slot = sp - o_cfa + o_ra;
-            for (int i = 0; i < nregs; i++) {
-                if (now[i] != prev[i] && now[i] >= f->sp && now[i] < sp) {
-                    int k = f->saved_count++;
-                    f->saved[k].name = sl__arch_callee_saved_name[i];
-                    f->saved[k].slot = now[i];
-                    if (i == fp_reg) {
-                        f->saved_fp_slot = now[i];
-                        f->saved_fp_value = read_word(now[i]);
-                    }
+        f->return_address_slot = unw_get_save_loc(&c, sl__arch_unw_ip, &ra) == 0 &&
+                                 ra.type == UNW_SLT_MEMORY ? (uintptr_t)ra.u.addr
+                                                          : sp - o_cfa + o_ra;
+        for (int i = 0; i < nregs; i++) {
+            if (now[i] != prev[i] && now[i] >= f->sp && now[i] < sp) {
+                int k = f->saved_count++;
+                f->saved[k].name = sl__arch_callee_saved_name[i];
+                f->saved[k].slot = now[i];
+                if (i == fp_reg) {
+                    f->saved_fp_slot = now[i];
+                    f->saved_fp_value = read_word(now[i]);
                 }
             }
+        }
+        if (!(f->flags & SL_FRAME_SIGNAL)) {
             /* Without CFI libunwind guesses that rbp points at a frame
              * record, and reports the caller's sp as this frame's sp + 16,
              * which only holds where rbp == sp.  When the guess held (the

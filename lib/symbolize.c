@@ -174,15 +174,12 @@ int sl_stack_symbolize(sl_stack *s)
         if (!ready || f->pc == 0)
             continue;
         /* A return address points after the call; the call itself is the
-         * instruction before it (and may be the last of its function).
-         * Frame 0 of a walk and a frame a signal interrupted hold an exact
-         * pc, as does the kernel's signal trampoline.  A backtrace made of
-         * addresses holds return addresses only: its frame 0 returns from a
-         * call that may never return (a throw), so its pc can lie one past
-         * the end of its function. */
-        int exact = (i == 0 && s->walker != SL_WALK_ADDRESSES) ||
-                    (f->flags & (SL_FRAME_INTERRUPTED | SL_FRAME_SIGNAL)) ||
-                    (i > 0 && (s->frames[i - 1].flags & SL_FRAME_SIGNAL));
+         * instruction before it (and may be the last of its function, when
+         * what it called never returns, as a throw).  Every frame's pc is
+         * one, frame 0's too (it returns from sl_stack_capture), except a
+         * frame a signal interrupted and the kernel's signal trampoline:
+         * their pcs are exact. */
+        int exact = (f->flags & (SL_FRAME_INTERRUPTED | SL_FRAME_SIGNAL)) != 0;
         uintptr_t a = exact ? f->pc : f->pc - 1;
         if (!dwfl_addrmodule(dwfl, a) && !refreshed) {
             refreshed = 1;
