@@ -62,7 +62,6 @@ static void level4(void)
         o.title = "Two SL_TRY blocks active: a throw from level4 lands in level2 first";
         o.relative = lecture_stable();
         o.show_handlers = 1;
-        o.show_red_zone = 0;
         if (sl_diagram_here(lecture_diagram_path("exceptions.dot"), &o) < 0)
             lecture_fail("sl_diagram_here: %s", sl_dot_last_error());
 

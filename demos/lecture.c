@@ -418,8 +418,6 @@ void lecture_draw_stack(const char *name, const char *title, const char *highlig
     o.relative = lecture_stable();
     o.highlight = highlight;
     o.skip_frames = 1;                  /* this function */
-    o.stop_at = "main";                 /* libc's start-up frames: one small box */
-    o.show_red_zone = 0;                /* the innermost frame shown is not a leaf */
     snprintf(file, sizeof file, "%s.dot", name);
     if (sl_diagram_here(lecture_diagram_path(file), &o) == 0)
         lecture_diagram_render(name);

@@ -34,10 +34,8 @@ static void draw_deepest(void)
     sl_dot_options o = SL_DOT_DEFAULTS;
     o.title = "factorial(12) at its deepest: one frame per call";
     o.relative = lecture_stable();
-    o.max_frames = 10;                 /* the innermost five and the outermost five */
     o.skip_frames = 1;                  /* start at factorial(1), not here */
     o.highlight = "factorial";
-    o.show_red_zone = 0;
     diagram_ok = sl_diagram_here(lecture_diagram_path("recursion.dot"), &o) == 0;
     if (!diagram_ok)
         lecture_fail("sl_diagram_here: %s", sl_dot_last_error());

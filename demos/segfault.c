@@ -77,8 +77,6 @@ static void draw_backtrace(const sl_exception *e)
         o.title = "The backtrace of the NULL dereference, recorded when it faulted";
         o.relative = lecture_stable();
         o.show_handlers = 0;
-        o.show_red_zone = 0;
-        o.legend = 0;
         if (sl_stack_write_dot(&s, f, &o) < 0)
             lecture_fail("sl_stack_write_dot: %s", sl_dot_last_error());
         drew = lecture_diagram_close(f) == 0;

@@ -111,7 +111,6 @@ static void descend(int n)
     o.title = "Just before sl_context_restore: the frames the jump abandons";
     o.relative = lecture_stable();
     o.highlight = "descend";
-    o.show_red_zone = 0;
     if (sl_diagram_here(lecture_diagram_path("setjmp_inside.dot"), &o) == 0)
         lecture_diagram_render("setjmp_inside");
     else

@@ -134,8 +134,6 @@ static void diagram(const sl_stack *s, const char *name, const char *title)
     o.title = title;
     o.relative = lecture_stable();
     o.max_frames = 9;
-    o.show_red_zone = 0;
-    o.stop_at = "main";                 /* libc's start-up frames: one small box */
     int rc = sl_stack_write_dot(s, f, &o);
     if (rc != 0)
         lecture_fail("%s.dot: %s", name, sl_dot_strerror(rc));

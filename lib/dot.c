@@ -258,6 +258,24 @@ static void out_small(const ctx *c, int open)
     }
 }
 
+/* Lines of text in one cell, a few points apart.  Lines joined by <BR/> sit
+ * so close that an underscore on one (__libc_start_call_main) runs into the
+ * next in librsvg; rows of a borderless table keep their distance. */
+static void out_lines_begin(sl__out *o)
+{
+    sl__out_str(o, "<TABLE BORDER=\"0\" CELLPADDING=\"0\" CELLSPACING=\"3\"><TR><TD ALIGN=\"LEFT\">");
+}
+
+static void out_line_break(sl__out *o)
+{
+    sl__out_str(o, "</TD></TR><TR><TD ALIGN=\"LEFT\">");
+}
+
+static void out_lines_end(sl__out *o)
+{
+    sl__out_str(o, "</TD></TR></TABLE>");
+}
+
 /* The port of row k of a frame: the named slots keep their names ("fp",
  * "ra", ...) and the others are numbered, so an edge can end at any row. */
 static void row_port(const row *r, int k, char *port, size_t size)
@@ -314,6 +332,15 @@ static enum fp_target fp_target(const ctx *c, int i, int *j, char *port, size_t 
     return FP_NONE;
 }
 
+/* "<- rsp" after the text of the row rsp points at.  The spaces end the run
+ * before it: SVG renderers drop spaces that start a run of text (each run is
+ * a <text> element of its own), while Graphviz has already placed the next
+ * run after the spaces that end one. */
+static void out_rsp_mark(sl__out *o)
+{
+    sl__out_str(o, "  <B>\xe2\x86\x90 rsp</B>");
+}
+
 static void out_row(ctx *c, int i, const row *r, int k)
 {
     sl__out *o = c->o;
@@ -327,6 +354,7 @@ static void out_row(ctx *c, int i, const row *r, int k)
     out_addr(c, r->addr, top);
     sl__out_str(o, "</FONT></TD>");
     c->used |= 1u << (KEY_ARGS + r->role);
+    int at_rsp = f->sp && r->addr == f->sp && r->role != ROLE_ARGS;
     switch (r->role) {
     case ROLE_ARGS:
         out_cell_open(o, COL_ARGS, port, 0);
@@ -334,15 +362,21 @@ static void out_row(ctx *c, int i, const row *r, int k)
         break;
     case ROLE_RET:
         out_cell_open(o, COL_RET, port, 0);
+        if (caller && caller->file)
+            out_lines_begin(o);
         sl__out_str(o, "return address \xe2\x86\x92 ");
         if (caller) {
             out_symbol(c, caller);
+            if (at_rsp)
+                out_rsp_mark(o);
+            at_rsp = 0;
             if (caller->file) {
-                sl__out_str(o, "<BR ALIGN=\"LEFT\"/>");
+                out_line_break(o);
                 out_small(c, 1);
                 sl__out_str(o, "call site ");
                 out_file_line(c, caller);
                 out_small(c, 0);
+                out_lines_end(o);
             }
         } else {
             sl__out_str(o, "(outermost)");
@@ -378,7 +412,7 @@ static void out_row(ctx *c, int i, const row *r, int k)
         break;
     case ROLE_CANARY:
         out_cell_open(o, COL_CANARY, port, 0);
-        sl__out_str(o, "<B>stack canary</B> (checked before ret)");
+        sl__out_str(o, "<B>stack canary </B>(checked before ret)");
         break;
     case ROLE_LOCALS:
         out_cell_open(o, COL_LOCALS, port, 0);
@@ -388,8 +422,8 @@ static void out_row(ctx *c, int i, const row *r, int k)
         sl__out_size(o, r->size);
         break;
     }
-    if (f->sp && r->addr == f->sp && r->role != ROLE_ARGS)
-        sl__out_str(o, "  <B>\xe2\x86\x90 rsp</B>");
+    if (at_rsp)
+        out_rsp_mark(o);
     sl__out_str(o, "</TD></TR>\n");
 }
 
@@ -422,19 +456,22 @@ static void out_frame(ctx *c, int i, const sl_handler_record *h, int nh)
     node_name(o, i);
     sl__out_str(o, " [label=<<TABLE BORDER=\"");
     sl__out_str(o, hl ? "4\" COLOR=\"#e8590c" : "2\" COLOR=\"#343a40");
-    sl__out_str(o, "\" CELLBORDER=\"1\" CELLSPACING=\"0\" CELLPADDING=\"6\">\n");
+    sl__out_str(o, "\" CELLBORDER=\"1\" CELLSPACING=\"0\" CELLPADDING=\"4\">\n");
     sl__out_str(o, "<TR><TD COLSPAN=\"2\" ALIGN=\"LEFT\" PORT=\"h\" BGCOLOR=\"");
     sl__out_str(o, hdr);
-    sl__out_str(o, "\"><B>#");
+    sl__out_str(o, "\">");
+    out_lines_begin(o);
+    sl__out_str(o, "<B>#");
     sl__out_int(o, i - c->first);      /* #0: the innermost frame drawn */
     sl__out_str(o, "  ");
     if (f->flags & SL_FRAME_SIGNAL)
         sl__out_str(o, "signal frame: ");
     sl__out_html(o, f->function ? f->function : "??", c->opt.name_width);
-    sl__out_str(o, "</B>");
     if (is_try)
-        sl__out_str(o, "   [SL_TRY]");
-    sl__out_str(o, "<BR ALIGN=\"LEFT\"/>");
+        sl__out_str(o, "   </B>[SL_TRY]");      /* the spaces end a run: see out_rsp_mark */
+    else
+        sl__out_str(o, "</B>");
+    out_line_break(o);
     out_small(c, 1);
     if (f->file) {
         out_file_line(c, f);
@@ -462,6 +499,7 @@ static void out_frame(ctx *c, int i, const sl_handler_record *h, int nh)
         sl__out_hex(o, f->pc);
     }
     out_small(c, 0);
+    out_lines_end(o);
     sl__out_str(o, "</TD></TR>\n");
 
     if (c->opt.show_slots) {
@@ -469,7 +507,11 @@ static void out_frame(ctx *c, int i, const sl_handler_record *h, int nh)
         int n = frame_rows(c, i, r, (int)(sizeof r / sizeof r[0]));
         for (int k = 0; k < n; k++)
             out_row(c, i, &r[k], k);
-        if (i == c->first && c->opt.show_red_zone && f->sp && !(f->flags & SL_FRAME_SIGNAL)) {
+        /* The red zone belongs to a leaf: below a function that calls
+         * another lies its callee's frame.  A function that called a capture
+         * is no leaf; one a signal interrupted may be (the kernel builds the
+         * signal frame 128 bytes further down, to spare it). */
+        if ((f->flags & SL_FRAME_INTERRUPTED) && c->opt.show_red_zone && f->sp) {
             sl__out_str(o, "<TR><TD ALIGN=\"RIGHT\"><FONT FACE=\"" MONO "\">");
             out_addr(c, f->sp - 128, top);
             sl__out_str(o, "</FONT></TD>");
@@ -555,10 +597,14 @@ static void out_handlers(const ctx *c, const sl_handler_record *h, int nh)
         sl__out_str(o, "h");
         sl__out_int(o, k);
         sl__out_str(o, " [shape=note style=filled fillcolor=\"" COL_HANDLER
-                       "\" color=\"#e67700\" penwidth=2 label=<<B>SL_TRY handler ");
+                       "\" color=\"#e67700\" penwidth=2 label=<");
+        out_lines_begin(o);
+        sl__out_str(o, "<B>SL_TRY handler ");
         sl__out_int(o, k);
         sl__out_str(o, k == 0 ? " (innermost)" : "");
-        sl__out_str(o, "</B><BR ALIGN=\"LEFT\"/>in ");
+        sl__out_str(o, "</B>");
+        out_line_break(o);
+        sl__out_str(o, "in ");
         sl__out_html(o, h[k].function, c->opt.name_width);
         if (h[k].file) {
             sl__out_str(o, " at ");
@@ -566,15 +612,19 @@ static void out_handlers(const ctx *c, const sl_handler_record *h, int nh)
             sl__out_mem(o, ":", 1);
             sl__out_int(o, h[k].line);
         }
-        sl__out_str(o, "<BR ALIGN=\"LEFT\"/>");
+        out_line_break(o);
         sl__out_str(o, state_name(h[k].state));
         if (!c->opt.relative) {
-            sl__out_str(o, "<BR ALIGN=\"LEFT\"/>saved sp ");
+            out_line_break(o);
+            sl__out_str(o, "saved sp ");
             sl__out_hex(o, h[k].sp);
         }
-        if (fi == -1)
-            sl__out_str(o, "<BR ALIGN=\"LEFT\"/><I>(its frame is not in this stack)</I>");
-        sl__out_str(o, "<BR ALIGN=\"LEFT\"/>>];\n");
+        if (fi == -1) {
+            out_line_break(o);
+            sl__out_str(o, "<I>(its frame is not in this stack)</I>");
+        }
+        out_lines_end(o);
+        sl__out_str(o, ">];\n");
         if (fi >= 0 || fi == -2) {
             sl__out_str(o, "h");
             sl__out_int(o, k);
@@ -606,12 +656,255 @@ static void out_handlers(const ctx *c, const sl_handler_record *h, int nh)
     }
 }
 
+/* The nodes other than frames in the picture's chain. */
+enum { ITEM_OUTER = -3, ITEM_ELIDED = -2 };
+
+static void item_name(sl__out *o, int item)
+{
+    if (item == ITEM_OUTER)
+        sl__out_str(o, "outer");
+    else if (item == ITEM_ELIDED)
+        sl__out_str(o, "elided");
+    else
+        node_name(o, item);
+}
+
+/* The box standing for the start-up frames above stop_at. */
+static void out_outer(const ctx *c)
+{
+    sl__out *o = c->o;
+    const sl_stack *s = c->s;
+
+    sl__out_str(o, "outer [shape=box style=\"dashed,rounded\" penwidth=2 label=<");
+    out_lines_begin(o);
+    sl__out_str(o, "<B>\xe2\x8b\xae  ");
+    sl__out_int(o, c->hidden_outer);
+    sl__out_str(o, c->hidden_outer == 1 ? " outer frame" : " outer frames");
+    sl__out_str(o, " not shown  \xe2\x8b\xae</B>");
+    out_line_break(o);
+    out_small(c, 1);
+    sl__out_str(o, "callers of ");
+    sl__out_html(o, c->opt.stop_at, c->opt.name_width / 2);
+    sl__out_str(o, ": ");
+    sl__out_html(o, s->frames[c->last + 1].function, c->opt.name_width / 2);
+    if (c->hidden_outer > 1) {
+        sl__out_str(o, " \xe2\x80\xa6 ");
+        sl__out_html(o, s->frames[s->count - 1].function, c->opt.name_width / 2);
+    }
+    out_small(c, 0);
+    out_lines_end(o);
+    sl__out_str(o, ">];\n");
+}
+
+/* The box standing for the middle of a deep stack (max_frames). */
+static void out_elided(const ctx *c)
+{
+    sl__out *o = c->o;
+    int n = c->outer_start - c->inner_end - 1;
+    const sl_frame *a = &c->s->frames[c->outer_start - 1], *b = &c->s->frames[c->inner_end + 1];
+
+    sl__out_str(o, "elided [shape=box style=\"dashed,rounded\" penwidth=2 label=<");
+    out_lines_begin(o);
+    sl__out_str(o, "<B>\xe2\x8b\xae  ");
+    sl__out_int(o, n);
+    sl__out_str(o, n == 1 ? " frame" : " frames");
+    sl__out_str(o, " not shown  \xe2\x8b\xae</B>");
+    out_line_break(o);
+    out_small(c, 1);
+    sl__out_html(o, a->function, c->opt.name_width / 2);
+    sl__out_str(o, " \xe2\x80\xa6 ");
+    sl__out_html(o, b->function, c->opt.name_width / 2);
+    out_small(c, 0);
+    out_lines_end(o);
+    sl__out_str(o, ">];\n");
+}
+
+static int min_int(int a, int b)
+{
+    return a < b ? a : b;
+}
+
+/* The number of decimal digits of v. */
+static int digits(unsigned long long v)
+{
+    int n = 1;
+    while (v >= 10) {
+        v /= 10;
+        n++;
+    }
+    return n;
+}
+
+/* Roughly how big a node comes out, in points: enough to choose the columns
+ * (tests/demos.sh measures the real pictures).  Measured in Graphviz's SVG of
+ * DejaVu Sans at size fs: a row of one line is 1.25 fs + 12 high, and a
+ * character is about 0.52 fs wide in words, 0.6 fs in numbers and the
+ * monospaced addresses. */
+static void item_size(const ctx *c, int item, double *w, double *h)
+{
+    const double fs = c->opt.font_size, small = fs - 3, line = 1.25 * fs, pad = 8;
+    const sl_frame *f;
+    double head, body = 0;
+
+    if (item < 0) {
+        *w = 0.6 * fs * 24 + 40;
+        *h = 2 * line + 30;
+        return;
+    }
+    f = &c->s->frames[item];
+    /* The header: "#3  name   [SL_TRY]" over "file.c:57 · module · CFI walk · 32 B · pc 0x..." */
+    head = 0.62 * fs * ((f->function ? min_int((int)strlen(f->function), c->opt.name_width) : 2) + 16);
+    int n = 8 + 8 + (f->file ? (int)strlen(base_name(f->file)) + 1 + digits((unsigned)f->line) + 3 : 0) +
+            (f->module ? min_int((int)strlen(base_name(f->module)), 24) + 3 : 0) +
+            (c->opt.relative ? 0 : 20);
+    if (0.6 * small * n > head)
+        head = 0.6 * small * n;
+    *h = line + 1.25 * small + 3 + pad;
+    if (c->opt.show_slots) {
+        row r[2 * (SL_SAVED_MAX + 4) + 2];
+        int rows = frame_rows(c, item, r, (int)(sizeof r / sizeof r[0]));
+        const sl_frame *caller = item + 1 < c->s->count ? &c->s->frames[item + 1] : NULL;
+        for (int k = 0; k < rows; k++) {
+            int chars = 30;
+            if (r[k].role == ROLE_ARGS)
+                chars = 47;             /* "incoming stack args (7th+ int arg) from here up" */
+            if (r[k].role == ROLE_RET && caller && caller->file) {
+                *h += 1.25 * small + 3;
+                chars = 24 + (caller->function ? min_int((int)strlen(caller->function),
+                                                         c->opt.name_width) : 2);
+            }
+            *h += line + pad;
+            if (0.52 * fs * chars > body)
+                body = 0.52 * fs * chars;
+        }
+        if ((f->flags & SL_FRAME_INTERRUPTED) && c->opt.show_red_zone)
+            *h += line + pad;
+        if (rows > 0)
+            body += 0.6 * fs * (c->opt.relative ? 8 : 14) + 2 * pad;
+    }
+    *w = (head > body ? head : body) + 2 * pad;
+}
+
+#define SLIDE_W 1920.0
+#define SLIDE_H 1080.0
+#define MAX_COLUMNS 8
+
+/* Splits n nodes of heights ht into k columns of about equal height, in
+ * order; start[j] is the first node of column j.  Returns the height of the
+ * columns: the nodes at the same place in their columns share a rank, so
+ * each rank is as high as its highest node. */
+static double split_columns(const double *ht, int n, int k, int *start)
+{
+    double total = 0, col = 0, height = 0;
+    int j = 0;
+
+    for (int i = 0; i < n; i++)
+        total += ht[i];
+    start[0] = 0;
+    for (int i = 0; i < n; i++) {
+        if (col > 0 && j + 1 < k && col + ht[i] / 2 > total / k) {
+            start[++j] = i;
+            col = 0;
+        }
+        col += ht[i];
+    }
+    for (j++; j < k; j++)
+        start[j] = n;
+    for (int r = 0; r < n; r++) {
+        double rank = 0;
+        for (j = 0; j < k; j++) {
+            int end = j + 1 < k ? start[j + 1] : n;
+            if (start[j] + r < end && ht[start[j] + r] > rank)
+                rank = ht[start[j] + r];
+        }
+        if (rank == 0)
+            break;
+        height += rank;
+    }
+    return height;
+}
+
+/* The slide layout: the chain of nodes cut into columns, read like a
+ * newspaper: down the first column (the outermost frames), then down the
+ * next one to its right.  The number of columns is opt.columns, or the one
+ * that makes the text largest when the picture is fitted to a 16:9 slide.
+ * Invisible heavy edges keep each column in order; the column tops share a
+ * rank, and invisible edges between them keep the columns left to right. */
+static void out_columns(const ctx *c, const int *seq, int n, int nh)
+{
+    sl__out *o = c->o;
+    double *ht = malloc((size_t)(n > 0 ? n : 1) * sizeof *ht), wide = 0, extra = 0, best = 0;
+    int start[MAX_COLUMNS], k = c->opt.columns;
+
+    if (!ht)
+        k = 1;                          /* no room to measure: one column */
+    for (int i = 0; ht && i < n; i++) {
+        double w;
+        item_size(c, seq[i], &w, &ht[i]);
+        ht[i] += 0.2 * 72 + 8;          /* ranksep and the node's margin */
+        if (w > wide)
+            wide = w;
+    }
+    if (nh > 0)
+        extra += 0.6 * c->opt.font_size * 30 + 36;     /* handler notes beside frames */
+    if (c->opt.legend)
+        extra += 0.6 * c->opt.font_size * 45 + 36;
+    if (k <= 0) {
+        k = 1;
+        for (int t = 1; t <= min_int(n, MAX_COLUMNS); t++) {
+            double h = split_columns(ht, n, t, start) +
+                       (c->opt.title ? 1.25 * (c->opt.font_size + 6) + 12 : 0);
+            double w = t * wide + (t - 1) * 100 + extra;   /* columns: nodesep and arrows */
+            double scale = SLIDE_W / w < SLIDE_H / h ? SLIDE_W / w : SLIDE_H / h;
+            if (scale > best * 1.02) {  /* a column more must be worth it */
+                best = scale;
+                k = t;
+            }
+        }
+    }
+    k = min_int(min_int(k, n), MAX_COLUMNS);
+    if (ht)
+        split_columns(ht, n, k, start);
+    else
+        start[0] = 0;
+    free(ht);
+    for (int j = 0; j < k; j++) {
+        int end = j + 1 < k ? start[j + 1] : n;
+        for (int i = start[j]; i + 1 < end; i++) {
+            item_name(o, seq[i]);
+            sl__out_str(o, " -> ");
+            item_name(o, seq[i + 1]);
+            sl__out_str(o, " [style=invis weight=100];\n");
+        }
+    }
+    if (k > 1 || c->opt.legend) {
+        sl__out_str(o, "{ rank=same; ");
+        for (int j = 0; j < k; j++) {
+            item_name(o, seq[start[j]]);
+            sl__out_str(o, "; ");
+        }
+        if (c->opt.legend)
+            sl__out_str(o, "legend; ");
+        sl__out_str(o, "}\n");
+        for (int j = 0; j + 1 < k; j++) {
+            item_name(o, seq[start[j]]);
+            sl__out_str(o, " -> ");
+            item_name(o, seq[start[j + 1]]);
+            sl__out_str(o, " [style=invis];\n");
+        }
+        if (c->opt.legend) {
+            item_name(o, seq[start[k - 1]]);
+            sl__out_str(o, " -> legend [style=invis];\n");
+        }
+    }
+}
+
 int sl_stack_write_dot(const sl_stack *s, FILE *out, const sl_dot_options *opt)
 {
     static const sl_dot_options defaults = SL_DOT_DEFAULTS;
     sl_handler_record live[64];
     const sl_handler_record *h = NULL;
-    int nh = 0, prev = -1;
+    int nh = 0;
     ctx c;
     sl__out *o;
 
@@ -663,7 +956,7 @@ int sl_stack_write_dot(const sl_stack *s, FILE *out, const sl_dot_options *opt)
     }
 
     sl__out_str(o, "digraph stack {\n"
-                   "graph [rankdir=TB nodesep=0.5 ranksep=0.25 newrank=true fontname=\"DejaVu Sans\" fontsize=");
+                   "graph [rankdir=TB nodesep=0.3 ranksep=0.2 newrank=true fontname=\"DejaVu Sans\" fontsize=");
     sl__out_int(o, c.opt.font_size + 6);
     sl__out_str(o, " labelloc=t");
     if (c.opt.title) {
@@ -678,59 +971,27 @@ int sl_stack_write_dot(const sl_stack *s, FILE *out, const sl_dot_options *opt)
     sl__out_str(o, "];\n");
 
     /* Outermost first: the top of the page is the top of the stack's memory. */
-    if (c.hidden_outer > 0) {
-        sl__out_str(o, "outer [shape=box style=\"dashed,rounded\" penwidth=2 label=<<B>\xe2\x8b\xae  ");
-        sl__out_int(o, c.hidden_outer);
-        sl__out_str(o, c.hidden_outer == 1 ? " outer frame" : " outer frames");
-        sl__out_str(o, " not shown  \xe2\x8b\xae</B><BR/>");
-        out_small(&c, 1);
-        sl__out_str(o, "callers of ");
-        sl__out_html(o, c.opt.stop_at, c.opt.name_width / 2);
-        sl__out_str(o, ": ");
-        sl__out_html(o, s->frames[c.last + 1].function, c.opt.name_width / 2);
-        if (c.hidden_outer > 1) {
-            sl__out_str(o, " \xe2\x80\xa6 ");
-            sl__out_html(o, s->frames[s->count - 1].function, c.opt.name_width / 2);
-        }
-        out_small(&c, 0);
-        sl__out_str(o, ">];\n");
-        prev = -3;
+    int *seq = malloc(((size_t)(c.last - c.first + 1) + 2) * sizeof *seq), n = 0;
+    if (!seq) {
+        free(o);
+        return fail(SL_DOT_ENOMEM, "sl_stack_write_dot: out of memory");
     }
-    for (int i = c.last; i >= c.first; i--) {
-        if (!drawn(&c, i)) {
-            if (i == c.outer_start - 1) {
-                int n = c.outer_start - c.inner_end - 1;
-                const sl_frame *a = &s->frames[c.outer_start - 1], *b = &s->frames[c.inner_end + 1];
-                sl__out_str(o, "elided [shape=box style=\"dashed,rounded\" penwidth=2 label=<<B>\xe2\x8b\xae  ");
-                sl__out_int(o, n);
-                sl__out_str(o, n == 1 ? " frame" : " frames");
-                sl__out_str(o, " not shown  \xe2\x8b\xae</B><BR/>");
-                out_small(&c, 1);
-                sl__out_html(o, a->function, c.opt.name_width / 2);
-                sl__out_str(o, " \xe2\x80\xa6 ");
-                sl__out_html(o, b->function, c.opt.name_width / 2);
-                out_small(&c, 0);
-                sl__out_str(o, ">];\n");
-                if (prev >= 0) {
-                    node_name(o, prev);
-                    sl__out_str(o, " -> elided [style=invis weight=100];\n");
-                }
-                prev = -2;
-            }
-            continue;
-        }
-        out_frame(&c, i, h, nh);
-        if (prev != -1) {
-            if (prev >= 0)
-                node_name(o, prev);
-            else
-                sl__out_str(o, prev == -3 ? "outer" : "elided");
-            sl__out_str(o, " -> ");
-            node_name(o, i);
-            sl__out_str(o, " [style=invis weight=100];\n");
-        }
-        prev = i;
-    }
+    if (c.hidden_outer > 0)
+        seq[n++] = ITEM_OUTER;
+    for (int i = c.last; i >= c.first; i--)
+        if (drawn(&c, i))
+            seq[n++] = i;
+        else if (i == c.outer_start - 1)
+            seq[n++] = ITEM_ELIDED;
+    for (int k = 0; k < n; k++)
+        if (seq[k] == ITEM_OUTER)
+            out_outer(&c);
+        else if (seq[k] == ITEM_ELIDED)
+            out_elided(&c);
+        else
+            out_frame(&c, seq[k], h, nh);
+    out_columns(&c, seq, n, nh);
+    free(seq);
 
     /* Saved rbp -> the frame record it points at: the caller's, or when
      * the caller keeps none, whichever row holds that address. */
@@ -759,23 +1020,8 @@ int sl_stack_write_dot(const sl_stack *s, FILE *out, const sl_dot_options *opt)
     if (h && nh > 0)
         out_handlers(&c, h, nh);
 
-    if (c.opt.legend) {
+    if (c.opt.legend)
         out_legend(&c);
-        if (c.last >= c.first) {
-            const char *top = c.hidden_outer > 0 ? "outer" : NULL;
-            sl__out_str(o, "{ rank=same; legend; ");
-            if (top)
-                sl__out_str(o, top);
-            else
-                node_name(o, c.last);
-            sl__out_str(o, "; }\n");
-            if (top)
-                sl__out_str(o, top);
-            else
-                node_name(o, c.last);
-            sl__out_str(o, " -> legend [style=invis];\n");
-        }
-    }
     if (c.last < c.first)
         sl__out_str(o, "empty [label=\"(no frames)\"];\n");
     sl__out_str(o, "}\n");

@@ -198,12 +198,15 @@ static const char *colour_of(const char *kind)
     return "#f8f9fa";
 }
 
+/* A space between two runs of text ends the first run, never starts the
+ * second: SVG renderers drop spaces at the start of a <text> element
+ * (see out_rsp_mark in dot.c). */
 static void out_title(sl__out *o, const block *b)
 {
     const char *k = b->kind;
 
     if (strcmp(k, "kernel") == 0)
-        sl__out_str(o, "<FONT COLOR=\"white\"><B>kernel half</B> (no access from user mode)</FONT>");
+        sl__out_str(o, "<FONT COLOR=\"white\"><B>kernel half </B>(no access from user mode)</FONT>");
     else if (strcmp(k, "hole") == 0)
         sl__out_str(o, "<I>non-canonical hole: no address here exists</I>");
     else if (strcmp(k, "gap") == 0)
@@ -213,19 +216,19 @@ static void out_title(sl__out *o, const block *b)
     else if (strcmp(k, "library") == 0) {
         sl__out_str(o, "<B>");
         sl__out_html(o, b->name, 32);
-        sl__out_str(o, "</B> (shared library)");
+        sl__out_str(o, " </B>(shared library)");
     } else if (strcmp(k, "mmap") == 0) {
         sl__out_str(o, b->name ? "<B>" : "<B>anonymous mmap</B>");
         if (b->name) {
             sl__out_html(o, b->name, 32);
-            sl__out_str(o, "</B> (mapped file)");
+            sl__out_str(o, " </B>(mapped file)");
         }
     } else {
         sl__out_str(o, "<B>");
         sl__out_html(o, k, 0);
         sl__out_str(o, "</B>");
         if (b->what[0]) {
-            sl__out_str(o, "  <FONT POINT-SIZE=\"14\">");
+            sl__out_str(o, "  <FONT POINT-SIZE=\"15\">");
             sl__out_html(o, b->what, 40);
             sl__out_str(o, "</FONT>");
         }
@@ -258,18 +261,20 @@ int sl_memmap_write_dot(const sl_memmap *m, FILE *out, const sl_mark *marks, int
                    "node [shape=plaintext fontname=\"DejaVu Sans\" fontsize=18];\n"
                    "edge [penwidth=2 color=\"#1c7ed6\" arrowsize=1.2];\n"
                    "map [label=<<TABLE BORDER=\"2\" CELLBORDER=\"1\" CELLSPACING=\"0\" "
-                   "CELLPADDING=\"7\">\n");
+                   "CELLPADDING=\"5\">\n");
     for (int i = bs.n - 1; i >= 0; i--) {
         const block *b = &bs.b[i];
         int faint = strcmp(b->kind, "gap") == 0 || strcmp(b->kind, "hole") == 0;
 
-        sl__out_str(o, "<TR><TD ALIGN=\"RIGHT\"><FONT FACE=\"DejaVu Sans Mono\" POINT-SIZE=\"15\">");
-        sl__out_hex(o, b->end ? b->end - 1 : ~(uintptr_t)0);
-        sl__out_str(o, "<BR ALIGN=\"RIGHT\"/>");
+        /* One line per row (first and last byte), so that the whole address
+         * space fits a 16:9 slide with its text still large. */
+        sl__out_str(o, "<TR><TD PORT=\"b");
+        sl__out_int(o, i);                  /* marks point at the row's left edge */
+        sl__out_str(o, "\" ALIGN=\"RIGHT\"><FONT FACE=\"DejaVu Sans Mono\" POINT-SIZE=\"16\">");
         sl__out_hex(o, b->start);
-        sl__out_str(o, "</FONT></TD><TD PORT=\"b");
-        sl__out_int(o, i);
-        sl__out_str(o, "\" ALIGN=\"LEFT\" BGCOLOR=\"");
+        sl__out_str(o, "\xe2\x80\x93");      /* U+2013 en dash */
+        sl__out_hex(o, b->end ? b->end - 1 : ~(uintptr_t)0);
+        sl__out_str(o, "</FONT></TD><TD ALIGN=\"LEFT\" BGCOLOR=\"");
         sl__out_str(o, colour_of(b->kind));
         sl__out_str(o, faint ? "\" STYLE=\"dashed\">" : "\">");
         out_title(o, b);

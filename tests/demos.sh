@@ -12,7 +12,10 @@
 #   - it wrote at least one SVG, every SVG is well formed (xmllint when
 #     installed, else it must start with <?xml or <svg and end with </svg>)
 #     and has its .dot beside it;
-#   - the names the diagrams must show (functions, regions) are in them.
+#   - the names the diagrams must show (functions, regions) are in them;
+#   - every diagram is legible on a projector: fitted to a 1920x1080 slide,
+#     its body text is at least 16 px high (printed for each diagram);
+#   - no run of text starts with a space (SVG renderers drop it: "main[SL_TRY]").
 # Prints one line per failed check, then "N passed, N failed"; exits 1 on
 # any failure.
 
@@ -86,6 +89,29 @@ diagram_names() {
     esac
 }
 
+# The legibility of a diagram: "WIDTHxHEIGHT BODY_PT PX", where the picture
+# (viewBox, in points) is scaled to fit a 1920x1080 slide, and BODY_PT is the
+# font size that carries the most characters of text; PX = BODY_PT * scale.
+legibility() {
+    awk 'BEGIN { RS = "<" }
+         /^svg / && match($0, /viewBox="[^"]*"/) {
+             split(substr($0, RSTART + 9, RLENGTH - 10), v, " "); w = v[3]; h = v[4] }
+         /^g / && match($0, /transform="scale\([0-9.]+/) { sc = substr($0, RSTART + 17, RLENGTH - 17) + 0 }
+         /^text / && match($0, /font-size="[0-9.]+"/) {
+             fs = substr($0, RSTART + 11, RLENGTH - 12) + 0
+             t = $0; sub(/^[^>]*>/, "", t); chars[fs] += length(t) }
+         END { if (!sc) sc = 1; if (!w || !h) { print "0x0 0 0"; exit }
+               for (k in chars) if (chars[k] > most) { most = chars[k]; body = k }
+               s = 1920 / w; if (1080 / h < s) s = 1080 / h
+               printf "%.0fx%.0f %g %.1f\n", w, h, body, body * sc * s }' "$1"
+}
+
+# Text elements that start with spaces before other text (rsvg drops them).
+spaced_runs() {
+    sed -n 's/^<text [^>]*>\(.*\)<\/text>$/\1/p' "$1" | sed 's/&#160;/ /g; s/\xc2\xa0/ /g' |
+        grep -E '^ +[^ ]' | head -n 3
+}
+
 svg_ok() {
     if command -v xmllint >/dev/null 2>&1; then
         xmllint --noout "$1" 2>/dev/null || return 1
@@ -130,6 +156,17 @@ for demo in "$@"; do
     for svg in $svgs; do
         if svg_ok "$svg"; then ok; else fail "$(basename "$svg") is not a well-formed SVG"; fi
         if [ -s "${svg%.svg}.dot" ]; then ok; else fail "$(basename "$svg") has no .dot beside it"; fi
+        leg=$(legibility "$svg")
+        size_pt=${leg%% *} body=${leg#* } px=${leg##* }
+        echo "legibility: $(basename "$svg") $size_pt pt, body ${body% *} pt -> $px px on a 1920x1080 slide"
+        if awk "BEGIN { exit !($px >= 16) }"; then ok
+        else fail "$(basename "$svg"): body text $px px on a 1920x1080 slide (want >= 16)"; fi
+        spaced=$(spaced_runs "$svg")
+        if [ -z "$spaced" ]; then ok
+        else fail "$(basename "$svg"): text runs start with a space: $spaced"; fi
+        size=$(wc -c <"$svg")
+        if [ "$size" -lt 300000 ]; then ok
+        else fail "$(basename "$svg") is $size bytes"; fi
     done
 
     diagram_names "$demo" >"$tmp/want"

@@ -142,12 +142,16 @@ static void free_fake(sl_stack *s)
 static void test_every_role_labelled(void)
 {
     static const char *const names[] = { "leaf", "middle", "main" };
+    sl_dot_options o = SL_DOT_DEFAULTS;
     sl_stack s;
     int rc;
     char *text;
 
     fake_stack(&s, 3, names, 3);
-    text = dot_of(&s, NULL, &rc);
+    /* A leaf a signal interrupted: the one frame with a red zone. */
+    s.frames[0].flags |= SL_FRAME_INTERRUPTED;
+    o.legend = 1;
+    text = dot_of(&s, &o, &rc);
     CU_ASSERT_EQUAL(rc, SL_DOT_OK);
     CU_ASSERT_PTR_NOT_NULL_FATAL(text);
     SL_ASSERT_CONTAINS(text, "digraph stack");
@@ -175,6 +179,76 @@ static void test_every_role_labelled(void)
     CU_ASSERT_EQUAL(count_of(text, "saved rbp"), 3 + 1);    /* + the legend */
     /* The absolute address of frame 0's return-address slot. */
     SL_ASSERT_CONTAINS(text, "0x7ffc00100058");
+    ASSERT_DOT_ACCEPTS(text);
+    free(text);
+    free_fake(&s);
+}
+
+/* Whether some run of label text starts with a space: SVG renderers (librsvg,
+ * browsers) drop it, and "main [SL_TRY]" reads "main[SL_TRY]".  A run starts
+ * after each tag; one of spaces only is harmless (Graphviz places the next
+ * run after it). */
+static int run_starts_with_space(const char *text)
+{
+    for (const char *p = text; (p = strchr(p, '>')) != NULL; p++) {
+        const char *q = p + 1;
+        if (*q != ' ')
+            continue;
+        while (*q == ' ')
+            q++;
+        if (*q != '<' && *q != '\n' && *q != ']' && *q != ';' && *q != '\0' && p[-1] != '-')
+            return 1;
+    }
+    return 0;
+}
+
+/* What a lecturer gets without options: main is the outermost frame drawn,
+ * a deep recursion is elided, no legend, no red zone under a frame that
+ * called another, and a stack taller than a slide is laid out in columns. */
+static void test_lecture_defaults(void)
+{
+    static const char *const names[] = { "fact" };
+    sl_dot_options o = SL_DOT_DEFAULTS;
+    sl_stack s;
+    int rc;
+    char *text;
+
+    fake_stack(&s, 503, names, 1);
+    s.frames[500].function = "main";
+    s.frames[501].function = "__libc_start_call_main";
+    s.frames[502].function = "_start";
+    text = dot_of(&s, NULL, &rc);
+    CU_ASSERT_EQUAL(rc, SL_DOT_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    SL_ASSERT_CONTAINS(text, "2 outer frames not shown");
+    SL_ASSERT_CONTAINS(text, "493 frames not shown");
+    CU_ASSERT_PTR_NULL(strstr(text, "#502  _start"));
+    CU_ASSERT_PTR_NULL(strstr(text, "Legend"));
+    CU_ASSERT_PTR_NULL(strstr(text, "red zone"));
+    CU_ASSERT_FALSE(run_starts_with_space(text));
+    /* 500 deep: a few KiB of DOT, not megabytes. */
+    CU_ASSERT_TRUE(strlen(text) < 40000);
+    /* Ten boxes do not fit one column of a 16:9 slide: the column tops share
+     * a rank, left to right. */
+    SL_ASSERT_CONTAINS(text, "{ rank=same; outer; ");
+    ASSERT_DOT_ACCEPTS(text);
+    free(text);
+
+    o.columns = 1;
+    text = dot_of(&s, &o, &rc);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    CU_ASSERT_PTR_NULL(strstr(text, "rank=same"));
+    SL_ASSERT_CONTAINS(text, "outer -> f500 [style=invis weight=100]");
+    free(text);
+
+    /* Marks that start a run after a tag keep their space in the run before. */
+    s.frames[3].flags |= SL_FRAME_TRY | SL_FRAME_INTERRUPTED;
+    o.legend = 1;
+    text = dot_of(&s, &o, &rc);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    SL_ASSERT_CONTAINS(text, "[SL_TRY]");
+    SL_ASSERT_CONTAINS(text, "red zone");
+    CU_ASSERT_FALSE(run_starts_with_space(text));
     ASSERT_DOT_ACCEPTS(text);
     free(text);
     free_fake(&s);
@@ -232,6 +306,7 @@ static void test_elision(void)
     fake_stack(&s, 10000, names, 1);
     s.frames[9999].function = "main";
     o.max_frames = 7;
+    o.columns = 1;
     o.title = "fact(10000) & friends <deep>";
     text = dot_of(&s, &o, &rc);
     CU_ASSERT_EQUAL(rc, SL_DOT_OK);
@@ -264,12 +339,15 @@ static void test_elision(void)
 static void test_ten_thousand_frames(void)
 {
     static const char *const names[] = { "recurse", "recurse_helper<T&>" };
+    sl_dot_options o = SL_DOT_DEFAULTS;
     sl_stack s;
     int rc;
     char *text;
 
     fake_stack(&s, 10000, names, 2);
-    text = dot_of(&s, NULL, &rc);
+    o.max_frames = 0;                   /* every frame */
+    o.columns = 1;
+    text = dot_of(&s, &o, &rc);
     CU_ASSERT_EQUAL(rc, SL_DOT_OK);
     CU_ASSERT_PTR_NOT_NULL_FATAL(text);
     CU_ASSERT_EQUAL(count_of(text, "<TABLE BORDER=\"2\""), 10000);
@@ -290,6 +368,7 @@ static void test_relative_addresses(void)
 
     fake_stack(&s, 2, names, 2);
     o.relative = 1;
+    o.legend = 1;
     a = dot_of(&s, &o, &rc);
     CU_ASSERT_EQUAL(rc, SL_DOT_OK);
     CU_ASSERT_PTR_NOT_NULL_FATAL(a);
@@ -421,6 +500,7 @@ static void test_stop_at_and_legend(void)
     fake_stack(&s, 5, names, 5);
     o.stop_at = "main";
     o.highlight = "helper";
+    o.legend = 1;
     text = dot_of(&s, &o, &rc);
     CU_ASSERT_EQUAL(rc, SL_DOT_OK);
     CU_ASSERT_PTR_NOT_NULL_FATAL(text);
@@ -619,7 +699,7 @@ __attribute__((noinline)) static void test_real_no_cfi_record(void)
     SL_ASSERT_CONTAINS(real_text, "f2:fp:e -> f3:fp:e");
     const char *f2 = strstr(real_text, "\nf2 [");
     CU_ASSERT_PTR_NOT_NULL_FATAL(f2);
-    const char *end = strstr(f2, "</TABLE>");
+    const char *end = strstr(f2, "</TABLE>>];");
     CU_ASSERT_PTR_NOT_NULL_FATAL(end);
     const char *fp_row = strstr(f2, "PORT=\"fp\">saved rbp");
     CU_ASSERT_TRUE(fp_row && fp_row < end);
@@ -707,6 +787,7 @@ void suite_dot(void)
 
     CU_add_test(s, "every slot role labelled, fp edges", test_every_role_labelled);
     CU_add_test(s, "odd symbol names escaped", test_odd_symbol_names);
+    CU_add_test(s, "a lecturer's defaults: main, elided, columns", test_lecture_defaults);
     CU_add_test(s, "elision of deep stacks", test_elision);
     CU_add_test(s, "10,000 frames", test_ten_thousand_frames);
     CU_add_test(s, "CFA-relative addresses", test_relative_addresses);

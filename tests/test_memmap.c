@@ -138,7 +138,7 @@ static void test_address_space_diagram(void)
     {
         int libc_rows = 0;
         for (const char *p = text;
-             (p = strstr(p, "<B>libc.so.6</B> (shared library)")) != NULL; p++)
+             (p = strstr(p, "<B>libc.so.6 </B>(shared library)")) != NULL; p++)
             libc_rows++;
         CU_ASSERT_EQUAL(libc_rows, 1);
     }
@@ -180,7 +180,7 @@ static void test_library_row_permissions(void)
     CU_ASSERT_EQUAL(sl_memmap_write_dot(&m, f, NULL, 0), SL_DOT_OK);
     fclose(f);
     CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-    SL_ASSERT_CONTAINS(text, "<B>libdemo.so.6</B> (shared library)");
+    SL_ASSERT_CONTAINS(text, "<B>libdemo.so.6 </B>(shared library)");
     SL_ASSERT_CONTAINS(text, ">r-- r-x r-- rw-</FONT>");
     /* A thread stack: its guard page, then the stack itself. */
     SL_ASSERT_CONTAINS(text, ">--- rw-</FONT>");

@@ -7,7 +7,10 @@
  * is a box: a header (function, file:line, module, how it was unwound), then
  * one row per slot by address (incoming stack arguments, return address,
  * saved frame pointer, callee-saved spills, canary, locals), the red zone
- * under the innermost frame, and a legend for the colours.
+ * under a frame that may be a leaf, and on request a legend for the colours.
+ * The defaults are a lecturer's: stop at main, elide the middle of a deep
+ * recursion, and lay long stacks out in columns so that the text stays
+ * large when the picture is fitted to a 16:9 slide.
  *
  *     sl_dot_options o = SL_DOT_DEFAULTS;
  *     o.title = "factorial(5) at its deepest";
@@ -46,28 +49,36 @@ typedef struct sl_dot_options {
     int relative;               /* addresses as CFA offsets ("CFA-16"): identical
                                    across runs under ASLR, for slides */
     int max_frames;             /* more frames than this: keep the innermost and
-                                   outermost, elide the middle; 0: no limit */
-    int legend;                 /* the box explaining the colours */
-    int show_red_zone;          /* the 128-byte red zone under the innermost frame */
+                                   outermost, elide the middle; 0: no limit
+                                   (default 8: deep recursion fits a slide) */
+    int legend;                 /* the box explaining the colours (default off:
+                                   every row says what it is) */
+    int show_red_zone;          /* the 128-byte red zone under a frame that may be
+                                   a leaf (one a signal interrupted) */
     int font_size;              /* points; 0: 18 (readable when projected) */
     int name_width;             /* longer names are cut to this many characters
                                    with an ellipsis; 0: 44 */
     int skip_frames;            /* leave out this many innermost frames (e.g. the
                                    function that drew the picture) */
     const char *highlight;      /* a function whose frames are drawn emphasised */
-    const char *stop_at;        /* the outermost function to draw (e.g. "main": the
-                                   C library's start-up frames above it become one
-                                   small "not shown" box); NULL: every frame */
+    const char *stop_at;        /* the outermost function to draw (default "main":
+                                   the C library's start-up frames above it become
+                                   one small "not shown" box); NULL: every frame */
     const sl_handler_record *handlers; /* draw these handler records instead of
                                    the calling thread's active ones */
     int handler_count;
     const char *dot_program;    /* Graphviz's dot, NULL: "dot" from PATH */
+    int columns;                /* the slide layout: frames in this many columns,
+                                   read like a newspaper (down, then the next
+                                   column to the right); 0: as many as make the
+                                   text largest on a 16:9 slide; 1: one column */
 } sl_dot_options;
 
 #define SL_DOT_DEFAULTS { .title = NULL, .show_slots = 1, .show_handlers = 1, \
-    .relative = 0, .max_frames = 0, .legend = 1, .show_red_zone = 1,         \
+    .relative = 0, .max_frames = 8, .legend = 0, .show_red_zone = 1,         \
     .font_size = 0, .name_width = 0, .skip_frames = 0, .highlight = NULL,    \
-    .stop_at = NULL, .handlers = NULL, .handler_count = 0, .dot_program = NULL }
+    .stop_at = "main", .handlers = NULL, .handler_count = 0,                 \
+    .dot_program = NULL, .columns = 0 }
 
 /* Writes stack s as a DOT digraph to out.  The output is valid DOT for any
  * names (everything is escaped).  Returns 0 or a negative sl_dot_error. */
