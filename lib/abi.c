@@ -7,8 +7,10 @@
  * convention uses, how it classes a struct) comes from
  * lib/arch/<arch>/abi_<arch>.c through abi_arch.h.
  */
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include <stacklab/abi.h>
 #include "abi_arch.h"
@@ -19,6 +21,7 @@ const char *sl_arg_class_name(sl_arg_class c)
         [SL_CLASS_NONE] = "NO_CLASS", [SL_CLASS_INTEGER] = "INTEGER",
         [SL_CLASS_SSE] = "SSE", [SL_CLASS_X87] = "X87",
         [SL_CLASS_MEMORY] = "MEMORY", [SL_CLASS_REFERENCE] = "REFERENCE",
+        [SL_CLASS_FP] = "FP",
     };
     return (unsigned)c < sizeof names / sizeof names[0] ? names[c] : "?";
 }
@@ -66,7 +69,7 @@ int sl_probe_find(const sl_probe_snapshot *s, const void *bytes, size_t size,
 int sl_probe_print(const sl_probe_snapshot *s, const sl_probe_arg *args, int n, FILE *out)
 {
     const sl__abi_convention *cv;
-    bool seen[SL_CLASS_REFERENCE + 1] = { false };
+    bool seen[SL_CLASS_COUNT] = { false };
     uint64_t count;
     int err = 0;
 
@@ -88,8 +91,8 @@ int sl_probe_print(const sl_probe_snapshot *s, const sl_probe_arg *args, int n, 
 
     sl__abi_place_args(s, args, n, place);
     for (int i = 0; i < n; i++) {
-        sl_arg_class cls[2];
-        int k = sl_probe_classify(&args[i], (sl_call_convention)s->convention, cls, 2);
+        sl_arg_class cls[4];
+        int k = sl_probe_classify(&args[i], (sl_call_convention)s->convention, cls, 4);
         char classes[40] = "?", where[96];
         size_t used = 0;
 
@@ -111,7 +114,7 @@ int sl_probe_print(const sl_probe_snapshot *s, const sl_probe_arg *args, int n, 
         fprintf(out, "  %-2d %-24s %4zu  %-22s %s\n", i + 1, args[i].type ? args[i].type : "?",
                 args[i].size, classes, where);
     }
-    for (int c = SL_CLASS_INTEGER; c <= SL_CLASS_REFERENCE; c++)
+    for (int c = SL_CLASS_INTEGER; c < SL_CLASS_COUNT; c++)
         if (seen[c] && cv->class_note[c])
             fprintf(out, "  %s\n", cv->class_note[c]);
     if (cv->stack_start)
@@ -137,4 +140,234 @@ int sl_check_print(const sl_check_report *r, FILE *out)
     fprintf(out, "  verdict: %s%s%s\n", r->ok ? "follows the ABI" : "BREAKS the ABI",
             r->clobbered_count ? ", clobbered " : "", r->clobbered);
     return ferror(out) ? -1 : 0;
+}
+
+/* ---- the checked call's shared half ---------------------------------------- */
+
+/* Canaries: random (splitmix64 from a random seed), with bit 56 set so
+ * that none is 0 or a small number a sloppy callee might load by chance. */
+uint64_t sl__abi_canary(void)
+{
+    static __thread uint64_t state;
+    uint64_t z;
+
+    if (state == 0 && getrandom(&state, sizeof state, GRND_NONBLOCK) != (ssize_t)sizeof state)
+        state = (uint64_t)(uintptr_t)&state ^ 0x9e3779b97f4a7c15u;
+    z = (state += 0x9e3779b97f4a7c15u);                  /* splitmix64 */
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return (z ^ (z >> 31)) | (1ull << 56);
+}
+
+void sl__check_report_fill(sl_check_report *r, const char *const names[],
+                           const uint64_t *expected, const uint64_t *found, int n)
+{
+    size_t used = 0;
+
+    r->clobbered[0] = '\0';
+    r->clobbered_count = 0;
+    r->reg_count = n < SL_CHECK_REGS ? n : SL_CHECK_REGS;
+    for (int i = 0; i < r->reg_count; i++) {
+        r->reg[i].name = names[i];
+        r->reg[i].expected = expected[i];
+        r->reg[i].found = found[i];
+        if (expected[i] == found[i])
+            continue;
+        used += (size_t)snprintf(r->clobbered + used, sizeof r->clobbered - used, "%s%s",
+                                 r->clobbered_count ? "," : "", names[i]);
+        if (used >= sizeof r->clobbered)
+            used = sizeof r->clobbered - 1;
+        r->clobbered_count++;
+    }
+}
+
+/* ---- the rules as plain C: members, words, predictions ---------------------- */
+
+static const struct abi_scalar {
+    const char *name;
+    unsigned size;
+    sl__abi_kind kind;
+} abi_scalars[] = {
+    { "char", 1, SL__K_INT }, { "_Bool", 1, SL__K_INT }, { "bool", 1, SL__K_INT },
+    { "int8_t", 1, SL__K_INT }, { "uint8_t", 1, SL__K_INT },
+    { "short", 2, SL__K_INT }, { "int16_t", 2, SL__K_INT }, { "uint16_t", 2, SL__K_INT },
+    { "int", 4, SL__K_INT }, { "int32_t", 4, SL__K_INT }, { "uint32_t", 4, SL__K_INT },
+    { "unsigned", 4, SL__K_INT }, { "signed", 4, SL__K_INT },
+    { "long", 8, SL__K_INT }, { "long int", 8, SL__K_INT }, { "long long", 8, SL__K_INT },
+    { "int64_t", 8, SL__K_INT }, { "uint64_t", 8, SL__K_INT }, { "size_t", 8, SL__K_INT },
+    { "intptr_t", 8, SL__K_INT }, { "uintptr_t", 8, SL__K_INT }, { "ptrdiff_t", 8, SL__K_INT },
+    { "float", 4, SL__K_FP }, { "double", 8, SL__K_FP },
+    { "long double", 16, SL__K_LONG_DOUBLE },
+};
+
+/* A scalar type name, ignoring const/signed/unsigned and spaces around;
+ * pointers ("char *") are 8-byte integers.  NULL when not understood. */
+static const struct abi_scalar *abi_scalar_of(const char *name, size_t len)
+{
+    static const struct abi_scalar pointer = { "pointer", 8, SL__K_INT };
+    char buf[64];
+    char *p;
+
+    while (len && name[len - 1] == ' ')
+        len--;
+    while (len && *name == ' ')
+        name++, len--;
+    if (len == 0 || len >= sizeof buf)
+        return NULL;
+    if (name[len - 1] == '*')
+        return &pointer;
+    memcpy(buf, name, len);
+    buf[len] = '\0';
+    p = buf;
+    for (;;) {
+        if (strncmp(p, "const ", 6) == 0)
+            p += 6;
+        else if (strncmp(p, "signed ", 7) == 0)
+            p += 7;
+        else if (strncmp(p, "unsigned ", 9) == 0)
+            p += 9;
+        else
+            break;
+    }
+    for (size_t i = 0; i < sizeof abi_scalars / sizeof abi_scalars[0]; i++)
+        if (strcmp(p, abi_scalars[i].name) == 0)
+            return &abi_scalars[i];
+    return NULL;
+}
+
+int sl__abi_members(const sl_probe_arg *arg, sl__abi_member *m, int max,
+                    size_t *size, size_t *align)
+{
+    size_t offset = 0, al = 1;
+    int n = 0;
+
+    if (!arg || (!arg->layout && !arg->type))
+        return -1;
+    if (!arg->layout) {                                 /* a scalar */
+        const struct abi_scalar *t = abi_scalar_of(arg->type, strlen(arg->type));
+        if (!t || max < 1)
+            return -1;
+        m[0] = (sl__abi_member){ 0, t->size, t->kind };
+        *size = *align = t->size;
+        return 1;
+    }
+    for (const char *p = arg->layout; *p; ) {           /* "long,double[2]" */
+        const char *end = p + strcspn(p, ",");
+        const char *bracket = memchr(p, '[', (size_t)(end - p));
+        unsigned long count = bracket ? strtoul(bracket + 1, NULL, 10) : 1;
+        const struct abi_scalar *t = abi_scalar_of(p, (size_t)((bracket ? bracket : end) - p));
+
+        if (!t || count == 0)
+            return -1;
+        offset = (offset + t->size - 1) / t->size * t->size;
+        al = t->size > al ? t->size : al;
+        for (unsigned long i = 0; i < count; i++, offset += t->size) {
+            if (n == max)
+                return -1;
+            m[n++] = (sl__abi_member){ offset, t->size, t->kind };
+        }
+        p = *end ? end + 1 : end;
+    }
+    *size = (offset + al - 1) / al * al;
+    *align = al;
+    return n;
+}
+
+void sl__abi_where_text(sl_call_convention c, const sl__abi_where *w, char *buf, size_t size)
+{
+    const char *g = c == SL_CALL_LP64D ? "a" : "x", *f = c == SL_CALL_LP64D ? "fa" : "v";
+    size_t used = 0;
+
+    buf[0] = '\0';
+    if (w->nparts == 0) {
+        snprintf(buf, size, "?");
+        return;
+    }
+    for (int i = 0; i < w->nparts && used < size; i++) {
+        const sl__abi_part *p = &w->part[i];
+        int k;
+        if (p->bank == 's')
+            k = p->size > 8 ? snprintf(buf + used, size - used, "%sstack+%d..%zu", i ? " + " : "",
+                                       p->n, (size_t)p->n + p->size - 1)
+                            : snprintf(buf + used, size - used, "%sstack+%d", i ? " + " : "", p->n);
+        else
+            k = snprintf(buf + used, size - used, "%s%s%d", i ? " + " : "",
+                         p->bank == 'g' ? g : f, p->n);
+        used += k > 0 ? (size_t)k : 0;
+    }
+    if (w->by_reference && used < size)
+        snprintf(buf + used, size - used, " = pointer to a copy");
+}
+
+int sl_probe_predict(sl_call_convention conv, const sl_probe_arg *args, int n,
+                     char (*where)[64])
+{
+    if (!where || n < 0 || (n > 0 && !args))
+        return -1;
+    if (conv == SL_CALL_AAPCS64 || conv == SL_CALL_LP64D) {
+        sl__abi_where w[n > 0 ? n : 1];
+        if (conv == SL_CALL_AAPCS64)
+            sl__aapcs64_where(args, n, w);
+        else
+            sl__lp64d_where(args, n, w);
+        for (int i = 0; i < n; i++)
+            sl__abi_where_text(conv, &w[i], where[i], 64);
+        return 0;
+    }
+    if (!sl__abi_convention_of(conv)) {
+        for (int i = 0; i < n; i++)
+            snprintf(where[i], 64, "?");
+        return -1;
+    }
+    /* The probe's own placement, on a snapshot that holds nothing: the
+     * text is the rules', the "verified" flags are ignored. */
+    sl_probe_snapshot s;
+    sl__abi_place p[n > 0 ? n : 1];
+    memset(&s, 0, sizeof s);
+    s.convention = (uint32_t)conv;
+    sl__abi_place_args(&s, args, n, p);
+    for (int i = 0; i < n; i++)
+        snprintf(where[i], 64, "%s", p[i].text);
+    return 0;
+}
+
+/* Whether the snapshot holds value at every place of w.  On AArch64 and
+ * RISC-V gpr[n] is x<n> / a<n> and vec[n] is v<n> / fa<n>.  A reference
+ * counts as held: the copy's address is not known in advance. */
+static bool where_holds(const sl_probe_snapshot *s, const sl__abi_where *w, const void *value)
+{
+    const unsigned char *v = value;
+
+    if (w->nparts == 0 || !v)
+        return false;
+    if (w->by_reference)
+        return true;
+    for (int i = 0; i < w->nparts; i++) {
+        const sl__abi_part *p = &w->part[i];
+        const unsigned char *at =
+            p->bank == 'g' ? (p->n < SL_PROBE_GPRS ? (const unsigned char *)&s->gpr[p->n] : NULL) :
+            p->bank == 'f' ? (p->n < SL_PROBE_VECS ? s->vec[p->n] : NULL) :
+            (size_t)p->n + p->size <= SL_PROBE_STACK_BYTES ? s->stack + p->n : NULL;
+        if (!at || memcmp(at, v + p->from, p->size) != 0)
+            return false;
+    }
+    return true;
+}
+
+void sl__abi_place_by_rules(const sl_probe_snapshot *s, const sl_probe_arg *args, int n,
+                            sl__abi_place *out)
+{
+    sl_call_convention c = (sl_call_convention)s->convention;
+    sl__abi_where w[n > 0 ? n : 1];
+
+    if (c == SL_CALL_AAPCS64)
+        sl__aapcs64_where(args, n, w);
+    else if (c == SL_CALL_LP64D)
+        sl__lp64d_where(args, n, w);
+    else
+        memset(w, 0, sizeof w);
+    for (int i = 0; i < n; i++) {
+        sl__abi_where_text(c, &w[i], out[i].text, sizeof out[i].text);
+        out[i].verified = where_holds(s, &w[i], args[i].value);
+    }
 }

@@ -611,8 +611,8 @@ int sl_handler_records(sl_handler_record *out, int max)
             .file = s->file,
             .line = s->line,
             .function = s->function,
-            .sp = (uintptr_t)sl__ctx_demangle(t->context.word[SL_CTX_RSP / 8]),
-            .resume_pc = (uintptr_t)sl__ctx_demangle(t->context.word[SL_CTX_RIP / 8]),
+            .sp = (uintptr_t)sl__ctx_demangle(t->context.word[SL_CTX_SP / 8]),
+            .resume_pc = (uintptr_t)sl__ctx_demangle(t->context.word[SL_CTX_PC / 8]),
             .state = t->phase == SL__CATCH ? SL_TRY_CATCH :
                      t->phase == SL__FINALLY || t->phase == SL__FINALLY_CLEAN ?
                      SL_TRY_FINALLY : SL_TRY_BODY,

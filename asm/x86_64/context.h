@@ -35,6 +35,11 @@
 #define SL_CTX_FPUCW    68
 #define SL_CTX_SIZE     72
 
+/* The names shared C uses on every architecture (lib/except.c): the
+ * resumed stack pointer and pc. */
+#define SL_CTX_SP       SL_CTX_RSP
+#define SL_CTX_PC       SL_CTX_RIP
+
 /* Pointer mangling: mangled = rol(pointer ^ secret, SL_CTX_ROTATE). */
 #define SL_CTX_ROTATE   17
 

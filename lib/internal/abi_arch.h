@@ -19,7 +19,7 @@ typedef struct sl__abi_convention {
     size_t stack_start;             /* first stack-argument byte (after the shadow space) */
     bool positional;                /* argument n uses slot n, integer or vector */
     const char *vararg_count;       /* register naming the vector count of a variadic call, or NULL */
-    const char *class_note[SL_CLASS_REFERENCE + 1]; /* one sentence per class */
+    const char *class_note[SL_CLASS_COUNT]; /* one sentence per class */
 } sl__abi_convention;
 
 /* The convention c, or NULL if the architecture has no such convention. */
@@ -38,5 +38,61 @@ typedef struct sl__abi_place {
 } sl__abi_place;
 void sl__abi_place_args(const sl_probe_snapshot *s, const sl_probe_arg *args, int n,
                         sl__abi_place *out);
+
+/* ---- rules as plain C, built on every architecture ----------------------
+ * AAPCS64 and RISC-V LP64D (lib/arch/aarch64/classify_aapcs64.c,
+ * lib/arch/riscv64/classify_lp64d.c) are compiled into every build, so
+ * that an x86-64 lecture can show where those machines would put the same
+ * arguments (sl_probe_predict).  They read sl_probe_arg through
+ * sl__abi_members. */
+
+typedef enum { SL__K_INT, SL__K_FP, SL__K_LONG_DOUBLE } sl__abi_kind;
+typedef struct sl__abi_member {
+    size_t offset, size;
+    sl__abi_kind kind;
+} sl__abi_member;
+
+/* The scalars arg is made of, in order (a scalar: itself; an aggregate:
+ * each member of its layout, arrays expanded), with sizeof and alignment
+ * of the whole.  Returns how many (at most max), or -1 if a type is not
+ * understood or there are more than max. */
+int sl__abi_members(const sl_probe_arg *arg, sl__abi_member *m, int max,
+                    size_t *size, size_t *align);
+
+/* One piece of an argument in one place. */
+typedef struct sl__abi_part {
+    char bank;                      /* 'g' integer register, 'f' FP/vector register, 's' stack */
+    int n;                          /* register number in its bank, or stack offset */
+    size_t from, size;              /* which bytes of the value */
+} sl__abi_part;
+
+typedef struct sl__abi_where {
+    int nparts;                     /* 0: not understood */
+    bool by_reference;              /* part[0] holds a pointer to the caller's copy */
+    sl__abi_part part[4];
+} sl__abi_where;
+
+/* Classify one argument, and place each of args[0..n), by the rules of
+ * AAPCS64 (6.8.2) and of the RISC-V LP64D calling convention. */
+int sl__aapcs64_classify(const sl_probe_arg *arg, sl_arg_class classes[], int max);
+void sl__aapcs64_where(const sl_probe_arg *args, int n, sl__abi_where *out);
+int sl__lp64d_classify(const sl_probe_arg *arg, sl_arg_class classes[], int max);
+void sl__lp64d_where(const sl_probe_arg *args, int n, sl__abi_where *out);
+
+/* "x1 + v0", "stack+8", "x2 = pointer to a copy": w in words, with the
+ * register names of convention c. */
+void sl__abi_where_text(sl_call_convention c, const sl__abi_where *w, char *buf, size_t size);
+
+/* sl__abi_place_args for AAPCS64 and LP64D: the rules' places, each
+ * checked against the snapshot (gpr[n] = x<n> / a<n>, vec[n] = v<n> / fa<n>). */
+void sl__abi_place_by_rules(const sl_probe_snapshot *s, const sl_probe_arg *args, int n,
+                            sl__abi_place *out);
+
+/* The checked call's half that every architecture shares (lib/abi.c): a
+ * random canary for one register, and the report's register table and
+ * clobbered list from n names, canaries and values found. */
+uint64_t sl__abi_canary(void);
+void sl__check_report_fill(sl_check_report *r, const char *const names[],
+                           const uint64_t *expected, const uint64_t *found, int n);
 
 #endif

@@ -95,7 +95,9 @@ long sl_asm_no_cfi(long (*fn)(void *), void *arg);
 typedef enum {
     SL_CALL_NONE = 0,           /* no probe has run on this thread yet */
     SL_CALL_SYSV = 1,           /* System V AMD64 psABI (Linux, BSD, macOS) */
-    SL_CALL_MS   = 2            /* Microsoft x64 (__attribute__((ms_abi))) */
+    SL_CALL_MS   = 2,           /* Microsoft x64 (__attribute__((ms_abi))) */
+    SL_CALL_AAPCS64 = 3,        /* Procedure Call Standard for the Arm 64-bit Architecture */
+    SL_CALL_LP64D = 4           /* RISC-V psABI, LP64D (64-bit, doubles in FP registers) */
 } sl_call_convention;
 
 #define SL_PROBE_GPRS        16   /* integer register slots (x86-64 uses 8) */
@@ -178,7 +180,10 @@ typedef enum {
     SL_CLASS_SSE,               /* vector register */
     SL_CLASS_X87,               /* long double: memory when an argument */
     SL_CLASS_MEMORY,            /* copied to the stack */
-    SL_CLASS_REFERENCE          /* ms_abi: a pointer to a caller's copy */
+    SL_CLASS_REFERENCE,         /* ms_abi, AAPCS64, RISC-V: a pointer to a caller's copy */
+    SL_CLASS_FP,                /* AAPCS64, RISC-V: a floating-point register (v0-v7,
+                                   fa0-fa7), one per HFA member or FP struct field */
+    SL_CLASS_COUNT
 } sl_arg_class;
 
 /* Classifies arg under convention conv: fills classes[] (one per eightbyte;
@@ -186,6 +191,15 @@ typedef enum {
  * type or layout is not understood. */
 int sl_probe_classify(const sl_probe_arg *arg, sl_call_convention conv,
                       sl_arg_class classes[], int max);
+
+/* Where convention conv puts each of args[0..n) by its rules alone, with
+ * no probe run: one line per argument in where[i] ("x0", "v0 + v1",
+ * "stack+8", "x1 = pointer to a copy").  AAPCS64 and RISC-V LP64D are
+ * known on every architecture (plain C), System V and Microsoft x64 where
+ * the probe runs them.  Returns 0, or -1 for a convention not built in
+ * (where[i] is then "?"). */
+int sl_probe_predict(sl_call_convention conv, const sl_probe_arg *args, int n,
+                     char (*where)[64]);
 
 /* The name of a class ("INTEGER", "SSE", ...). */
 const char *sl_arg_class_name(sl_arg_class c);
@@ -199,16 +213,17 @@ int sl_probe_print(const sl_probe_snapshot *s, const sl_probe_arg *args, int n, 
 
 /* ---- The checked call (asm/<arch>/checked_call.S) ---------------------- */
 
-#define SL_CHECK_REGS 8
+#define SL_CHECK_REGS 32          /* x86-64 uses 7, AArch64 20, RISC-V 25 */
 
 /* What sl_checked_call found. */
 typedef struct sl_check_report {
     bool ok;                    /* everything below held */
-    char clobbered[64];         /* callee-saved registers not preserved: "rbx,r13" */
+    char clobbered[192];        /* callee-saved registers not preserved: "rbx,r13" */
     int clobbered_count;
     bool stack_pointer_ok;      /* the stack pointer came back where it was */
     long stack_pointer_delta;   /* bytes it moved (after - before) */
-    bool direction_flag_clear;  /* DF was clear on return, as the ABI requires */
+    bool direction_flag_clear;  /* x86-64: DF was clear on return, as the ABI
+                                   requires (always true elsewhere) */
     int reg_count;
     struct {
         const char *name;       /* "rbx", "rbp", "r12", ..., "mxcsr" */

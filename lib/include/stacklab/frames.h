@@ -63,8 +63,9 @@ typedef struct sl_saved_reg {
     uintptr_t slot;             /* the address it was saved at */
 } sl_saved_reg;
 
-/* The most callee-saved registers one frame can save (x86-64: 6). */
-#define SL_SAVED_MAX 8
+/* The most callee-saved registers one frame can save (x86-64: 6, AArch64:
+ * 11, RISC-V: 12). */
+#define SL_SAVED_MAX 12
 
 /* One frame.  "slot" fields hold the address where a value is stored, 0 when
  * unknown.  On x86-64 with frame pointers:
