@@ -6,16 +6,43 @@
 #
 # Missing Debian packages are installed on the first build (target deps).
 
-ARCH    ?= $(shell uname -m)
+HOST_ARCH := $(shell uname -m)
+ARCH    ?= $(HOST_ARCH)
 PREFIX  ?= /usr/local
 DESTDIR ?=
 VERSION := 0.1.0
 SOMAJOR := 0
 CXX     ?= g++
 
+# ---- other architectures ----------------------------------------------------
+# `make ARCH=aarch64 check` (or riscv64) cross-compiles with Debian's
+# <arch>-linux-gnu-gcc and runs the programs under qemu-user.  There is no
+# binfmt_misc here, so every run names qemu itself (RUN), with -L for the
+# cross C library.  The arm64 libraries come from Debian's own .debs,
+# unpacked into a sysroot under build/ (SYSROOT, below); riscv64 is not a
+# Debian bookworm architecture, so it builds without them (ARCH_HAS_LIBS).
+CROSS_ARCHES := aarch64 riscv64
+ifneq ($(ARCH),$(HOST_ARCH))
+ifeq ($(filter $(ARCH),$(CROSS_ARCHES)),)
+$(error ARCH=$(ARCH): stacklab knows $(HOST_ARCH) (native) and $(CROSS_ARCHES))
+endif
+TRIPLE  := $(ARCH)-linux-gnu
+ifeq ($(origin CC),default)
+CC      := $(TRIPLE)-gcc
+endif
+AR      := $(TRIPLE)-ar
+OBJDUMP := $(TRIPLE)-objdump
+CROSS_BUILD := /$(ARCH)
+SYSROOT  = build/sysroot-$(ARCH)
+SYSLIBS  = $(abspath $(SYSROOT))/usr/lib/$(TRIPLE):$(abspath $(SYSROOT))/lib/$(TRIPLE)
+RUN      = qemu-$(ARCH) -L /usr/$(TRIPLE) -E LD_LIBRARY_PATH=$(SYSLIBS)
+endif
+OBJDUMP ?= objdump
+
 # Build outputs live under build/; clang's under build/clang/, so that
-# `make CC=clang check` never links objects another compiler made.
-BUILD   ?= build$(if $(findstring clang,$(CC)),/clang)
+# `make CC=clang check` never links objects another compiler made; another
+# architecture's under build/ARCH/.
+BUILD   ?= build$(CROSS_BUILD)$(if $(findstring clang,$(CC)),/clang)
 
 # ---- flags ------------------------------------------------------------------
 
@@ -32,16 +59,42 @@ LIB_CFLAGS  = -fPIC -fvisibility=hidden -ftls-model=initial-exec
 LIBS     = -lunwind -ldw -lelf -lpthread
 LDFLAGS ?=
 SL_LDFLAGS = $(SANITIZE) $(LDFLAGS)
+TEST_LIBS = -lcunit
+
+# Per architecture: where the arm64 libraries are, and what riscv64 leaves
+# out.  Debian's riscv64 gcc 12 writes CFI only to .debug_frame unless
+# asked, and then nothing (glibc's backtrace, gdb without debug info) can
+# unwind through our code: ask.
+ifeq ($(ARCH),aarch64)
+SL_CPPFLAGS += -isystem $(SYSROOT)/usr/include -isystem $(SYSROOT)/usr/include/$(TRIPLE)
+SL_LDFLAGS  += -L$(SYSROOT)/usr/lib/$(TRIPLE) -Wl,-rpath-link,$(SYSLIBS)
+endif
+ifeq ($(ARCH),riscv64)
+SL_CFLAGS   += -fasynchronous-unwind-tables
+SL_CPPFLAGS += -DSL_WITHOUT_DWARF_LIBS
+LIBS        := -lpthread
+TEST_LIBS   :=
+WITHOUT_DWARF_LIBS := riscv64 is not a Debian bookworm architecture: no libunwind, \
+    libdw or libcunit for it.  Built without them: the CFI walk and symbols (file:line) \
+    are left out; the FP walk, probe, shims and exceptions are in; the tests run on \
+    tests/cunit/, a small stand-in for the part of CUnit they use.
+endif
 
 # ---- sources ----------------------------------------------------------------
 
-LIB_SRC  := $(wildcard lib/*.c lib/arch/$(ARCH)/*.c asm/$(ARCH)/*.S)
+# The calling-convention rules of every architecture (lib/arch/*/classify_*.c)
+# are plain C and built everywhere; the rest of lib/arch/ only for its own.
+LIB_SRC  := $(sort $(wildcard lib/*.c lib/arch/$(ARCH)/*.c asm/$(ARCH)/*.S lib/arch/*/classify_*.c))
 LIB_OBJ  := $(LIB_SRC:%=$(BUILD)/%.o)
 LIB_A    := $(BUILD)/libstacklab.a
 LIB_SO   := $(BUILD)/libstacklab.so
 HEADERS  := $(wildcard lib/include/stacklab/*.h)
 
-TEST_SRC := $(wildcard tests/*.c tests/*.S)
+# A file in tests/arch/$(ARCH)/ stands in for the one of the same name in
+# tests/ (the suites that name registers: test_abi.c, its fixtures).
+TEST_ARCH_SRC := $(wildcard tests/arch/$(ARCH)/*.c tests/arch/$(ARCH)/*.S)
+TEST_SRC := $(filter-out $(TEST_ARCH_SRC:tests/arch/$(ARCH)/%=tests/%),$(wildcard tests/*.c tests/*.S)) \
+            $(TEST_ARCH_SRC) $(if $(TEST_LIBS),,$(wildcard tests/cunit/*.c))
 TEST_OBJ := $(TEST_SRC:%=$(BUILD)/%.o)
 RUN_TESTS := $(BUILD)/tests/run_tests
 
@@ -60,7 +113,7 @@ DEMO_SUPPORT := $(patsubst %,$(BUILD)/%.o,$(wildcard demos/lecture.c))
 DEMO_BINS  := $(DEMOS:%=$(BUILD)/demos/%)
 DIAGRAMS   ?= diagrams
 
-.PHONY: all deps demo diagrams check test check-sanitize check-valgrind bench \
+.PHONY: all deps deps-cross demo diagrams check test check-sanitize check-valgrind bench \
         listings install uninstall clean help
 .DELETE_ON_ERROR:
 
@@ -76,6 +129,8 @@ help:
 	@echo "make listings                   disassembly of the shims and demos in build/listings/"
 	@echo "make install [PREFIX=/usr/local] [DESTDIR=]   and make uninstall"
 	@echo "make deps                       install missing Debian packages"
+	@echo "make ARCH=aarch64 check         (or riscv64) cross-build, run the suites under qemu-user"
+	@echo "make deps-cross                 install the cross compilers and qemu-user"
 	@echo "make clean"
 	@echo "Demos: $(DEMOS)"
 
@@ -95,6 +150,10 @@ deps:
 	for probe in libunwind:libunwind-dev libdw:libdw-dev libelf:libelf-dev cunit:libcunit1-dev; do \
 	    pkg-config --exists $${probe%%:*} 2>/dev/null || missing="$$missing $${probe#*:}"; \
 	done; \
+	for probe in $(CROSS_PROBES); do \
+	    [ -e "$${probe%%:*}" ] || command -v $${probe%%:*} >/dev/null 2>&1 || \
+	        missing="$$missing $${probe#*:}"; \
+	done; \
 	[ -z "$$missing" ] && exit 0; \
 	echo "stacklab: missing Debian packages:$$missing"; \
 	if [ "$$(id -u)" = 0 ]; then sudo=""; \
@@ -111,9 +170,46 @@ deps:
 	    echo "stacklab: apt-get failed; try: apt-get update && apt-get install -y$$missing" >&2; \
 	    exit 1; }
 
-$(BUILD)/.deps-ok:
+# For another architecture: its cross compiler, C library and qemu-user
+# (Debian package names: the arm64 C library is libc6-dev-arm64-cross).
+# `make deps-cross` installs them for both, as CI does; a native build
+# never asks for them.
+CROSS_DEBARCH = $(if $(filter aarch64,$(1)),arm64,$(1))
+CROSS_PROBES  = $(if $(TRIPLE),$(TRIPLE)-gcc:gcc-$(TRIPLE) \
+                /usr/$(TRIPLE)/lib/libc.so:libc6-dev-$(call CROSS_DEBARCH,$(ARCH))-cross \
+                qemu-$(ARCH):qemu-user)
+
+deps-cross:
+	@for a in $(CROSS_ARCHES); do \
+	    $(MAKE) --no-print-directory ARCH=$$a deps || exit 1; \
+	done
+
+$(BUILD)/.deps-ok: $(if $(filter aarch64,$(ARCH)),$(SYSROOT)/.ok)
 	@$(MAKE) --no-print-directory deps
 	@mkdir -p $(@D) && touch $@
+
+# The arm64 libraries, unpacked from Debian's own packages into SYSROOT.
+# apt-get runs with a private package list for arm64 under SYSROOT/apt, so
+# the machine's own apt configuration and installed packages stay as they
+# are (a multiarch :arm64 install would upgrade ~20 amd64 packages in step).
+SYSROOT_DEBS := libunwind8 libunwind-dev libdw1 libdw-dev libelf1 libelf-dev \
+                libcunit1 libcunit1-dev zlib1g liblzma5 libzstd1 libbz2-1.0
+SYSROOT_APT   = apt-get -q -o APT::Architecture=arm64 -o APT::Architectures=arm64 \
+                -o Dir::State::Lists=$(abspath $(SYSROOT))/apt/lists \
+                -o Dir::Cache=$(abspath $(SYSROOT))/apt/cache \
+                -o Dir::State::Status=/dev/null -o Debug::NoLocking=1
+
+$(SYSROOT)/.ok:
+	@echo "stacklab: fetching the arm64 libraries into $(SYSROOT) (once)"
+	@rm -rf $(SYSROOT) && mkdir -p $(SYSROOT)/apt/lists/partial $(SYSROOT)/apt/cache/archives/partial \
+	    $(SYSROOT)/apt/debs
+	@$(SYSROOT_APT) update >$(SYSROOT)/apt/log 2>&1 && \
+	cd $(SYSROOT)/apt/debs && $(SYSROOT_APT) download $(SYSROOT_DEBS) >>../log 2>&1 || { \
+	    echo "stacklab: could not fetch the arm64 packages ($(SYSROOT)/apt/log):" >&2; \
+	    tail -3 $(SYSROOT)/apt/log >&2; exit 1; }
+	@for d in $(SYSROOT)/apt/debs/*.deb; do dpkg-deb -x $$d $(SYSROOT) || exit 1; done
+	@rm -rf $(SYSROOT)/apt/lists $(SYSROOT)/apt/cache
+	@touch $@
 
 # ---- the library ------------------------------------------------------------
 
@@ -153,15 +249,22 @@ $(BUILD)/tests/frames_fixture_nofp.c.o: SL_CFLAGS += -fomit-frame-pointer
 $(BUILD)/tests/frames_fixture_canary.c.o: SL_CFLAGS += -fstack-protector-all
 
 $(RUN_TESTS): $(filter-out $(BUILD)/tests/bench/%,$(TEST_OBJ)) $(LIB_A)
-	$(CC) $(SL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_A) -lcunit -lm $(LIBS)
+	$(CC) $(SL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_A) $(TEST_LIBS) -lm $(LIBS)
+
+# Without libcunit the suites include tests/cunit/'s headers.
+ifeq ($(TEST_LIBS),)
+$(BUILD)/tests/%.o: SL_CPPFLAGS += -Itests/cunit
+endif
 
 # `make test` runs the suite alone (`make test SUITE=except` one suite).
 test: $(RUN_TESTS)
-	$(RUN_TESTS) $(SUITE)
+	$(if $(WITHOUT_DWARF_LIBS),@echo "stacklab: $(strip $(WITHOUT_DWARF_LIBS))")
+	$(RUN) $(RUN_TESTS) $(SUITE)
 
 check: $(RUN_TESTS) $(DEMO_BINS)
-	$(RUN_TESTS)
-	$(if $(wildcard tests/demos.sh),$(SHELL) tests/demos.sh $(BUILD)/demos $(DEMOS))
+	$(if $(WITHOUT_DWARF_LIBS),@echo "stacklab: $(strip $(WITHOUT_DWARF_LIBS))")
+	$(RUN) $(RUN_TESTS)
+	$(if $(wildcard tests/demos.sh),RUN="$(RUN)" $(SHELL) tests/demos.sh $(BUILD)/demos $(DEMOS))
 
 check-sanitize:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)/sanitize \
@@ -196,7 +299,7 @@ listings: $(LISTING_OBJ)
 	@mkdir -p $(BUILD)/listings
 	@for o in $^; do \
 	    f=$(BUILD)/listings/$$(basename $${o%.o}).txt; \
-	    objdump -dr --no-show-raw-insn $$o > $$f || exit 1; echo "  $$f"; \
+	    $(OBJDUMP) -dr --no-show-raw-insn $$o > $$f || exit 1; echo "  $$f"; \
 	done
 
 # ---- demos ------------------------------------------------------------------

@@ -60,6 +60,11 @@ void sl__assert_contains(const char *haystack, const char *needle,
 #define VALGRIND_ENABLE_ERROR_REPORTING ((void)0)
 #endif
 
+/* For a test whose feature this architecture lacks: prints why (after
+ * the test's name in the verbose run) and passes.  Keeps the test names
+ * the same on every architecture. */
+void sl_test_not_here(const char *reason);
+
 /* The suites (one per module). */
 void suite_abi(void);
 void suite_except(void);

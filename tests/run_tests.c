@@ -133,6 +133,12 @@ void sl__assert_contains(const char *haystack, const char *needle,
     CU_assertImplementation(CU_FALSE, line, msg, file, func, CU_FALSE);
 }
 
+void sl_test_not_here(const char *reason)
+{
+    printf("(not on this architecture: %s) ", reason);
+    CU_PASS(reason);
+}
+
 /* ---- main ------------------------------------------------------------ */
 
 int main(int argc, char **argv)
