@@ -247,6 +247,10 @@ $(BUILD)/tests/bench/%.cc.o: tests/bench/%.cc | $(BUILD)/.deps-ok
 # The frames suite's fixture without frame pointers.
 $(BUILD)/tests/frames_fixture_nofp.c.o: SL_CFLAGS += -fomit-frame-pointer
 $(BUILD)/tests/frames_fixture_canary.c.o: SL_CFLAGS += -fstack-protector-all
+# Nested TRYs must stay -Wshadow clean; the except suite also runs the
+# compiler on tests/refused/ (mistakes it must refuse), with this CC.
+$(BUILD)/tests/except_shadow.c.o: SL_CFLAGS += -Wshadow
+$(BUILD)/tests/test_except.c.o: SL_CPPFLAGS += -DSL_TEST_CC='"$(CC)"' -DSL_TEST_ROOT='"$(CURDIR)"'
 
 $(RUN_TESTS): $(filter-out $(BUILD)/tests/bench/%,$(TEST_OBJ)) $(LIB_A)
 	$(CC) $(SL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_A) $(TEST_LIBS) -lm $(LIBS)

@@ -36,9 +36,12 @@ _Static_assert(offsetof(sl__handlers, top) == SL_H_TOP, "top");
 _Static_assert(offsetof(sl__handlers, last) == SL_H_LAST, "last");
 _Static_assert(offsetof(sl__slot, frame) == SL_SLOT_FRAME, "frame");
 _Static_assert(offsetof(sl__slot, site) == SL_SLOT_SITE, "site");
+_Static_assert(offsetof(sl__slot, check) == SL_SLOT_CHECK, "check");
 _Static_assert(sizeof(sl__slot) == SL_SLOT_SIZE, "slot size");
 _Static_assert(offsetof(sl__try, context) == 0, "context first");
 _Static_assert(offsetof(sl__try, phase) == SL_TRY_PHASE, "phase");
+/* sl_context_save stores its rsp copy in the word after the context. */
+_Static_assert(SL_CTX_SIZE + 8 <= sizeof(sl_context), "spare word");
 
 /* ---- the built-in types ------------------------------------------------- */
 
@@ -62,7 +65,7 @@ SL_DEFINE_EXCEPTION(SL_IllegalInstruction, SL_SignalError, "illegal instruction"
 /* Until a thread's first SL_TRY, top points at a shared read-only record
  * with no site ("no TRY here"), and last is NULL, so that first push takes
  * the slow path (top >= last), which points both into the thread's array. */
-static const sl__slot no_handlers = { NULL, NULL };
+static const sl__slot no_handlers = { NULL, NULL, 0 };
 
 _Thread_local sl__handlers sl__tls_handlers = {
     .top = (sl__slot *)&no_handlers,
@@ -190,17 +193,49 @@ static void chain(sl_exception *x, sl_exception *old)
 
 /* ---- misuse (rule 8) ------------------------------------------------------- */
 
-void sl__try_misuse(unsigned d)
+/* Reports the TRY of slot s as left without SL_END_TRY, saying how when
+ * that is known, and aborts. */
+static __attribute__((noreturn, cold)) void misuse(const sl__slot *s, int how)
 {
-    const sl__site *s = sl__tls_handlers.slot[d].site;
+    static const char *const by[] = {
+        [SL__LEFT_RETURN] = "by return or goto",
+        [SL__LEFT_BREAK] = "by break: in a TRY, break and continue leave the TRY, "
+                           "not your loop",
+        [SL__LEFT_CONTINUE] = "by continue: in a TRY, break and continue leave the "
+                              "TRY, not your loop",
+        [SL__LEFT_STALE] = "by longjmp or a context switch; its record is stale",
+    };
 
-    if (d == 0 || !s)
-        fprintf(stderr, "stacklab: SL_END_TRY without an active SL_TRY\n");
+    if (s && s->site)
+        fprintf(stderr, "stacklab: SL_TRY at %s:%d was left without SL_END_TRY (%s)\n",
+                s->site->file, s->site->line, by[how]);
     else
-        fprintf(stderr, "stacklab: SL_TRY at %s:%d was left without SL_END_TRY\n"
-                "stacklab: (a return, goto or break left its body or a clause)\n",
-                s->file, s->line);
+        fprintf(stderr, "stacklab: an SL_TRY was left without SL_END_TRY (%s)\n", by[how]);
+    fflush(stderr);
     abort();
+}
+
+/* The slot of t, searched from the innermost out; NULL if t is not active. */
+static const sl__slot *slot_of(const sl__try *t)
+{
+    const sl__handlers *h = &sl__tls_handlers;
+
+    for (unsigned d = depth(); d > 0; d--)
+        if (h->slot[d].frame == t)
+            return &h->slot[d];
+    return NULL;
+}
+
+/* A jump (return, goto, break, continue) is leaving t's block. */
+void sl__try_left(sl__try *t, int how)
+{
+    misuse(slot_of(t), how);
+}
+
+/* The innermost TRY is stale: found by a check after the fact. */
+static __attribute__((noreturn, cold)) void stale(void)
+{
+    misuse(sl__tls_handlers.top, SL__LEFT_STALE);
 }
 
 /* The push found top >= last: the thread's first TRY, or one too many. */
@@ -224,12 +259,10 @@ sl__slot *sl__try_first(const sl__site *site)
  * it is a TRY nested in the same function, which is fine. */
 void sl__try_check(sl__try *t, uintptr_t sp)
 {
-    sl__handlers *h = &sl__tls_handlers;
-    unsigned d = depth();
-    uintptr_t prev = (uintptr_t)h->slot[d].frame;
+    uintptr_t prev = (uintptr_t)sl__tls_handlers.top->frame;
 
     if (prev == (uintptr_t)t || prev < sp)
-        sl__try_misuse(d);
+        stale();
 }
 
 /* ---- cleanups (rule 2) ------------------------------------------------------ */
@@ -263,7 +296,7 @@ void sl__leave_body(sl__try *t)
     sl__handlers *h = &sl__tls_handlers;
 
     if (h->top->frame != t)
-        sl__try_misuse(depth());
+        stale();
     t->phase = SL__BODY;
     run_defers(h->top);
     t->phase = SL__BODY;
@@ -307,7 +340,7 @@ void sl_defer(void (*fn)(void *), void *arg)
     sl__slot *s = h->top;               /* the sentinels have no site */
 
     if (s->site && (uintptr_t)s->frame <= here)
-        sl__try_misuse(depth());
+        stale();
     while (s->site && !is_body(s->frame->phase))
         s--;                            /* CATCH or FINALLY: not a body */
     if (!s->site)
@@ -341,8 +374,11 @@ void raise_to(sl_exception *x, uintptr_t below)
 
     if (!top->site)                     /* no TRY: a sentinel */
         sl__uncaught(x);
-    if ((uintptr_t)top->frame <= below)
-        sl__try_misuse(depth());        /* never jump into a dead frame */
+    /* Never jump into a dead frame: a live record lies above the thrower,
+     * and still holds the stack pointer word its slot copied. */
+    if ((uintptr_t)top->frame <= below ||
+        top->check != top->frame->context.word[SL_CTX_RSP / 8])
+        stale();
     t = top->frame;
 
     switch (t->phase) {
@@ -389,13 +425,19 @@ void sl__raise(sl_exception *x, uintptr_t below)
  * run first, with t still innermost: one that throws is caught here like a
  * throw from the body.  Then t is popped, and an exception no clause took
  * goes on to the enclosing TRY (rule 5); one that was handled is released. */
-void sl__try_finish(sl__try *t)
+void sl__try_finish(sl__try *t, const char *end_file, int end_line)
 {
     sl__handlers *h = &sl__tls_handlers;
     sl_exception *x;
 
-    if (h->top->frame != t)
-        sl__try_misuse(depth());
+    if (h->top->frame != t) {
+        if (!slot_of(t)) {
+            fprintf(stderr, "stacklab: SL_END_TRY at %s:%d without an active SL_TRY\n",
+                    end_file, end_line);
+            abort();
+        }
+        stale();                        /* a TRY inside t was abandoned */
+    }
     if (t->phase == SL__BODY_DEFERS)
         sl__leave_body(t);
     h->top--;

@@ -10,6 +10,7 @@
 #include <fenv.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -745,6 +746,188 @@ static void check_misuse(void (*fn)(void *))
     CU_ASSERT_FALSE(sl_child_says(&c, "not reached"));
 }
 
+/* Each way out of a TRY without SL_END_TRY, reported the moment it happens
+ * (the record's cleanup, or the macro's loop for break and continue) with
+ * the TRY's site and how, before anything can throw into it. */
+static int leave_line;
+
+/* Each sets leave_line to its TRY's line; with dry set, only that. */
+static NOINLINE void leave_by_goto(void *dry)
+{
+    leave_line = __LINE__ + 3;
+    if (dry)
+        return;
+    SL_TRY {
+        goto out;
+    } SL_CATCH_ANY(e) {
+        printf("catch ran\n");
+    } SL_END_TRY;
+out:
+    throw_now();
+    printf("not reached\n");
+}
+
+static NOINLINE void leave_by_break(void *dry)
+{
+    leave_line = __LINE__ + 4;
+    if (dry)
+        return;
+    for (volatile int i = 0; i < 3; i++) {
+        SL_TRY {
+            if (i == 2)
+                break;                  /* leaves the TRY, not the for */
+        } SL_END_TRY;
+    }
+    printf("not reached\n");
+}
+
+static NOINLINE void leave_by_continue(void *dry)
+{
+    leave_line = __LINE__ + 4;
+    if (dry)
+        return;
+    for (volatile int i = 0; i < 3; i++) {
+        SL_TRY {
+            if (i == 2)
+                continue;               /* on the loop's last pass */
+        } SL_END_TRY;
+    }
+    printf("not reached\n");
+}
+
+static NOINLINE void leave_catch_by_return(void *dry)
+{
+    leave_line = __LINE__ + 3;
+    if (dry)
+        return;
+    SL_TRY {
+        throw_now();
+    } SL_CATCH_ANY(e) {
+        return;
+    } SL_END_TRY;
+    printf("not reached\n");
+}
+
+static void check_left(void (*fn)(void *), const char *how)
+{
+    sl_child c;
+    char expect[256];
+
+    fn((void *)1);                      /* dry: sets leave_line */
+    CU_ASSERT_EQUAL_FATAL(sl_child_run(&c, fn, NULL, 20), 0);
+    SL_ASSERT_CHILD_SIGNALED(c, SIGABRT);
+    snprintf(expect, sizeof expect,
+             "stacklab: SL_TRY at %s:%d was left without SL_END_TRY (by %s", __FILE__,
+             leave_line, how);
+    SL_ASSERT_CONTAINS(c.output, expect);
+    CU_ASSERT_FALSE(sl_child_says(&c, "catch ran"));
+    CU_ASSERT_FALSE(sl_child_says(&c, "not reached"));
+}
+
+/* The issue's program: lookup() returns from inside its TRY body, load()'s
+ * 1 KiB buffer then lies over lookup's dead frame, and fail() throws.  The
+ * return is reported; no throw reaches lookup's TRY. */
+static volatile int lookup_how;
+static jmp_buf lookup_exit;
+
+static NOINLINE int lookup(int dry)
+{
+    leave_line = __LINE__ + 3;
+    if (dry)
+        return 0;
+    SL_TRY {
+        if (lookup_how == 0)
+            return 1;
+        longjmp(lookup_exit, 1);
+    } SL_CATCH_ANY(e) {
+        printf("catch ran\n");
+    } SL_END_TRY;
+    return 0;
+}
+
+static NOINLINE void load(void)
+{
+    volatile char buffer[1024];
+    for (size_t i = 0; i < sizeof buffer; i++)
+        buffer[i] = (char)i;
+}
+
+static NOINLINE void fail(void)
+{
+    SL_THROW(SL_IOError, "cannot load");
+}
+
+/* load and fail in one: the buffer over the dead record lies in the
+ * thrower's own frame, so the record is above the throw (the address check
+ * passes it) and only the slot's copy of its saved rsp tells it is dead. */
+static NOINLINE void load_and_fail(void)
+{
+    volatile char buffer[1024];
+    for (size_t i = 0; i < sizeof buffer; i++)
+        buffer[i] = (char)i;
+    SL_THROW(SL_IOError, "cannot load");
+}
+
+static void lookup_load_fail(int how, void *dry)
+{
+    lookup_how = how;
+    if (dry) {
+        lookup(1);
+        return;
+    }
+    if (setjmp(lookup_exit) == 0)
+        lookup(0);
+    if (how == 2)
+        load_and_fail();
+    load();
+    fail();
+    printf("not reached\n");
+}
+
+static void lookup_by_return(void *dry)     { lookup_load_fail(0, dry); }
+static void lookup_by_longjmp(void *dry)    { lookup_load_fail(1, dry); }
+static void longjmp_overwritten(void *dry)  { lookup_load_fail(2, dry); }
+
+static void rule8_left_by_return(void)      { check_left(lookup_by_return, "return or goto"); }
+static void rule8_left_by_goto(void)        { check_left(leave_by_goto, "return or goto"); }
+static void rule8_left_by_break(void)       { check_left(leave_by_break, "break"); }
+static void rule8_left_by_continue(void)    { check_left(leave_by_continue, "continue"); }
+static void rule8_catch_left_by_return(void) { check_left(leave_catch_by_return, "return or goto"); }
+static void rule8_left_by_longjmp(void)     { check_left(lookup_by_longjmp, "longjmp"); }
+static void rule8_longjmp_record_overwritten(void) { check_left(longjmp_overwritten, "longjmp"); }
+
+/* SL_END_TRY reached again after its TRY ended (here by a longjmp back
+ * into the body): it names its own site. */
+static jmp_buf back_in;
+
+static int end_try_line = __LINE__ + 9;
+
+static NOINLINE void end_try_twice(void *arg)
+{
+    static volatile int passes;
+    (void)arg;
+    SL_TRY {
+        if (setjmp(back_in))
+            passes++;
+    } SL_END_TRY;
+    if (passes == 0)
+        longjmp(back_in, 1);
+    printf("not reached\n");
+}
+
+static void rule8_end_try_without_try(void)
+{
+    sl_child c;
+    char expect[256];
+
+    CU_ASSERT_EQUAL_FATAL(sl_child_run(&c, end_try_twice, NULL, 20), 0);
+    SL_ASSERT_CHILD_SIGNALED(c, SIGABRT);
+    snprintf(expect, sizeof expect, "stacklab: SL_END_TRY at %s:%d without an active SL_TRY",
+             __FILE__, end_try_line);
+    SL_ASSERT_CONTAINS(c.output, expect);
+    CU_ASSERT_FALSE(sl_child_says(&c, "not reached"));
+}
+
 static void rule8_misuse_at_next_try(void)      { check_misuse(misuse_next_try); }
 static void rule8_misuse_at_next_throw(void)    { check_misuse(misuse_next_throw); }
 static void rule8_misuse_at_outer_end_try(void) { check_misuse(misuse_outer_end_try); }
@@ -1261,6 +1444,87 @@ static void signals_fault_outside_try_is_uncaught(void)
     CU_ASSERT_FALSE(sl_child_says(&c, "not reached"));
 }
 
+/* ---- mistakes the compiler refuses ------------------------------------------------- */
+
+/* Compiles tests/refused/except_refused.c with case n; returns the exit
+ * status and leaves the compiler's messages in out. */
+static int compile_case(int n, char *out, size_t size)
+{
+    char cmd[1024];
+    FILE *p;
+    size_t len = 0;
+
+    snprintf(cmd, sizeof cmd, "%s -fsyntax-only -std=gnu11 -Wall -Wextra -Werror "
+             "-I%s/lib/include -DREFUSE=%d %s/tests/refused/except_refused.c 2>&1",
+             SL_TEST_CC, SL_TEST_ROOT, n, SL_TEST_ROOT);
+    p = popen(cmd, "r");
+    if (!p)
+        return -1;
+    while (len + 1 < size && fgets(out + len, (int)(size - len), p))
+        len += strlen(out + len);
+    out[len] = '\0';
+    while (fgetc(p) != EOF)
+        ;
+    return pclose(p);
+}
+
+static void refused(int n, const char *message)
+{
+    static char out[16384];
+    int status = compile_case(n, out, sizeof out);
+
+    CU_ASSERT_NOT_EQUAL(status, 0);
+    SL_ASSERT_CONTAINS(out, message);
+}
+
+static void refuses_catch_after_finally(void)
+{
+    refused(1, "SL_CATCH after SL_FINALLY never runs");
+}
+
+static void refuses_throw_without_type(void)
+{
+    refused(2, "SL_THROW: the first argument must be an exception type");
+    refused(3, "SL_THROW: the first argument must be an exception type");
+    refused(5, "SL_CATCH: the first argument must be an exception type");
+}
+
+static void refuses_own_parent(void)
+{
+    refused(4, "LexError cannot be its own parent");
+}
+
+/* The control: the same file without a mistake compiles, warning-free,
+ * including a THROW with 36 arguments. */
+static void accepts_the_control(void)
+{
+    static char out[16384];
+
+    CU_ASSERT_EQUAL(compile_case(0, out, sizeof out), 0);
+    CU_ASSERT_STRING_EQUAL(out, "");
+}
+
+int except_nested_in_every_clause(char *log, size_t size);     /* except_shadow.c */
+
+static void nested_trys_shadow_clean(void)
+{
+    char log[128];
+
+    CU_ASSERT_EQUAL(except_nested_in_every_clause(log, sizeof log), 3);
+    CU_ASSERT_STRING_EQUAL(log, "c1 c2 c3 f3 outer 2");
+}
+
+static void throw_with_many_arguments(void)
+{
+    SL_TRY {
+        SL_THROW(SL_RuntimeError, "%d%d%d%d%d%d%d%d%d%d%d%d%d%d%d%d%d%d%d%d%d%d%d%d%d%d%d%d"
+                 "%d%d%d%d%d%d%d%d", 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8,
+                 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6);
+    } SL_CATCH_ANY(e) {
+        CU_ASSERT_STRING_EQUAL(e->message, "123456789012345678901234567890123456");
+    } SL_END_TRY;
+}
+
 /* ---- the suite ----------------------------------------------------------------------- */
 
 void suite_except(void)
@@ -1299,6 +1563,21 @@ void suite_except(void)
     CU_add_test(s, "rule 8: misuse found at the outer END_TRY", rule8_misuse_at_outer_end_try);
     CU_add_test(s, "rule 8: misuse found when the same TRY re-enters", rule8_misuse_same_try_again);
     CU_add_test(s, "rule 8: misuse found at sl_defer", rule8_misuse_at_defer);
+    CU_add_test(s, "rule 8: left by return, then a buffer over it", rule8_left_by_return);
+    CU_add_test(s, "rule 8: left by goto", rule8_left_by_goto);
+    CU_add_test(s, "rule 8: left by break", rule8_left_by_break);
+    CU_add_test(s, "rule 8: left by continue on the last pass", rule8_left_by_continue);
+    CU_add_test(s, "rule 8: a CATCH left by return", rule8_catch_left_by_return);
+    CU_add_test(s, "rule 8: left by longjmp, then a buffer over it", rule8_left_by_longjmp);
+    CU_add_test(s, "rule 8: left by longjmp, record overwritten above the thrower",
+                rule8_longjmp_record_overwritten);
+    CU_add_test(s, "rule 8: SL_END_TRY without an active TRY", rule8_end_try_without_try);
+    CU_add_test(s, "refused: CATCH after FINALLY", refuses_catch_after_finally);
+    CU_add_test(s, "refused: THROW or CATCH without a type", refuses_throw_without_type);
+    CU_add_test(s, "refused: a type that is its own parent", refuses_own_parent);
+    CU_add_test(s, "refused: the control compiles", accepts_the_control);
+    CU_add_test(s, "nested TRYs in every clause, -Wshadow clean", nested_trys_shadow_clean);
+    CU_add_test(s, "THROW with 36 arguments", throw_with_many_arguments);
     CU_add_test(s, "rule 9: no heap on the paths", rule9_no_heap_on_try_throw_catch_finally);
     CU_add_test(s, "rule 10: through no-fp code and asm shims", rule10_through_nofp_code_and_shims);
     CU_add_test(s, "message truncated safely (20,000 bytes)", message_truncated_safely);

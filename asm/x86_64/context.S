@@ -34,15 +34,18 @@
  * Why SL_TRY has an entry of its own: it is the one save on a hot path, so
  * the push of its handler record (except.h, rule 8: a record later calls
  * cannot overwrite) runs here and falls through into the save, one call in
- * all.  It leaves out MXCSR and the x87 control word: a throw leaves the
+ * all.  The save also copies the mangled stack pointer into the slot (r8
+ * points at it): a throw jumps only to a record that still holds that word,
+ * so a dead record whose memory was reused is never jumped into.  The entry
+ * leaves out MXCSR and the x87 control word: a throw leaves the
  * floating-point control state as the thrower set it, as longjmp and C++
  * throw do (sl__context_resume is the matching restore).
  *
- *   %fs:(%rax) -> +0 top ---------> slot[d]   { frame, site }  innermost
- *   (try.h)       +8 last           slot[d+1] { t,     site }  <- pushed
+ *   %fs:(%rax) -> +0 top ---------> slot[d]   { frame, site, check }  innermost
+ *   (try.h)       +8 last           slot[d+1] { t,     site, rsp'  }  <- pushed (r8)
  *
- * Preserves: everything a C caller relies on; the saves touch rax, rcx, rdx
- * (and the entry rsi); the entry's slow paths call C.
+ * Preserves: everything a C caller relies on; the saves touch rax, rcx, rdx,
+ * r8 (and the entry rsi); the entry's slow paths call C.
  */
 #include "context.h"
 #include "try.h"
@@ -55,7 +58,8 @@ sl_context_save:
         .cfi_startproc
         stmxcsr SL_CTX_MXCSR(%rdi)              /* the floating-point control state, */
         fnstcw  SL_CTX_FPUCW(%rdi)
-        jmp     .Lsave                          /* then what every save stores */
+        leaq    SL_CTX_SIZE-SL_SLOT_CHECK(%rdi), %r8    /* no slot: the copy of rsp */
+        jmp     .Lsave                          /* goes to a spare word; then the save */
         .cfi_endproc
         .size   sl_context_save, .-sl_context_save
 
@@ -73,11 +77,12 @@ sl__try_enter:
         jbe     .Lnot_above                     /* (a nested TRY, or a stale one) */
 .Lpush:
         movl    $0, SL_TRY_PHASE(%rdi)          /* SL__BODY */
-        movq    %rdi, SL_SLOT_SIZE+SL_SLOT_FRAME(%rdx)
-        movq    %rsi, SL_SLOT_SIZE+SL_SLOT_SITE(%rdx)
-        addq    $SL_SLOT_SIZE, %rdx
-        movq    %rdx, %fs:SL_H_TOP(%rax)
-.Lsave:                                         /* every save: rdi = the context */
+        leaq    SL_SLOT_SIZE(%rdx), %r8         /* the new slot */
+        movq    %rdi, SL_SLOT_FRAME(%r8)
+        movq    %rsi, SL_SLOT_SITE(%r8)
+        movq    %r8, %fs:SL_H_TOP(%rax)
+.Lsave:                                         /* every save: rdi = the context, */
+                                                /* r8 = where the rsp copy goes */
         movq    %rbx, SL_CTX_RBX(%rdi)
         movq    %rbp, SL_CTX_RBP(%rdi)
         movq    %r12, SL_CTX_R12(%rdi)
@@ -89,6 +94,7 @@ sl__try_enter:
         xorq    %rcx, %rdx
         rolq    $SL_CTX_ROTATE, %rdx
         movq    %rdx, SL_CTX_RSP(%rdi)
+        movq    %rdx, SL_SLOT_CHECK(%r8)        /* the slot's copy (rule 8) */
         movq    (%rsp), %rax                    /* our return address */
         xorq    %rcx, %rax
         rolq    $SL_CTX_ROTATE, %rax

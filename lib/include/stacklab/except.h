@@ -66,17 +66,25 @@
  *     gcc's -Wclobbered (part of -Wextra) names such variables.  A throw
  *     leaves the floating-point control state (rounding mode, exception
  *     masks) as the thrower left it, as longjmp and C++ throw do.
- *  8. MISUSE: never leave a TRY body or clause with return, goto or break;
- *     always reach SL_END_TRY.  A TRY left that way is reported at the next
- *     SL_TRY, SL_END_TRY, SL_THROW or sl_defer of the thread as
- *         stacklab: SL_TRY at FILE:LINE was left without SL_END_TRY
- *     and the process aborts; a throw never jumps into a dead frame.  (How:
- *     each active TRY's frame address and site are kept in a per-thread
- *     array, which later calls cannot overwrite; a live enclosing TRY always
- *     lies above the code that runs inside it.  One case is reported one
- *     block later: when another function, called where the abandoned one
- *     was, enters a TRY lying below the dead record, the report comes at
- *     the first SL_TRY, SL_END_TRY or SL_THROW after that block ends.)
+ *  8. MISUSE: never leave a TRY body or clause with return, goto, break,
+ *     continue or longjmp; always reach SL_END_TRY.  A return or goto out of
+ *     the block is reported the moment it happens (the record carries a
+ *     cleanup attribute, which gcc and clang run on every jump out of a
+ *     scope), and so are break and continue (the clauses sit in a loop of
+ *     the macro's own, so they leave the TRY, not your loop):
+ *         stacklab: SL_TRY at FILE:LINE was left without SL_END_TRY (by break: ...)
+ *     and the process aborts; the abandoned TRY's CATCH never runs.  longjmp
+ *     runs no cleanups, so a TRY left by it is found at the next SL_TRY,
+ *     SL_END_TRY, SL_THROW or sl_defer of the thread that sees its record
+ *     stale, and a throw never jumps into a record that is: each active
+ *     TRY's frame address, site and saved stack pointer word are kept in a
+ *     per-thread array, which later calls cannot overwrite; a live record
+ *     lies above the thrower and still holds that word.  The one case no
+ *     library can see: a longjmp to a point in the TRY's own function (or
+ *     one that leaves the dead frame untouched) followed by a throw from
+ *     there; its record is exactly as a live one.  Do not longjmp out of a
+ *     TRY: throw.  SL_END_TRY reached with its TRY not active names its own
+ *     FILE:LINE.
  *  9. No heap allocation on the TRY, THROW, CATCH and FINALLY paths: the
  *     exceptions live in a per-thread pool (SL_EXCEPTIONS_MAX alive at once),
  *     cleanups in a per-thread pool that grows on the heap only beyond
@@ -119,7 +127,9 @@ typedef struct sl_exception_type {
 /* SL_DECLARE_EXCEPTION(Name); in a header, and in exactly one .c file
  * SL_DEFINE_EXCEPTION(Name, Parent, "default message"); */
 #define SL_DECLARE_EXCEPTION(Name) extern const sl_exception_type Name
-#define SL_DEFINE_EXCEPTION(Name, Parent, message) \
+#define SL_DEFINE_EXCEPTION(Name, Parent, message)                          \
+    _Static_assert(__builtin_strcmp(#Name, #Parent) != 0,                   \
+                   "SL_DEFINE_EXCEPTION: " #Name " cannot be its own parent"); \
     const sl_exception_type Name = { #Name, &(Parent), (message) }
 
 /* The built-in hierarchy. */
@@ -230,33 +240,55 @@ void sl_untrap_signals(void);
 
 #define SL_TRY                                                              \
     do {                                                                    \
+        SL__QUIET_SHADOW_BEGIN                                              \
         static const sl__site sl__try_site = { __FILE__, __LINE__, __func__ };\
-        sl__try sl__t;                                                      \
-        if (sl__try_enter(&sl__t, &sl__try_site) == 0) {
+        sl__try sl__t __attribute__((cleanup(sl__try_scope_end)));         \
+        enum { sl__after_finally = 0 };                                     \
+        SL__QUIET_SHADOW_END                                                \
+        for (;; sl__try_left(&sl__t, SL__LEFT_CONTINUE)) {                  \
+            if (sl__try_enter(&sl__t, &sl__try_site) == 0) {
 
 #define SL_CATCH(Type, e)                                                   \
-        } else if (sl__t.phase == SL__THROWN && sl__catch(&sl__t, &(Type))) { \
-            const sl_exception *const e __attribute__((unused)) = sl__t.exception; \
-            const sl_exception *const sl__caught __attribute__((unused)) = sl__t.exception;
+            } else if (sl__t.phase == SL__THROWN && sl__catch(&sl__t, &(Type))) { \
+                SL__CHECK_TYPE(SL_CATCH, Type);                             \
+                SL__CATCH_NAMES(e)
 
 #define SL_CATCH_ANY(e)                                                     \
-        } else if (sl__t.phase == SL__THROWN && sl__catch(&sl__t, NULL)) {  \
-            const sl_exception *const e __attribute__((unused)) = sl__t.exception; \
-            const sl_exception *const sl__caught __attribute__((unused)) = sl__t.exception;
+            } else if (sl__t.phase == SL__THROWN && sl__catch(&sl__t, NULL)) { \
+                SL__CATCH_NAMES(e)
 
 #define SL_FINALLY                                                          \
-        }                                                                   \
-        if (sl__finally(&sl__t)) {
+            }                                                               \
+            SL__QUIET_SHADOW_BEGIN                                          \
+            enum { sl__after_finally = 1 };     /* a CATCH may not follow */ \
+            SL__QUIET_SHADOW_END                                            \
+            if (sl__finally(&sl__t)) {
 
 #define SL_END_TRY                                                          \
+            }                                                               \
+            sl__try_end(&sl__t, __FILE__, __LINE__);                        \
+            break;                                                          \
         }                                                                   \
-        sl__try_end(&sl__t);                                                \
+        if (sl__t.phase != SL__ENDED)                                       \
+            sl__try_left(&sl__t, SL__LEFT_BREAK);                           \
     } while (0)
 
 /* SL_THROW(Type), SL_THROW(Type, "message"), SL_THROW(Type, fmt, ...).
  * The first uses Type's default message. */
 #define SL_THROW(...) \
     SL__CAT(SL__THROW_, SL__THROW_KIND(__VA_ARGS__))(__VA_ARGS__)
+
+/* SL_TRY ... SL_END_TRY is a statement, so `if (x) SL_TRY {...} SL_END_TRY;
+ * else ...` works.  Its clauses sit inside a loop of the macro's own: a
+ * break or continue written in a body or clause (outside a loop of yours)
+ * leaves the TRY, not your loop, and is misuse (rule 8).  To return a value
+ * computed inside a TRY, store it in a volatile local and return after
+ * SL_END_TRY:
+ *
+ *     volatile int result = -1;
+ *     SL_TRY { result = parse(text); } SL_CATCH(ParseError, e) { ... } SL_END_TRY;
+ *     return result;
+ */
 
 /* Inside a CATCH: throws the caught exception on, unchanged (same object,
  * throw site and backtrace).  Outside a CATCH it does not compile. */
@@ -318,25 +350,30 @@ enum {
     SL__UNWINDING,              /* a throw runs the body's cleanups */
     SL__THROWN,                 /* the body was left by a throw: CATCH may run */
     SL__CATCH,                  /* a CATCH clause runs or ran */
-    SL__FINALLY                 /* FINALLY after an exception */
+    SL__FINALLY,                /* FINALLY after an exception */
+    SL__ENDED                   /* SL_END_TRY ran: the block may be left */
 };
 
 typedef struct sl__try {        /* lives in the frame of the SL_TRY's function */
     sl_context context;         /* where every throw to this TRY lands */
-    int phase;                  /* SL__BODY .. SL__FINALLY */
+    int phase;                  /* SL__BODY .. SL__ENDED */
     int propagating;            /* exception still wants a handler */
     sl_exception *exception;    /* from SL__UNWINDING on: the one it holds */
 } sl__try;
 
 /* Per thread, what later calls cannot overwrite (rule 8): each active TRY's
- * frame (its address also says where on the stack it is) and its site.
- * slot[0] is a sentinel above every stack, so the push needs no test for
- * "first".  last starts NULL (a thread-local cannot be initialized with its
- * own address): the push's one test "top >= last" catches both the first
- * use in a thread and an overflow. */
+ * frame (its address also says where on the stack it is), its site, and a
+ * copy of the stack pointer word its context saved (mangled, so no data
+ * that overwrote a dead record will match it): a throw jumps to a record
+ * only if the record still holds that word.  slot[0] is a sentinel above
+ * every stack, so the push needs no test for "first".  last starts NULL (a
+ * thread-local cannot be initialized with its own address): the push's one
+ * test "top >= last" catches both the first use in a thread and an
+ * overflow. */
 typedef struct sl__slot {
     sl__try *frame;
     const sl__site *site;
+    uint64_t check;             /* == frame->context's saved stack pointer */
 } sl__slot;
 
 typedef struct sl__handlers {
@@ -348,12 +385,44 @@ typedef struct sl__handlers {
 
 extern _Thread_local sl__handlers sl__tls_handlers;
 
-__attribute__((noreturn)) void sl__try_misuse(unsigned depth);
-/* SL_TRY's entry (asm/<arch>/context.S): pushes {t, site} on the thread's array
- * and saves t's context; returns 0, and 1 each time a throw lands in t. */
+/* How a TRY was left without SL_END_TRY (rule 8), for the report. */
+enum {
+    SL__LEFT_RETURN,            /* return or goto: the block's cleanup saw it */
+    SL__LEFT_BREAK,             /* break: it left the macro's loop */
+    SL__LEFT_CONTINUE,          /* continue: it reached the macro's loop step */
+    SL__LEFT_STALE              /* found later: its record is stale (longjmp) */
+};
+
+/* Nested TRYs in one function declare the macros' names again in inner
+ * blocks; that is the design, so -Wshadow is kept quiet about those only. */
+#define SL__QUIET_SHADOW_BEGIN \
+    _Pragma("GCC diagnostic push") _Pragma("GCC diagnostic ignored \"-Wshadow\"")
+#define SL__QUIET_SHADOW_END _Pragma("GCC diagnostic pop")
+
+/* The names a CATCH clause declares: e for the user, sl__caught for
+ * SL_RETHROW. */
+#define SL__CATCH_NAMES(e)                                                  \
+    _Static_assert(!sl__after_finally, "SL_CATCH after SL_FINALLY never runs: " \
+                   "write every CATCH before the FINALLY");                 \
+    SL__QUIET_SHADOW_BEGIN                                                  \
+    const sl_exception *const e __attribute__((unused)) = sl__t.exception;  \
+    const sl_exception *const sl__caught __attribute__((unused)) = sl__t.exception; \
+    SL__QUIET_SHADOW_END
+
+/* An exception type is an object: SL_THROW("disk full") forgot it. */
+#define SL__CHECK_TYPE(what, Type)                                          \
+    _Static_assert(_Generic(&(Type), const sl_exception_type *: 1,          \
+                            sl_exception_type *: 1, default: 0),            \
+                   #what ": the first argument must be an exception type " \
+                   "(SL_THROW(Type, \"message\"))")
+
+/* SL_TRY's entry (asm/<arch>/context.S): pushes {t, site, check} on the
+ * thread's array and saves t's context; returns 0, and 1 each time a throw
+ * lands in t. */
 int sl__try_enter(sl__try *t, const sl__site *site) __attribute__((returns_twice)) SL_NOPLT;
 void sl__leave_body(sl__try *t);
-void sl__try_finish(sl__try *t) SL_NOPLT;
+void sl__try_finish(sl__try *t, const char *end_file, int end_line) SL_NOPLT;
+__attribute__((noreturn, cold)) void sl__try_left(sl__try *t, int how);
 __attribute__((noreturn)) void sl__throw_message(const sl_exception_type *type,
         const sl__site *site, const char *message, size_t length) SL_NOPLT;
 __attribute__((noreturn)) void sl__throw_default(const sl_exception_type *type,
@@ -361,6 +430,15 @@ __attribute__((noreturn)) void sl__throw_default(const sl_exception_type *type,
 __attribute__((noreturn, format(printf, 3, 4))) void sl__throw_format(
         const sl_exception_type *type, const sl__site *site, const char *fmt, ...);
 __attribute__((noreturn)) void sl__rethrow(const sl_exception *e);
+
+/* The compiler runs this on every way out of a TRY's block (the record's
+ * cleanup attribute): a return or goto that skips SL_END_TRY is reported
+ * the moment it happens, before any throw can land in the TRY (rule 8). */
+static inline __attribute__((always_inline)) void sl__try_scope_end(sl__try *t)
+{
+    if (__builtin_expect(t->phase != SL__ENDED, 0))
+        sl__try_left(t, SL__LEFT_RETURN);
+}
 
 /* SL_CATCH: takes the exception if its type is Type or a subtype of it
  * (rule 1); the phase then keeps every later CATCH of this TRY out. */
@@ -390,36 +468,50 @@ static inline __attribute__((always_inline)) bool sl__finally(sl__try *t)
 
 /* SL_END_TRY: pops this TRY, which must be the innermost (rule 8).  The
  * rest (cleanups still to run, an exception to pass on or release) is
- * sl__try_finish's. */
-static inline __attribute__((always_inline)) void sl__try_end(sl__try *t)
+ * sl__try_finish's.  SL__ENDED then lets the block be left. */
+static inline __attribute__((always_inline))
+void sl__try_end(sl__try *t, const char *end_file, int end_line)
 {
     sl__handlers *h = &sl__tls_handlers;
     sl__slot *s = h->top;
 
     if (__builtin_expect(t->phase > SL__FINALLY_CLEAN || s->frame != t, 0))
-        sl__try_finish(t);
+        sl__try_finish(t, end_file, end_line);
     else
         h->top = s - 1;
+    t->phase = SL__ENDED;
 }
 
-/* SL_THROW's argument counting: D (type only), M (message), F (format). */
+/* SL_THROW's forms: D (type only), M (message), F (format and arguments).
+ * Only "is there a third argument?" matters, so any number of arguments
+ * works: the third slot of the list holds a marker that expands to "~, D"
+ * or "~, M" when the user gave fewer arguments, and SL__SECOND picks the
+ * letter after it (F when the slot holds the user's own argument). */
 #define SL__CAT(a, b) SL__CAT_(a, b)
 #define SL__CAT_(a, b) a##b
-#define SL__THROW_KIND(...) SL__PICK(__VA_ARGS__, F, F, F, F, F, F, F, F, F, F, \
-    F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, M, D, none)
-#define SL__PICK(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, \
-    a15, a16, a17, a18, a19, a20, a21, a22, a23, a24, a25, a26, a27, a28,     \
-    a29, a30, a31, a32, x, ...) x
+#define SL__THROW_KIND(...) \
+    SL__SECOND(SL__THIRD(__VA_ARGS__, SL__KIND_M, SL__KIND_D, ~) (), F, ~)
+#define SL__THIRD(...) SL__THIRD_(__VA_ARGS__)
+#define SL__THIRD_(a, b, c, ...) c
+#define SL__SECOND(...) SL__SECOND_(__VA_ARGS__)
+#define SL__SECOND_(a, b, ...) b
+#define SL__KIND_D() ~, D
+#define SL__KIND_M() ~, M
 #define SL__THROW_SITE \
     static const sl__site sl__throw_site = { __FILE__, __LINE__, __func__ }
 /* A message alone is still a format ("100%% sure"), but the compiler folds
  * strchr and strlen of a literal: a message without '%' is copied with a
  * length known (and clamped) at compile time; (size_t)-1 asks for the "%%"
  * pass. */
-#define SL__THROW_D(Type) \
-    do { SL__THROW_SITE; sl__throw_default(&(Type), &sl__throw_site); } while (0)
+#define SL__THROW_D(Type)                                                   \
+    do {                                                                    \
+        SL__CHECK_TYPE(SL_THROW, Type);                                     \
+        SL__THROW_SITE;                                                     \
+        sl__throw_default(&(Type), &sl__throw_site);                        \
+    } while (0)
 #define SL__THROW_M(Type, message)                                          \
     do {                                                                    \
+        SL__CHECK_TYPE(SL_THROW, Type);                                     \
         SL__THROW_SITE;                                                     \
         const char *const sl__m = (message);    /* evaluated once */        \
         sl__throw_message(&(Type), &sl__throw_site, sl__m,                  \
@@ -427,8 +519,12 @@ static inline __attribute__((always_inline)) void sl__try_end(sl__try *t)
             __builtin_strlen(sl__m) < SL_MESSAGE_MAX ? __builtin_strlen(sl__m) \
                                                      : SL_MESSAGE_MAX - 1); \
     } while (0)
-#define SL__THROW_F(Type, ...) \
-    do { SL__THROW_SITE; sl__throw_format(&(Type), &sl__throw_site, __VA_ARGS__); } while (0)
+#define SL__THROW_F(Type, ...)                                              \
+    do {                                                                    \
+        SL__CHECK_TYPE(SL_THROW, Type);                                     \
+        SL__THROW_SITE;                                                     \
+        sl__throw_format(&(Type), &sl__throw_site, __VA_ARGS__);            \
+    } while (0)
 
 #pragma GCC visibility pop
 
