@@ -377,7 +377,7 @@ void raise_to(sl_exception *x, uintptr_t below)
     /* Never jump into a dead frame: a live record lies above the thrower,
      * and still holds the stack pointer word its slot copied. */
     if ((uintptr_t)top->frame <= below ||
-        top->check != top->frame->context.word[SL_CTX_RSP / 8])
+        top->check != top->frame->context.word[SL_CTX_SP / 8])
         stale();
     t = top->frame;
 

@@ -36,18 +36,20 @@
  * Why SL_TRY has an entry of its own: it is the one save on a hot path, so
  * the push of its handler record (except.h, rule 8: a record later calls
  * cannot overwrite) runs here and falls through into the save, one call in
- * all.  It leaves out FPCR: a throw leaves the floating-point control state
+ * all.  The save also copies the mangled sp into the slot (x12 points at
+ * it): a throw jumps only to a record that still holds that word.  The
+ * entry leaves out FPCR: a throw leaves the floating-point control state
  * as the thrower set it, as longjmp and C++ throw do (sl__context_resume is
  * the matching restore).  d8-d15 it must keep: they are callee-saved here.
  *
- *   tpidr_el0 + off -> +0 top ---> slot[d]   { frame, site }  innermost
- *   (try.h)            +8 last     slot[d+1] { t,     site }  <- pushed
+ *   tpidr_el0 + off -> +0 top ---> slot[d]   { frame, site, check }  innermost
+ *   (try.h)            +8 last     slot[d+1] { t,     site, sp'   }  <- pushed (x12)
  *
  * Thread-local storage, initial exec (ELF for the Arm 64-bit Architecture,
  * "Thread-local storage"): tpidr_el0 is the thread pointer, and the GOT
  * holds each variable's offset from it.
  *
- * Preserves: everything a C caller relies on; the saves touch x9-x11 (and
+ * Preserves: everything a C caller relies on; the saves touch x9-x12 (and
  * the entry x0); the entry's slow paths call C.
  */
 #include "context.h"
@@ -69,7 +71,8 @@ sl_context_save:
         .cfi_startproc
         mrs     x9, fpcr                        /* the floating-point control state, */
         str     x9, [x0, #SL_CTX_FPCR]
-        b       .Lsave                          /* then what every save stores */
+        add     x12, x0, #(SL_CTX_SIZE - SL_SLOT_CHECK) /* no slot: the sp copy */
+        b       .Lsave                          /* goes to a spare word; then the save */
         .cfi_endproc
         .size   sl_context_save, .-sl_context_save
 
@@ -89,11 +92,12 @@ sl__try_enter:
         b.ls    .Lnot_above                     /* (a nested TRY, or a stale one) */
 .Lpush:
         str     wzr, [x0, #SL_TRY_PHASE]        /* SL__BODY */
-        str     x0, [x10, #SL_SLOT_SIZE + SL_SLOT_FRAME]
-        str     x1, [x10, #SL_SLOT_SIZE + SL_SLOT_SITE]
-        add     x10, x10, #SL_SLOT_SIZE
-        str     x10, [x9, #SL_H_TOP]
-.Lsave:                                         /* every save: x0 = the context */
+        add     x12, x10, #SL_SLOT_SIZE         /* the new slot */
+        str     x0, [x12, #SL_SLOT_FRAME]
+        str     x1, [x12, #SL_SLOT_SITE]
+        str     x12, [x9, #SL_H_TOP]
+.Lsave:                                         /* every save: x0 = the context, */
+                                                /* x12 = where the sp copy goes */
         stp     x19, x20, [x0, #SL_CTX_X19 + 0]
         stp     x21, x22, [x0, #SL_CTX_X19 + 16]
         stp     x23, x24, [x0, #SL_CTX_X19 + 32]
@@ -110,6 +114,7 @@ sl__try_enter:
         eor     x10, x10, x9
         ror     x10, x10, #(64 - SL_CTX_ROTATE)
         str     x10, [x0, #SL_CTX_SP]
+        str     x10, [x12, #SL_SLOT_CHECK]      /* the slot's copy (rule 8) */
         eor     x11, x30, x9                    /* our return address */
         ror     x11, x11, #(64 - SL_CTX_ROTATE)
         str     x11, [x0, #SL_CTX_PC]
