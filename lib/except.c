@@ -104,9 +104,40 @@ static _Atomic(sl_uncaught_handler) uncaught_handler;
 
 /* ---- types ------------------------------------------------------------- */
 
+/* A walk up a type's parents.  A hierarchy that loops (A's parent B, B's
+ * parent A) would hang every walk, so each walk keeps Brent's mark: a type
+ * it passed, moved on after 1, 2, 4, ... steps; meeting the mark again
+ * means a loop, found within twice its length. */
+typedef struct type_walk {
+    const sl_exception_type *mark;
+    unsigned steps, limit;
+} type_walk;
+
+static __attribute__((noreturn, cold)) void type_loop(const sl_exception_type *t)
+{
+    fprintf(stderr, "stacklab: the parents of exception type %s loop back to it "
+            "(an SL_DEFINE_EXCEPTION names a descendant as the parent)\n", t->name);
+    abort();
+}
+
+static const sl_exception_type *up(const sl_exception_type *t, type_walk *w)
+{
+    t = t->parent;
+    if (t == w->mark)
+        type_loop(t);
+    if (++w->steps == w->limit) {
+        w->mark = t;
+        w->limit *= 2;
+        w->steps = 0;
+    }
+    return t;
+}
+
 bool sl_exception_is_type(const sl_exception_type *t, const sl_exception_type *ancestor)
 {
-    for (; t; t = t->parent)
+    type_walk w = { t, 0, 1 };
+
+    for (; t; t = up(t, &w))
         if (t == ancestor)
             return true;
     return false;
@@ -119,6 +150,13 @@ bool sl_exception_is(const sl_exception *e, const sl_exception_type *t)
 
 /* ---- the exception pool ----------------------------------------------- */
 
+static __attribute__((noreturn, cold)) void null_type(const sl__site *site)
+{
+    fprintf(stderr, "stacklab: SL_THROW at %s:%d in %s() threw a NULL exception type\n",
+            site->file, site->line, site->function);
+    abort();
+}
+
 /* The first free entry of the pool, reset.  Only the fields a throw may
  * leave untouched are cleared: the message and backtrace are written by
  * whoever fills the exception in. */
@@ -128,6 +166,8 @@ sl_exception *take(const sl_exception_type *type, const sl__site *site)
     int saved_errno = errno;
     pooled *p = tls.pool, *end = tls.pool + SL_EXCEPTIONS_MAX;
 
+    if (__builtin_expect(type == NULL, 0))
+        null_type(site);
     for (; p < end; p++) {
         if (p->refs == 0) {
             sl_exception *x = &p->e;
@@ -490,7 +530,9 @@ sl_exception *begin(const sl_exception_type *type, const sl__site *site)
 
 static const char *default_message(const sl_exception_type *t)
 {
-    for (; t; t = t->parent)
+    type_walk w = { t, 0, 1 };
+
+    for (; t; t = up(t, &w))
         if (t->default_message)
             return t->default_message;
     return "";
@@ -499,7 +541,8 @@ static const char *default_message(const sl_exception_type *t)
 /* Copies n < SL_MESSAGE_MAX bytes and the NUL.  Eight at a time, the last
  * eight overlapping: a short message costs a few moves, not a memcpy call
  * (what compilers do for a constant size, done here for a variable one). */
-static inline void copy_message(char *dst, const char *src, size_t n)
+static inline __attribute__((always_inline))
+void copy_message(char *dst, const char *src, size_t n)
 {
     if (n >= 8) {
         for (size_t i = 0; i + 8 < n; i += 8)
@@ -602,7 +645,7 @@ void sl__uncaught(const sl_exception *x)
 
 static void print_one(const sl_exception *x, FILE *out)
 {
-    fprintf(out, "%s: %s\n", x->type->name, x->message);
+    fprintf(out, "%s: %s\n", x->type ? x->type->name : "(no type)", x->message);
     if (x->file)
         fprintf(out, "    thrown at %s:%d in %s()\n", x->file, x->line,
                 x->function ? x->function : "??");

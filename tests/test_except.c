@@ -1504,6 +1504,70 @@ static void accepts_the_control(void)
     CU_ASSERT_STRING_EQUAL(out, "");
 }
 
+/* Run-time mistakes the compiler cannot see: a NULL type (through a
+ * pointer), and parents that loop through two types. */
+static const sl_exception_type *volatile no_type;
+static const int null_throw_line = __LINE__ + 5;
+
+static void throw_null_type(void *unused)
+{
+    (void)unused;
+    SL_THROW(*no_type, "typeless");
+}
+
+static void rejects_null_type(void)
+{
+    sl_child c;
+    char expect[256];
+
+    CU_ASSERT_EQUAL_FATAL(sl_child_run(&c, throw_null_type, NULL, 20), 0);
+    SL_ASSERT_CHILD_SIGNALED(c, SIGABRT);
+    snprintf(expect, sizeof expect, "stacklab: SL_THROW at %s:%d in throw_null_type() "
+             "threw a NULL exception type", __FILE__, null_throw_line);
+    SL_ASSERT_CONTAINS(c.output, expect);
+}
+
+static void print_without_type(void)
+{
+    sl_exception x = { .type = NULL, .message = "no type here" };
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    sl_exception_print(&x, out);
+    fclose(out);
+    CU_ASSERT_STRING_EQUAL(text, "(no type): no type here\n");
+    free(text);
+}
+
+SL_DECLARE_EXCEPTION(LoopB);
+SL_DEFINE_EXCEPTION(LoopA, LoopB, NULL);
+SL_DEFINE_EXCEPTION(LoopB, LoopA, NULL);
+
+static void catch_through_loop(void *form)
+{
+    SL_TRY {
+        if (form)
+            SL_THROW(LoopA);                    /* walks up for a message */
+        SL_THROW(LoopA, "looping");
+    } SL_CATCH(SL_IOError, e) {                 /* walks up for a match */
+        printf("not reached\n");
+    } SL_END_TRY;
+}
+
+static void reports_type_loop(void)
+{
+    for (intptr_t form = 0; form < 2; form++) {
+        sl_child c;
+        CU_ASSERT_EQUAL_FATAL(sl_child_run(&c, catch_through_loop, (void *)form, 10), 0);
+        SL_ASSERT_CHILD_SIGNALED(c, SIGABRT);
+        SL_ASSERT_CONTAINS(c.output, "stacklab: the parents of exception type Loop");
+        SL_ASSERT_CONTAINS(c.output, " loop back to it");
+        CU_ASSERT_FALSE(sl_child_says(&c, "not reached"));
+    }
+}
+
 int except_nested_in_every_clause(char *log, size_t size);     /* except_shadow.c */
 
 static void nested_trys_shadow_clean(void)
@@ -1576,6 +1640,9 @@ void suite_except(void)
     CU_add_test(s, "refused: THROW or CATCH without a type", refuses_throw_without_type);
     CU_add_test(s, "refused: a type that is its own parent", refuses_own_parent);
     CU_add_test(s, "refused: the control compiles", accepts_the_control);
+    CU_add_test(s, "a NULL type thrown names the throw site", rejects_null_type);
+    CU_add_test(s, "print: an exception without a type", print_without_type);
+    CU_add_test(s, "a type hierarchy that loops is reported", reports_type_loop);
     CU_add_test(s, "nested TRYs in every clause, -Wshadow clean", nested_trys_shadow_clean);
     CU_add_test(s, "THROW with 36 arguments", throw_with_many_arguments);
     CU_add_test(s, "rule 9: no heap on the paths", rule9_no_heap_on_try_throw_catch_finally);
