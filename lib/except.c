@@ -15,9 +15,6 @@
  * replaced exception stay readable through `cause` for as long as the chain
  * is seen, with no heap and nothing freed twice.
  */
-#define UNW_LOCAL_ONLY
-#include <libunwind.h>
-
 #include <errno.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -342,28 +339,11 @@ void sl__leave_body(sl__try *t)
     t->phase = SL__BODY;
 }
 
-/* Where sl_defer was called from, for its misuse message. */
-static __attribute__((noinline, cold)) void describe_caller(void *ra, char *buf, size_t size)
-{
-    sl_stack s = {0};
-    void *pc = ra;
-
-    snprintf(buf, size, "%p", ra);
-    if (sl_stack_from_addresses(&s, &pc, 1) == 1 && sl_stack_symbolize(&s) > 0) {
-        const sl_frame *f = &s.frames[0];
-        if (f->file)
-            snprintf(buf, size, "%s() at %s:%d", f->function, f->file, f->line);
-        else
-            snprintf(buf, size, "%s()+0x%lx", f->function, (unsigned long)f->offset);
-    }
-    sl_stack_release(&s);
-}
-
 static __attribute__((noinline, cold, noreturn)) void defer_outside_try(void *ra)
 {
     char where[512];
 
-    describe_caller(ra, where, sizeof where);
+    sl__describe_code(ra, where, sizeof where);
     fprintf(stderr, "stacklab: sl_defer called outside any SL_TRY body, from %s\n", where);
     abort();
 }
@@ -508,9 +488,7 @@ static __attribute__((noinline)) void capture(sl_exception *x, const void *throw
     void *pcs[SL_BACKTRACE_MAX + 3];
     int n, first = 0;
 
-    SL_QUIET_VALGRIND_BEGIN;
-    n = unw_backtrace(pcs, SL_BACKTRACE_MAX + 3);
-    SL_QUIET_VALGRIND_END;
+    n = sl__backtrace_capture(pcs, SL_BACKTRACE_MAX + 3);
 
     while (first < n && pcs[first] != thrower)
         first++;
@@ -659,14 +637,8 @@ static void print_one(const sl_exception *x, FILE *out)
     if (x->error_number && sl_exception_is_type(x->type, &SL_IOError))
         fprintf(out, "    errno was %d (%s)\n", x->error_number,
                 strerrorname_np(x->error_number) ? strerrorname_np(x->error_number) : "?");
-    if (x->backtrace_length > 0) {
-        sl_stack s = {0};
-        if (sl_stack_from_addresses(&s, x->backtrace, x->backtrace_length) > 0) {
-            sl_stack_symbolize(&s);
-            sl_stack_print(&s, out);
-        }
-        sl_stack_release(&s);
-    }
+    if (x->backtrace_length > 0)
+        sl__backtrace_print(x->backtrace, x->backtrace_length, out);
 }
 
 void sl_exception_print(const sl_exception *e, FILE *out)
@@ -704,28 +676,4 @@ int sl_handler_records(sl_handler_record *out, int max)
         };
     }
     return k;
-}
-
-int sl_stack_mark_handlers(sl_stack *s)
-{
-    sl_handler_record r[64];
-    int n = sl_handler_records(r, 64), marked = 0;
-
-    if (!s)
-        return 0;
-    if (n > 64)
-        n = 64;                         /* deeper ones are not drawn */
-    for (int i = 0; i < s->count; i++) {
-        sl_frame *f = &s->frames[i];
-        uintptr_t high = f->cfa ? f->cfa : i + 1 < s->count ? s->frames[i + 1].sp
-                                                            : s->stack_high;
-        for (int k = 0; k < n; k++) {
-            if (r[k].sp >= f->sp && r[k].sp < high) {
-                f->flags |= SL_FRAME_TRY;
-                marked++;
-                break;
-            }
-        }
-    }
-    return marked;
 }

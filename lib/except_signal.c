@@ -24,9 +24,6 @@
  * async-signal-safe.  That is the usual trade for a fault handler: the fault
  * happened in the thread's own code, not inside those functions.
  */
-#define UNW_LOCAL_ONLY
-#include <libunwind.h>
-
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -128,8 +125,7 @@ static const sl_exception_type *classify(int sig, const siginfo_t *info, uintptr
 
 static void on_fault(int sig, siginfo_t *info, void *ucontext)
 {
-    unw_cursor_t c;
-    unw_word_t sp = 0, ip = 0;
+    uintptr_t sp;
     sigset_t unblock;
 
     if (!thread.on) {
@@ -139,29 +135,16 @@ static void on_fault(int sig, siginfo_t *info, void *ucontext)
         return;
     }
 
-    /* The interrupted frame, read through libunwind so this file needs no
-     * register names: its stack pointer for the liveness check, its pc as
-     * backtrace[0] (exact, not a return address). */
+    /* The interrupted frame: its stack pointer for the liveness check, its
+     * pc as backtrace[0] (exact, not a return address). */
     const sl_exception_type *type;
     sl_exception *x = sl__exception_new(&SL_SignalError);
-    if (unw_init_local2(&c, (unw_context_t *)ucontext, UNW_INIT_SIGNAL_FRAME) == 0) {
-        unw_get_reg(&c, UNW_REG_SP, &sp);
-        unw_get_reg(&c, UNW_REG_IP, &ip);
-    }
-    type = classify(sig, info, (uintptr_t)sp, x->message, sizeof x->message);
+    x->backtrace_length = sl__backtrace_interrupted(ucontext, &sp, x->backtrace,
+                                                    sl__backtrace_on() ? SL_BACKTRACE_MAX : 0);
+    type = classify(sig, info, sp, x->message, sizeof x->message);
     x->type = type;
     x->signal_number = sig;
     x->fault_address = info->si_addr;
-    if (sl__backtrace_on() && ip) {
-        int n = 0;
-        SL_QUIET_VALGRIND_BEGIN;
-        do {
-            unw_get_reg(&c, UNW_REG_IP, &ip);
-            x->backtrace[n++] = (void *)ip;
-        } while (n < SL_BACKTRACE_MAX && unw_step(&c) > 0);
-        SL_QUIET_VALGRIND_END;
-        x->backtrace_length = n;
-    }
 
     if (!sl__tls_handlers.top->site)     /* no TRY active */
         sl__uncaught(x);                /* aborts, with sig still blocked */

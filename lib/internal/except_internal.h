@@ -5,6 +5,7 @@
 #define SL_EXCEPT_INTERNAL_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stacklab/except.h>
 
 /* Where DWARF runs out (the outermost frame), libunwind tests whether an
@@ -42,5 +43,20 @@ __attribute__((noreturn)) void sl__uncaught(const sl_exception *x);
 
 /* Whether the calling thread captures backtraces. */
 bool sl__backtrace_on(void);
+
+/* The seam to the rest of stacklab (except_backtrace.c in the library; the
+ * drop-in header carries a libc-only version of the same four functions).
+ *
+ * sl__backtrace_capture: up to max return addresses of the calling thread,
+ * innermost first (the caller's own frame included).  Returns how many.
+ * sl__backtrace_interrupted: for a signal handler's ucontext, the
+ * interrupted frame's stack pointer in *sp (0 when unknown) and up to max
+ * pcs starting with the faulting pc.  Returns how many.
+ * sl__backtrace_print: one line per address, symbolized as well as it can.
+ * sl__describe_code: "function() at file:line" for a code address. */
+int sl__backtrace_capture(void **pcs, int max);
+int sl__backtrace_interrupted(void *ucontext, uintptr_t *sp, void **pcs, int max);
+void sl__backtrace_print(void *const *pcs, int n, FILE *out);
+void sl__describe_code(const void *pc, char *buf, size_t size);
 
 #endif
