@@ -1112,40 +1112,79 @@ int sl_dot_render(const char *dot_path, const char *out_path, const char *progra
     return SL_DOT_OK;
 }
 
-/* Writes s to path: DOT directly, or DOT to a temporary file that `dot`
- * then renders. */
-static int write_to_path(const sl_stack *s, const char *path, const sl_dot_options *o)
+/* A temporary name beside path, with the same extension (Graphviz picks the
+ * format from it): "dir/.name.XXXXXX.svg".  Renamed over path when complete,
+ * so a reader never sees a half-written file.  Returns the open fd, or -1. */
+static int temp_beside(const char *path, char *tmp, size_t size)
 {
-    const char *fmt = format_of(path);
-    char tmp[] = "/tmp/stacklab-XXXXXX.dot";
+    const char *slash = strrchr(path, '/');
+    const char *ext = strrchr(path, '.');
+    int dir_len = slash ? (int)(slash - path + 1) : 0;
+    const char *name = slash ? slash + 1 : path;
+    if (snprintf(tmp, size, "%.*s.%.*s.XXXXXX%s", dir_len, path, (int)(ext - name), name, ext) >=
+        (int)size) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    return mkstemps(tmp, (int)strlen(ext));
+}
+
+/* The renderer's reason names the temporary file; the user knows path. */
+static void name_the_path(const char *tmp, const char *path)
+{
+    char *at = strstr(last_error, tmp);
+    char rest[sizeof last_error];
+    if (!at)
+        return;
+    snprintf(rest, sizeof rest, "%s", at + strlen(tmp));
+    snprintf(at, sizeof last_error - (size_t)(at - last_error), "%s%s", path, rest);
+}
+
+int sl_stack_write_file(const sl_stack *s, const char *path, const sl_dot_options *o)
+{
+    const char *fmt;
+    char tmp[4096], dot_tmp[] = "/tmp/stacklab-XXXXXX.dot";
     FILE *f;
     int rc, fd;
 
-    if (!fmt)
+    if (!s || !path)
+        return fail(SL_DOT_EINVAL, "sl_stack_write_file: NULL %s", s ? "path" : "stack");
+    if (!(fmt = format_of(path)))
         return fail(SL_DOT_EFORMAT, "cannot write %s: the name must end in .dot, .gv, .svg, "
                     ".png or .pdf", path);
+    fd = temp_beside(path, tmp, sizeof tmp);
+    if (fd < 0)
+        return fail(SL_DOT_EOPEN, "cannot create %s: %s", path, strerror(errno));
     if (fmt[0] == 'd' || fmt[0] == 'g') {
-        f = fopen(path, "w");
-        if (!f)
+        if (!(f = fdopen(fd, "w"))) {
+            close(fd);
+            unlink(tmp);
             return fail(SL_DOT_EOPEN, "cannot create %s: %s", path, strerror(errno));
+        }
         rc = sl_stack_write_dot(s, f, o);
         if (fclose(f) != 0 && rc == 0)
             rc = fail(SL_DOT_EIO, "cannot write %s: %s", path, strerror(errno));
-        return rc;
+    } else {
+        close(fd);
+        fd = mkstemps(dot_tmp, 4);
+        if (fd < 0 || !(f = fdopen(fd, "w"))) {
+            if (fd >= 0)
+                close(fd);
+            unlink(tmp);
+            return fail(SL_DOT_EOPEN, "cannot create a temporary file for %s: %s", path,
+                        strerror(errno));
+        }
+        rc = sl_stack_write_dot(s, f, o);
+        if (fclose(f) != 0 && rc == 0)
+            rc = fail(SL_DOT_EIO, "cannot write %s: %s", dot_tmp, strerror(errno));
+        if (rc == 0 && (rc = sl_dot_render(dot_tmp, tmp, o ? o->dot_program : NULL)) != 0)
+            name_the_path(tmp, path);
+        unlink(dot_tmp);
     }
-    fd = mkstemps(tmp, 4);
-    if (fd < 0 || !(f = fdopen(fd, "w"))) {
-        if (fd >= 0)
-            close(fd);
-        return fail(SL_DOT_EOPEN, "cannot create a temporary file for %s: %s", path,
-                    strerror(errno));
-    }
-    rc = sl_stack_write_dot(s, f, o);
-    if (fclose(f) != 0 && rc == 0)
-        rc = fail(SL_DOT_EIO, "cannot write %s: %s", tmp, strerror(errno));
-    if (rc == 0)
-        rc = sl_dot_render(tmp, path, o ? o->dot_program : NULL);
-    unlink(tmp);
+    if (rc == 0 && rename(tmp, path) != 0)
+        rc = fail(SL_DOT_EIO, "cannot write %s: %s", path, strerror(errno));
+    if (rc != 0)
+        unlink(tmp);
     return rc;
 }
 
@@ -1167,7 +1206,7 @@ __attribute__((noinline)) int sl_diagram_here(const char *path, const sl_dot_opt
     sl_stack_symbolize(&s);
     sl_stack_mark_handlers(&s);
     opt.skip_frames += 1;               /* frames[0] is sl_diagram_here itself */
-    rc = write_to_path(&s, path, &opt);
+    rc = sl_stack_write_file(&s, path, &opt);
     sl_stack_release(&s);
     if (rc == 0)
         last_error[0] = '\0';

@@ -781,6 +781,48 @@ static void test_diagram_here(void)
     }
 }
 
+/* How many entries the suite's directory holds (temporary files included). */
+static int entries_in_dir(void)
+{
+    char cmd[sizeof dir + 32];
+    snprintf(cmd, sizeof cmd, "ls -A %s | wc -l", dir);
+    FILE *p = popen(cmd, "r");
+    int n = -1;
+    if (p) {
+        if (fscanf(p, "%d", &n) != 1)
+            n = -1;
+        pclose(p);
+    }
+    return n;
+}
+
+/* sl_stack_write_file: the file appears whole or not at all. */
+static void test_write_file_atomic(void)
+{
+    static const char *const names[] = { "leaf", "main" };
+    sl_stack s;
+    sl_dot_options o = SL_DOT_DEFAULTS;
+    int before = entries_in_dir();
+
+    fake_stack(&s, 2, names, 2);
+    CU_ASSERT_EQUAL(sl_stack_write_file(&s, in_dir("whole.dot"), NULL), SL_DOT_OK);
+    char *text = slurp(in_dir("whole.dot"));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    SL_ASSERT_CONTAINS(text, "digraph stack");
+    free(text);
+    CU_ASSERT_EQUAL(entries_in_dir(), before + 1);      /* no temporary left */
+
+    o.dot_program = "false";                /* the renderer fails: no file */
+    CU_ASSERT_EQUAL(sl_stack_write_file(&s, in_dir("broken.svg"), &o), SL_DOT_ERENDER);
+    SL_ASSERT_CONTAINS(sl_dot_last_error(), in_dir("broken.svg"));
+    CU_ASSERT_EQUAL(access(in_dir("broken.svg"), F_OK), -1);
+    CU_ASSERT_EQUAL(entries_in_dir(), before + 1);
+    CU_ASSERT_EQUAL(sl_stack_write_file(&s, "/nonexistent-dir/x.svg", NULL), SL_DOT_EOPEN);
+    SL_ASSERT_CONTAINS(sl_dot_last_error(), "/nonexistent-dir/x.svg");
+    unlink(in_dir("whole.dot"));
+    free_fake(&s);
+}
+
 void suite_dot(void)
 {
     CU_pSuite s = CU_add_suite("dot", make_dir, remove_dir);
@@ -800,4 +842,5 @@ void suite_dot(void)
     CU_add_test(s, "real capture through code without CFI: its frame record", test_real_no_cfi_record);
     CU_add_test(s, "real capture, CFI and FP", test_real_capture_cfi_and_fp);
     CU_add_test(s, "sl_diagram_here .dot and .svg", test_diagram_here);
+    CU_add_test(s, "sl_stack_write_file is atomic", test_write_file_atomic);
 }

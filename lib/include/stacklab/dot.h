@@ -84,6 +84,12 @@ typedef struct sl_dot_options {
  * names (everything is escaped).  Returns 0 or a negative sl_dot_error. */
 int sl_stack_write_dot(const sl_stack *s, FILE *out, const sl_dot_options *o);
 
+/* Writes stack s to path: DOT for .dot/.gv, rendered by Graphviz's `dot`
+ * for .svg/.png/.pdf.  Atomic: the file appears complete or not at all (a
+ * temporary file beside it is renamed over it).  Returns 0 or a negative
+ * sl_dot_error (see sl_dot_last_error for the reason). */
+int sl_stack_write_file(const sl_stack *s, const char *path, const sl_dot_options *o);
+
 /* Captures the calling thread's stack (CFI walk), symbolizes it, marks its
  * SL_TRY frames and writes the diagram to path: DOT for .dot/.gv, rendered by
  * Graphviz's `dot` for .svg/.png/.pdf.  The diagram starts at the caller of
