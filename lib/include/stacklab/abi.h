@@ -28,39 +28,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "stacklab/context.h"
 
 #pragma GCC visibility push(default)
-
-/* On the hot paths a program calls the library through its GOT entry
- * instead of the PLT (gcc's noplt): one jump less per SL_TRY and per throw.
- * clang has no such attribute. */
-#if defined(__GNUC__) && !defined(__clang__)
-#define SL_NOPLT __attribute__((noplt))
-#else
-#define SL_NOPLT
-#endif
-
-/* ---- Context save/restore (asm/<arch>/context.S) ---------------------- */
-
-/* Room for any supported architecture's callee-saved state; x86-64 uses
- * the first 9 words (see asm/x86_64/context.h for the layout). */
-#define SL_CONTEXT_WORDS 32
-
-/* A saved execution context.  A complete type, so it can live on the stack. */
-typedef struct sl_context {
-    uint64_t word[SL_CONTEXT_WORDS];
-} sl_context;
-
-/* Saves the callee-saved registers, stack pointer and return address in ctx.
- * Returns 0 when saving, and again (with the value passed to
- * sl_context_restore) each time the context is resumed.  Like setjmp, the
- * function that called it must not have returned before the restore, and
- * its locals changed after the save must be volatile to be read back. */
-int sl_context_save(sl_context *ctx) __attribute__((returns_twice)) SL_NOPLT;
-
-/* Resumes ctx: sl_context_save returns value (0 becomes 1). */
-__attribute__((noreturn))
-void sl_context_restore(const sl_context *ctx, int value);
 
 /* Lists what a saved context holds, one slot per register, for display.
  * Fills up to max slots and returns how many the architecture has. */

@@ -110,7 +110,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include "stacklab/abi.h"
+#include "stacklab/context.h"
 #include "stacklab/frames.h"
 
 #pragma GCC visibility push(default)
@@ -246,7 +246,7 @@ void sl_untrap_signals(void);
         enum { sl__after_finally = 0 };                                     \
         SL__QUIET_SHADOW_END                                                \
         for (;; sl__try_left(&sl__t, SL__LEFT_CONTINUE)) {                  \
-            if (sl__try_enter(&sl__t, &sl__try_site) == 0) {
+            if (SL__TRY_ENTER(&sl__t, &sl__try_site) == 0) {
 
 #define SL_CATCH(Type, e)                                                   \
             } else if (sl__t.phase == SL__THROWN && sl__catch(&sl__t, &(Type))) { \
@@ -328,9 +328,11 @@ typedef struct sl_handler_record {
  * innermost first.  Returns how many are active (may exceed max). */
 int sl_handler_records(sl_handler_record *out, int max);
 
+#ifndef SL_DROPIN                /* (the drop-in has no frames module) */
 /* Sets SL_FRAME_TRY on each frame of s that holds an active SL_TRY of the
  * calling thread.  Returns the number of frames marked. */
 int sl_stack_mark_handlers(sl_stack *s);
+#endif
 
 /* ---- Private: what the macros expand to (names sl__*; do not use) ---------- */
 
@@ -419,7 +421,10 @@ enum {
 /* SL_TRY's entry (asm/<arch>/context.S): pushes {t, site, check} on the
  * thread's array and saves t's context; returns 0, and 1 each time a throw
  * lands in t. */
+#ifndef SL__TRY_ENTER            /* (asm/generic/context.h defines its own) */
+#define SL__TRY_ENTER(t, site) sl__try_enter((t), (site))
 int sl__try_enter(sl__try *t, const sl__site *site) __attribute__((returns_twice)) SL_NOPLT;
+#endif
 void sl__leave_body(sl__try *t);
 void sl__try_finish(sl__try *t, const char *end_file, int end_line) SL_NOPLT;
 __attribute__((noreturn, cold)) void sl__try_left(sl__try *t, int how);
