@@ -56,7 +56,9 @@ SL_CPPFLAGS = -D_GNU_SOURCE -Ilib/include -Ilib/internal -Iasm/$(ARCH) $(CPPFLAG
 LIB_CFLAGS  = -fPIC -fvisibility=hidden -ftls-model=initial-exec
 # libunwind's and libdw's headers are on the compiler's default path on
 # Debian (see `pkg-config --cflags libunwind libdw`).
-LIBS     = -lunwind -ldw -lelf -lpthread
+# libunwind-ptrace (and the generic libunwind it needs) walks another
+# process's stack; `pkg-config --libs libunwind-ptrace`.
+LIBS     = -lunwind-ptrace -lunwind-generic -lunwind -ldw -lelf -lpthread
 LDFLAGS ?=
 SL_LDFLAGS = $(SANITIZE) $(LDFLAGS)
 TEST_LIBS = -lcunit
@@ -147,7 +149,7 @@ deps:
 	             valgrind:valgrind objdump:binutils; do \
 	    command -v $${probe%%:*} >/dev/null 2>&1 || missing="$$missing $${probe#*:}"; \
 	done; \
-	for probe in libunwind:libunwind-dev libdw:libdw-dev libelf:libelf-dev cunit:libcunit1-dev; do \
+	for probe in libunwind:libunwind-dev libunwind-ptrace:libunwind-dev libdw:libdw-dev libelf:libelf-dev cunit:libcunit1-dev; do \
 	    pkg-config --exists $${probe%%:*} 2>/dev/null || missing="$$missing $${probe#*:}"; \
 	done; \
 	for probe in $(CROSS_PROBES); do \
@@ -359,7 +361,7 @@ Version: $(VERSION)
 Cflags: -I$${includedir}
 Libs: -L$${libdir} -lstacklab
 Libs.private: -lpthread
-Requires.private: libunwind libdw
+Requires.private: libunwind-ptrace libunwind libdw
 endef
 export PC_FILE
 

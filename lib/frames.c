@@ -1,5 +1,5 @@
 /*
- * frames.c: capture the calling thread's stack as plain records.
+ * frames.c: capture a thread's stack as plain records.
  *
  * Two walkers fill the same sl_frame array:
  *
@@ -19,11 +19,16 @@
  *                callee-saved register was spilled (unw_get_save_loc) and
  *                where the stack-protector canary sits.
  *
+ * Both walk the calling thread (sl_stack_capture) or a thread of another
+ * process stopped under ptrace (sl_stack_capture_target): the same loops,
+ * started from a different frame and reading through the target (target.h).
+ *
  * Capture records addresses and slots only.  Names come later, from
  * sl_stack_symbolize (symbolize.c).  Everything about registers and the frame
  * record's layout comes from lib/arch/$(ARCH)/frames_arch.c.
  */
-#define UNW_LOCAL_ONLY
+/* libunwind's generic API (no UNW_LOCAL_ONLY): one walk loop serves both
+ * unw_init_local (this thread) and unw_init_remote (another process). */
 #include <libunwind.h>
 
 #include <limits.h>
@@ -43,6 +48,9 @@
 #include <stacklab/frames.h>
 #include "frames_arch.h"
 #include "frames_internal.h"
+#include "target_arch.h"
+#include "target_internal.h"
+#include "unwind_target.h"
 
 /* ASan keeps redzones around locals; the walkers read raw words of other
  * functions' frames (saved registers, canaries), which is the point. */
@@ -156,94 +164,30 @@ const char *sl_stack_stop_string(sl_walk_stop why)
     return "unknown stop reason";
 }
 
-/* ---- stack bounds -------------------------------------------------------- */
-
-/* The thread's own stack, looked up once per thread: pthread_getattr_np is
- * neither cheap nor async-signal-safe, and the bounds never change. */
-static __thread uintptr_t t_stack_low, t_stack_high;
-
-/* The mapping of /proc/self/maps that holds address a, or -1. */
-static int mapping_of(uintptr_t a, uintptr_t *low, uintptr_t *high)
-{
-    FILE *f = fopen("/proc/self/maps", "re");
-    if (!f)
-        return -1;
-    char line[512];
-    int found = -1;
-    while (fgets(line, sizeof line, f)) {
-        unsigned long lo, hi;
-        if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 && a >= lo && a < hi) {
-            *low = lo;
-            *high = hi;
-            found = 0;
-            break;
-        }
-    }
-    fclose(f);
-    return found;
-}
-
-static int lookup_thread_stack(uintptr_t here)
-{
-    pthread_attr_t attr;
-    void *addr;
-    size_t size;
-
-    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
-        int ok = pthread_attr_getstack(&attr, &addr, &size) == 0;
-        pthread_attr_destroy(&attr);
-        /* For the main thread glibc reports the size the stack may grow to
-         * (RLIMIT_STACK, clipped at the mapping below), not what is mapped:
-         * the high end is exact, the low end a limit.  The FP walk only
-         * reads between its own stack pointer and the high end. */
-        if (ok && here >= (uintptr_t)addr && here < (uintptr_t)addr + size) {
-            t_stack_low = (uintptr_t)addr;
-            t_stack_high = (uintptr_t)addr + size;
-            return 0;
-        }
-    }
-    /* An unlimited RLIMIT_STACK or a stack glibc does not know about (a
-     * coroutine's): fall back to the mapping we are running in. */
-    uintptr_t lo, hi;
-    if (mapping_of(here, &lo, &hi) < 0)
-        return -1;
-    t_stack_low = lo;
-    t_stack_high = hi;
-    return 0;
-}
-
-int sl_thread_stack_bounds(uintptr_t *low, uintptr_t *high)
-{
-    uintptr_t here = (uintptr_t)__builtin_frame_address(0);
-
-    if (!(here >= t_stack_low && here < t_stack_high)) {
-        /* A signal handler on the alternate stack (sigaltstack is
-         * async-signal-safe, so this path is fine inside a handler). */
-        stack_t ss;
-        if (sigaltstack(NULL, &ss) == 0 && (ss.ss_flags & SS_ONSTACK) &&
-            here >= (uintptr_t)ss.ss_sp && here < (uintptr_t)ss.ss_sp + ss.ss_size) {
-            *low = (uintptr_t)ss.ss_sp;
-            *high = (uintptr_t)ss.ss_sp + ss.ss_size;
-            return 0;
-        }
-        if (lookup_thread_stack(here) < 0)
-            return -1;
-    }
-    *low = t_stack_low;
-    *high = t_stack_high;
-    return 0;
-}
-
 /* ---- SL_WALK_FP ------------------------------------------------------------ */
 
 #define WORD_AT(a) (*(const uintptr_t *)(a))
 
-/* Walks the chain starting at the record of sl_stack_capture's own frame
- * (cur), so that frames[0] is its caller.  A frame's pc and sp come from the
- * record below it; its own frame pointer is checked before its record is
- * read for the next frame: it must lie at or above the current frame's CFA
- * (so the walk only moves up and always ends), inside the stack, and be
- * aligned.
+/* A word of another process's stack, read through its target; 0 when it
+ * cannot be read, which the walk takes as the end of the chain (the word
+ * was checked to lie inside the stack, so this is rare). */
+static uintptr_t target_word(const sl_target *t, uintptr_t a)
+{
+    uintptr_t w;
+    return sl_target_read_word(t, a, &w) == 0 ? w : 0;
+}
+
+/* The calling thread's words are loaded directly (each address was checked
+ * to lie inside the stack first); another process's through its target.
+ * walk_fp is inlined into both callers, so t is a constant there and the
+ * calling thread's loop has no test of it. */
+#define LOAD(t, a) ((t) ? target_word((t), (a)) : WORD_AT(a))
+
+/* Walks the chain from a frame whose pc, sp and frame pointer are known.
+ * A frame's pc and sp come from the record below it; its own frame pointer
+ * is checked before its record is read for the next frame: it must lie at
+ * or above the current frame's CFA (so the walk only moves up and always
+ * ends), inside the stack, and be aligned.
  *
  * The loop is the benchmark's subject (bench_frames.c), so it writes only
  * what differs between frames: pc, sp, fp, cfa, the two slots and flags.
@@ -252,19 +196,12 @@ int sl_thread_stack_bounds(uintptr_t *low, uintptr_t *high)
  * others get it first.  What the walk leaves to others: the canary (the CFI
  * walk looks for it) and each saved rbp value, which in this walk is simply
  * the next frame's fp (sl_frame_saved_fp reads it from there). */
-SL_RAW_STACK_READ
-static int walk_fp(sl_stack *s, uintptr_t cur)
+SL_RAW_STACK_READ __attribute__((always_inline))
+static inline int walk_fp(sl_stack *s, const sl_target *t,
+                          uintptr_t pc, uintptr_t sp, uintptr_t fp)
 {
     const uintptr_t low = s->stack_low;
     const uintptr_t top = s->stack_high - SL_ARCH_FP_CFA;  /* highest record */
-    if (cur < low || cur > top || (cur & (sizeof(uintptr_t) - 1))) {
-        s->stop = SL_STOP_FP_OUTSIDE_STACK;
-        s->count = 0;
-        return 0;
-    }
-    uintptr_t pc = WORD_AT(cur + SL_ARCH_FP_RETURN_ADDRESS);
-    uintptr_t sp = cur + SL_ARCH_FP_CFA;
-    uintptr_t fp = WORD_AT(cur + SL_ARCH_FP_SAVED_FP);
     if (!s->frames && make_room(s, 0) < 0) {
         s->count = 0;
         return 0;
@@ -319,9 +256,9 @@ static int walk_fp(sl_stack *s, uintptr_t cur)
         f->cfa = fp + SL_ARCH_FP_CFA;
         f->return_address_slot = fp + SL_ARCH_FP_RETURN_ADDRESS;
         f->saved_fp_slot = fp + SL_ARCH_FP_SAVED_FP;
-        pc = WORD_AT(fp + SL_ARCH_FP_RETURN_ADDRESS);
+        pc = LOAD(t, fp + SL_ARCH_FP_RETURN_ADDRESS);
         sp = fp + SL_ARCH_FP_CFA;
-        fp = WORD_AT(fp + SL_ARCH_FP_SAVED_FP);
+        fp = LOAD(t, fp + SL_ARCH_FP_SAVED_FP);
     }
     /* The chain ends in this frame: its pc is known, its record not.  The
      * frame below it keeps the value its saved-rbp slot held, the one the
@@ -335,25 +272,50 @@ static int walk_fp(sl_stack *s, uintptr_t cur)
     return n;
 }
 
+/* The calling thread: the walk starts at the record of sl_stack_capture's
+ * own frame (cur), so that frames[0] is its caller. */
+SL_RAW_STACK_READ __attribute__((always_inline))
+static inline int walk_fp_self(sl_stack *s, uintptr_t cur)
+{
+    if (cur < s->stack_low || cur > s->stack_high - SL_ARCH_FP_CFA ||
+        (cur & (sizeof(uintptr_t) - 1))) {
+        s->stop = SL_STOP_FP_OUTSIDE_STACK;
+        s->count = 0;
+        return 0;
+    }
+    return walk_fp(s, NULL, WORD_AT(cur + SL_ARCH_FP_RETURN_ADDRESS), cur + SL_ARCH_FP_CFA,
+                   WORD_AT(cur + SL_ARCH_FP_SAVED_FP));
+}
+
+/* A stopped thread: frame 0 is where it stopped. */
+static int walk_fp_target(sl_stack *s, const sl_target *t, const sl_regs *r)
+{
+    s->prepared = 0;    /* frame 0 is not a caller's record: prepare every frame */
+    return walk_fp(s, t, r->pc, r->sp, r->fp);
+}
+
 /* ---- SL_WALK_CFI ----------------------------------------------------------- */
 
-/* Whether libunwind has unwind information for an ip, remembered per thread:
- * unw_get_proc_info searches every loaded object's .eh_frame_hdr, far more
- * than a step costs.  (An object unloaded and another loaded at the same
- * address could make an entry stale; that only affects the NO_CFI flag.) */
+/* Whether libunwind has unwind information for an ip, remembered per thread
+ * for the calling thread's own code: unw_get_proc_info searches every
+ * loaded object's .eh_frame_hdr, far more than a step costs.  (An object
+ * unloaded and another loaded at the same address could make an entry
+ * stale; that only affects the NO_CFI flag.) */
 #define INFO_CACHE 256
 static __thread struct { uintptr_t ip; int has_info; } t_info[INFO_CACHE];
 
-static int has_unwind_info(unw_cursor_t *c, uintptr_t ip)
+static int has_unwind_info(unw_cursor_t *c, uintptr_t ip, int cache)
 {
     unsigned i = (unsigned)((ip ^ (ip >> 9)) & (INFO_CACHE - 1));
-    if (t_info[i].ip == ip)
+    if (cache && t_info[i].ip == ip)
         return t_info[i].has_info;
     unw_proc_info_t pi;
     int r = unw_get_proc_info(c, &pi);
     int has = !(r == -UNW_ENOINFO || (r == 0 && pi.format == UNW_INFO_FORMAT_DYNAMIC && !pi.unwind_info));
-    t_info[i].ip = ip;
-    t_info[i].has_info = has;
+    if (cache) {
+        t_info[i].ip = ip;
+        t_info[i].has_info = has;
+    }
     return has;
 }
 
@@ -370,12 +332,16 @@ static void save_locs(unw_cursor_t *c, uintptr_t *loc)
     }
 }
 
-/* Reads a word of another frame that may never have been written (padding
- * next to a spill); under valgrind the copy is declared defined, since
- * comparing it with the canary is the point. */
+/* Reads a word of a frame that may never have been written (padding next to
+ * a spill).  The calling thread's is loaded directly (the address lies
+ * between a frame's sp and its CFA); under valgrind the copy is declared
+ * defined, since comparing it with the canary is the point.  Another
+ * process's is read through its target (0 when unreadable). */
 SL_RAW_STACK_READ
-static uintptr_t read_word(uintptr_t a)
+static uintptr_t read_word(const sl_target *t, uintptr_t a)
 {
+    if (t)
+        return target_word(t, a);
     uintptr_t w = WORD_AT(a);
 #ifdef VALGRIND_MAKE_MEM_DEFINED
     VALGRIND_MAKE_MEM_DEFINED(&w, sizeof w);
@@ -383,18 +349,19 @@ static uintptr_t read_word(uintptr_t a)
     return w;
 }
 
-/* Steps from sl_stack_capture's own frame (described by uc) to its caller,
- * then frame by frame.  libunwind's save location of a register, seen from
- * frame i+1, is where frame i spilled it, so a frame's spills are the
- * locations that change across the step out of it; its CFA is the sp of its
- * caller. */
+/* Steps frame by frame from the frame the cursor stands on (the caller of
+ * sl_stack_capture, or where a stopped thread stopped).  The cursor was set
+ * up by the caller: for this thread on libunwind's own view of our memory,
+ * for another process on the target's (unwind_target.c); the walk is the
+ * same.  libunwind's save location of a register, seen from frame i+1, is
+ * where frame i spilled it, so a frame's spills are the locations that
+ * change across the step out of it; its CFA is the sp of its caller. */
 __attribute__((noinline))
-static int walk_cfi(sl_stack *s, unw_context_t *uc)
+static int walk_cfi(sl_stack *s, unw_cursor_t *cp, const sl_target *t, uintptr_t canary)
 {
-    unw_cursor_t c;
+    unw_cursor_t c = *cp;
     uintptr_t prev[SL_SAVED_MAX], now[SL_SAVED_MAX];
     const int nregs = sl__arch_callee_saved_count;
-    const uintptr_t canary = sl__arch_canary();
     const ptrdiff_t o_fp = SL_ARCH_FP_SAVED_FP, o_ra = SL_ARCH_FP_RETURN_ADDRESS,
                     o_cfa = SL_ARCH_FP_CFA, o_canary = SL_ARCH_FP_CANARY;
     int fp_reg = -1;
@@ -405,10 +372,6 @@ static int walk_cfi(sl_stack *s, unw_context_t *uc)
 
     s->count = 0;
     s->prepared = 0;
-    if (unw_init_local(&c, uc) < 0 || unw_step(&c) <= 0) {
-        s->stop = SL_STOP_UNWIND_ERROR;
-        return -1;
-    }
     save_locs(&c, prev);
 
     unw_word_t ip, sp, fp;
@@ -430,7 +393,7 @@ static int walk_cfi(sl_stack *s, unw_context_t *uc)
         clear_symbols(f);
         f->fp = unw_get_reg(&c, sl__arch_unw_fp, &fp) == 0 ? fp : 0;
 
-        if (!has_unwind_info(&c, ip))
+        if (!has_unwind_info(&c, ip, t == NULL))
             f->flags |= SL_FRAME_NO_CFI;
 
         /* unw_step returns 0 at the outermost frame, as the CFI marks it
@@ -475,7 +438,7 @@ static int walk_cfi(sl_stack *s, unw_context_t *uc)
                 f->saved[k].slot = now[i];
                 if (i == fp_reg) {
                     f->saved_fp_slot = now[i];
-                    f->saved_fp_value = read_word(now[i]);
+                    f->saved_fp_value = read_word(t, now[i]);
                 }
             }
         }
@@ -488,19 +451,19 @@ static int walk_cfi(sl_stack *s, unw_context_t *uc)
             uintptr_t rec = f->fp;
             if ((f->flags & SL_FRAME_NO_CFI) && fp_reg >= 0 && !f->saved_fp_slot &&
                 rec >= f->sp && !(rec & (sizeof(uintptr_t) - 1)) &&
-                rec + o_cfa <= s->stack_high && read_word(rec + o_ra) == ip &&
+                rec + o_cfa <= s->stack_high && read_word(t, rec + o_ra) == ip &&
                 f->saved_count < SL_SAVED_MAX) {
                 f->cfa = sp = rec + o_cfa;
                 f->return_address_slot = rec + o_ra;
                 f->saved_fp_slot = rec + o_fp;
-                f->saved_fp_value = read_word(rec + o_fp);
+                f->saved_fp_value = read_word(t, rec + o_fp);
                 f->saved[f->saved_count].name = sl__arch_callee_saved_name[fp_reg];
                 f->saved[f->saved_count++].slot = rec + o_fp;
             }
             /* A frame record (fp saved right below the return address):
              * the stack protector puts its copy of the canary right below
              * the record and the callee-saved spills that follow it. */
-            if (f->saved_fp_slot && f->saved_fp_slot == sp - o_cfa + o_fp) {
+            if (canary && f->saved_fp_slot && f->saved_fp_slot == sp - o_cfa + o_fp) {
                 uintptr_t lowest = f->saved_fp_slot - o_fp;
                 for (int k = 0; k < f->saved_count; k++)
                     if (f->saved[k].slot < lowest)
@@ -508,7 +471,7 @@ static int walk_cfi(sl_stack *s, unw_context_t *uc)
                 /* One word of padding may keep the locals 16-aligned. */
                 for (uintptr_t slot = lowest + o_canary, k = 0; k < 2 && slot >= f->sp;
                      k++, slot += o_canary) {
-                    if (read_word(slot) == canary) {
+                    if (read_word(t, slot) == canary) {
                         f->canary_slot = slot;
                         f->flags |= SL_FRAME_CANARY;
                         break;
@@ -526,29 +489,52 @@ static int walk_cfi(sl_stack *s, unw_context_t *uc)
     return n;
 }
 
-/* ---- the entry point -------------------------------------------------------- */
+/* ---- the entry points ------------------------------------------------------- */
 
-/* noinline and with a frame of its own: both walkers start from this
- * function's frame and skip it, so frames[0] is the caller. */
-__attribute__((noinline))
-int sl_stack_capture(sl_stack *s, sl_walker w)
+static int bad_walker(sl_stack *s, sl_walker w)
 {
-    if (!s)
-        return -1;
-    if (w != SL_WALK_FP && w != SL_WALK_CFI) {
+    if (w == SL_WALK_FP || w == SL_WALK_CFI)
+        return 0;
+    s->count = 0;
+    s->stop = SL_STOP_BAD_ARGUMENT;
+    return 1;
+}
+
+/* The calling thread's CFI walk: libunwind's view of our own memory, from
+ * here, stepped out of this function and of the public one that called it
+ * (out of line, so the FP walk's caller keeps a small frame). */
+__attribute__((noinline))
+static int walk_cfi_self(sl_stack *s)
+{
+    unw_context_t uc;
+    unw_cursor_t c;
+    unw_getcontext(&uc);
+    if (unw_init_local(&c, &uc) < 0 || unw_step(&c) <= 0 || unw_step(&c) <= 0) {
         s->count = 0;
-        s->stop = SL_STOP_BAD_ARGUMENT;
+        s->prepared = 0;
+        s->stop = SL_STOP_UNWIND_ERROR;
         return -1;
     }
+    int n = walk_cfi(s, &c, NULL, sl__arch_canary());
+    __asm__ volatile("" ::: "memory");
+    return n;
+}
+
+/* The calling thread, from the frame of the public function this is inlined
+ * into: both walkers start there and skip it, so frames[0] is its caller. */
+__attribute__((always_inline))
+static inline int capture_self(sl_stack *s, sl_walker w)
+{
     s->walker = w;
+    s->target = NULL;
     s->stop = SL_STOP_END;
     /* The thread's bounds, cached after its first capture: the common case
      * without a call; the first time and on an alternate signal stack, the
      * full lookup. */
     uintptr_t here = (uintptr_t)__builtin_frame_address(0);
-    if (here >= t_stack_low && here < t_stack_high) {
-        s->stack_low = t_stack_low;
-        s->stack_high = t_stack_high;
+    if (here >= sl__self_stack_low && here < sl__self_stack_high) {
+        s->stack_low = sl__self_stack_low;
+        s->stack_high = sl__self_stack_high;
     } else if (sl_thread_stack_bounds(&s->stack_low, &s->stack_high) < 0) {
         s->stack_low = s->stack_high = 0;
     }
@@ -560,14 +546,70 @@ int sl_stack_capture(sl_stack *s, sl_walker w)
             s->stop = SL_STOP_FP_OUTSIDE_STACK;
             return -1;
         }
-        n = walk_fp(s, (uintptr_t)__builtin_frame_address(0));
+        n = walk_fp_self(s, here);
     } else {
-        unw_context_t uc;
-        unw_getcontext(&uc);
-        n = walk_cfi(s, &uc);
+        n = walk_cfi_self(s);
     }
+    return n > 0 ? n : -1;
+}
+
+/* noinline and with a frame of its own: the walk skips it. */
+__attribute__((noinline))
+int sl_stack_capture(sl_stack *s, sl_walker w)
+{
+    if (!s || bad_walker(s, w))
+        return -1;
+    int n = capture_self(s, w);
     /* Keep this frame from being a tail call, which would leave the walkers
      * one frame off. */
     __asm__ volatile("" ::: "memory");
+    return n;
+}
+
+/* Another thread, stopped: frame 0 is where it stopped, every read goes
+ * through its target. */
+static int capture_target(sl_stack *s, const sl_target *t, sl_walker w)
+{
+    s->walker = w;
+    s->target = t;
+    s->stop = SL_STOP_END;
+    s->count = 0;
+    s->prepared = 0;
+    sl_regs r;
+    if (sl_target_regs(t, &r) < 0 ||
+        sl_target_stack_bounds(t, &s->stack_low, &s->stack_high) < 0) {
+        s->stop = SL_STOP_UNWIND_ERROR;
+        return -1;
+    }
+    int n;
+    if (w == SL_WALK_FP) {
+        n = walk_fp_target(s, t, &r);
+    } else {
+        sl_unwind_target *u = sl__unwind_target_open(t, &r);
+        unw_cursor_t c;
+        if (!u || sl__unwind_target_cursor(u, &c) < 0) {
+            sl__unwind_target_close(u);
+            s->stop = SL_STOP_UNWIND_ERROR;
+            return -1;
+        }
+        uintptr_t canary = 0;
+        if (r.tp)
+            canary = target_word(t, r.tp + sl__arch_canary_tp_offset);
+        n = walk_cfi(s, &c, t, canary);
+        sl__unwind_target_close(u);
+    }
+    /* Stopped, not calling: frame 0's pc is exact, as an interrupted one's. */
+    if (n > 0)
+        s->frames[0].flags |= SL_FRAME_INTERRUPTED;
     return n > 0 ? n : -1;
+}
+
+__attribute__((noinline))
+int sl_stack_capture_target(sl_stack *s, const sl_target *t, sl_walker w)
+{
+    if (!s || bad_walker(s, w))
+        return -1;
+    int n = t && !t->self ? capture_target(s, t, w) : capture_self(s, w);
+    __asm__ volatile("" ::: "memory");
+    return n;
 }

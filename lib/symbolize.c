@@ -3,7 +3,7 @@
  * one-line-per-frame printer.
  *
  * elfutils' libdwfl does the work: it maps an address to the loaded module
- * (from /proc/self/maps), to the ELF symbol covering it (the full .symtab when
+ * (from /proc/PID/maps of the stack's target), to the ELF symbol covering it (the full .symtab when
  * present, so static functions have names too) and, through the DWARF line
  * table, to file:line.  Building that view of the process costs far more than
  * a lookup, so one Dwfl is kept per process, behind a mutex, and reported
@@ -65,10 +65,15 @@ static const char *keep(sl_stack *s, const char *str)
     return p;
 }
 
-/* ---- the process's Dwfl ------------------------------------------------------ */
+/* ---- the Dwfl of a process ---------------------------------------------------- */
 
+/* One Dwfl for our own process and one for the last other process a stack
+ * was captured from (the `stacklab` command looks at one at a time). */
 static pthread_mutex_t dwfl_lock = PTHREAD_MUTEX_INITIALIZER;
-static Dwfl *dwfl;
+static struct described {
+    pid_t pid;
+    Dwfl *dwfl;
+} self_dwfl, other_dwfl;
 static char *debuginfo_path;
 static const Dwfl_Callbacks callbacks = {
     .find_elf = dwfl_linux_proc_find_elf,
@@ -76,16 +81,40 @@ static const Dwfl_Callbacks callbacks = {
     .debuginfo_path = &debuginfo_path,
 };
 
-/* (Re)reads the module list from /proc/self/maps.  Called with dwfl_lock. */
-static int report_modules(void)
+/* (Re)reads the module list from /proc/PID/maps.  Called with dwfl_lock. */
+static int report_modules(struct described *d)
 {
-    if (!dwfl && !(dwfl = dwfl_begin(&callbacks)))
+    if (!d->dwfl && !(d->dwfl = dwfl_begin(&callbacks)))
         return -1;
-    dwfl_report_begin(dwfl);
-    int r = dwfl_linux_proc_report(dwfl, getpid());
-    if (dwfl_report_end(dwfl, NULL, NULL) != 0 || r != 0)
+    dwfl_report_begin(d->dwfl);
+    int r = dwfl_linux_proc_report(d->dwfl, d->pid);
+    if (dwfl_report_end(d->dwfl, NULL, NULL) != 0 || r != 0)
         return -1;
     return 0;
+}
+
+/* The Dwfl describing pid, reported once.  A child forked from us keeps
+ * our modules, and so our Dwfl.  Called with dwfl_lock. */
+static Dwfl *dwfl_of(pid_t pid)
+{
+    int self = pid == getpid();
+    struct described *d = self ? &self_dwfl : &other_dwfl;
+    if (d->dwfl && (self || d->pid == pid))
+        return d->dwfl;
+    if (d->dwfl) {
+        dwfl_end(d->dwfl);      /* another process now */
+        d->dwfl = NULL;
+    }
+    d->pid = pid;
+    return report_modules(d) == 0 ? d->dwfl : NULL;
+}
+
+/* Reports pid's modules again (a library loaded since).  Called with dwfl_lock. */
+static Dwfl *dwfl_refresh(pid_t pid)
+{
+    struct described *d = pid == getpid() ? &self_dwfl : &other_dwfl;
+    d->pid = pid;
+    return report_modules(d) == 0 ? d->dwfl : NULL;
 }
 
 /* file:line by looking at every compilation unit's address ranges.
@@ -112,7 +141,7 @@ static const char *line_by_scan(Dwfl_Module *mod, uintptr_t a, int *line)
 
 /* Fills in one frame; a is the address to look up (the call site for a
  * return address).  Called with dwfl_lock. */
-static int symbolize_one(sl_stack *s, sl_frame *f, uintptr_t a,
+static int symbolize_one(Dwfl *dwfl, sl_stack *s, sl_frame *f, uintptr_t a,
                          const char **last_module, const char **last_copy)
 {
     Dwfl_Module *mod = dwfl_addrmodule(dwfl, a);
@@ -159,8 +188,10 @@ int sl_stack_symbolize(sl_stack *s)
     s->prepared = 0;            /* the frames now hold names */
 
     int found = 0;
+    pid_t pid = s->target ? s->target->pid : getpid();
     pthread_mutex_lock(&dwfl_lock);
-    int ready = dwfl != NULL || report_modules() == 0;
+    Dwfl *dwfl = dwfl_of(pid);
+    int ready = dwfl != NULL;
     int refreshed = 0;
     const char *last_module = NULL, *last_copy = NULL;
 
@@ -184,11 +215,11 @@ int sl_stack_symbolize(sl_stack *s)
         if (!dwfl_addrmodule(dwfl, a) && !refreshed) {
             refreshed = 1;
             last_module = NULL;
-            ready = report_modules() == 0;
+            ready = (dwfl = dwfl_refresh(pid)) != NULL;
             if (!ready)
                 continue;
         }
-        found += symbolize_one(s, f, a, &last_module, &last_copy);
+        found += symbolize_one(dwfl, s, f, a, &last_module, &last_copy);
     }
     pthread_mutex_unlock(&dwfl_lock);
     return found;

@@ -71,5 +71,6 @@ void suite_except(void);
 void suite_frames(void);
 void suite_dot(void);
 void suite_memmap(void);
+void suite_target(void);
 
 #endif

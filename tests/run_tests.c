@@ -1,6 +1,6 @@
 /*
  * run_tests: the CUnit driver.  `run_tests` runs every suite, `run_tests NAME`
- * one (abi, except, frames, dot, memmap).  Exit status 0 only when every
+ * one (abi, except, frames, dot, memmap, target).  Exit status 0 only when every
  * test passed.
  */
 #include <CUnit/Basic.h>
@@ -25,6 +25,7 @@ static const struct {
     { "frames", suite_frames },
     { "dot",    suite_dot },
     { "memmap", suite_memmap },
+    { "target", suite_target },
 };
 #define NSUITES (int)(sizeof suites / sizeof suites[0])
 

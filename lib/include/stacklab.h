@@ -6,6 +6,7 @@
  *   stacklab/dot.h      Graphviz diagrams of stacks and handlers
  *   stacklab/abi.h      context save, frame shims, argument probe, checked call
  *   stacklab/memmap.h   the process's address space
+ *   stacklab/target.h   whose memory a capture reads: this thread or a stopped one
  */
 #ifndef STACKLAB_H
 #define STACKLAB_H
@@ -15,5 +16,6 @@
 #include "stacklab/except.h"
 #include "stacklab/dot.h"
 #include "stacklab/memmap.h"
+#include "stacklab/target.h"
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * stacklab/frames.h: capture the running thread's stack as plain records.
+ * stacklab/frames.h: capture a thread's stack as plain records.
  *
  * Three separate steps, with plain data in between so each can be tested
  * alone:
@@ -20,6 +20,8 @@
 
 #include <stdint.h>
 #include <stdio.h>
+
+#include <stacklab/target.h>
 
 #pragma GCC visibility push(default)
 
@@ -52,7 +54,8 @@ enum {
     SL_FRAME_SIGNAL  = 1u << 0, /* the kernel's signal frame (sigreturn trampoline) */
     SL_FRAME_NO_CFI  = 1u << 1, /* no unwind information covers this pc */
     SL_FRAME_TRY     = 1u << 2, /* holds an active SL_TRY (set by except.h's sl_stack_mark_handlers) */
-    SL_FRAME_INTERRUPTED = 1u << 3, /* interrupted by a signal: pc is exact, not a return address */
+    SL_FRAME_INTERRUPTED = 1u << 3, /* interrupted by a signal (or frame 0 of a thread stopped
+                                       under ptrace): pc is exact, not a return address */
     SL_FRAME_CANARY  = 1u << 4  /* canary_slot holds this thread's stack-protector
                                    canary (found by the CFI walk) */
 };
@@ -109,6 +112,10 @@ typedef struct sl_stack {
     int capacity;
     sl_walker walker;
     sl_walk_stop stop;          /* why the walk ended */
+    const sl_target *target;    /* whose stack: NULL for the calling thread
+                                   (sl_stack_capture); else the target given
+                                   to sl_stack_capture_target, which must
+                                   outlive the stack's use */
     uintptr_t stack_low;        /* this thread's stack: [stack_low, stack_high) */
     uintptr_t stack_high;
     void *strings;              /* private: storage for symbolized strings */
@@ -121,6 +128,12 @@ typedef struct sl_stack {
  * frames, or -1 when nothing could be captured (s->stop says why).  A walk
  * that ends early still returns the frames it found, with s->stop set. */
 int sl_stack_capture(sl_stack *s, sl_walker w);
+
+/* Captures the stack of target t's thread with walker w: for another
+ * process's stopped thread (sl_target_ptrace), frames[0] is where it stopped
+ * and every word is read through t; for sl_target_self() or NULL, the same
+ * as sl_stack_capture.  Returns the number of frames, or -1. */
+int sl_stack_capture_target(sl_stack *s, const sl_target *t, sl_walker w);
 
 /* Makes a stack from return addresses (as from unw_backtrace), e.g. an
  * exception's backtrace, so it can be symbolized and printed.

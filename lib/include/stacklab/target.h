@@ -50,6 +50,8 @@ typedef struct sl_regs {
     uintptr_t pc, sp, fp;
     uint64_t value[SL_REGS_MAX];    /* by DWARF register number */
     uint64_t known;                 /* bit n: value[n] holds the register */
+    uintptr_t tp;                   /* thread pointer (x86-64: the fs base, where
+                                       the stack-protector canary lives); 0 unknown */
 } sl_regs;
 
 typedef struct sl_target sl_target;
