@@ -592,10 +592,7 @@ static int capture_target(sl_stack *s, const sl_target *t, sl_walker w)
             s->stop = SL_STOP_UNWIND_ERROR;
             return -1;
         }
-        uintptr_t canary = 0;
-        if (r.tp)
-            canary = target_word(t, r.tp + sl__arch_canary_tp_offset);
-        n = walk_cfi(s, &c, t, canary);
+        n = walk_cfi(s, &c, t, sl__arch_target_canary(t, &r));
         sl__unwind_target_close(u);
     }
     /* Stopped, not calling: frame 0's pc is exact, as an interrupted one's. */

@@ -30,8 +30,9 @@ int sl__arch_dwarf_of_unw(int unw);
 /* This thread's thread pointer (x86-64: fs base). */
 uintptr_t sl__arch_thread_pointer(void);
 
-/* Offset of the stack-protector canary from the thread pointer. */
-extern const uintptr_t sl__arch_canary_tp_offset;
+/* The stack-protector canary of a target's thread whose registers are r,
+ * read through t; 0 when unknown. */
+uintptr_t sl__arch_target_canary(const sl_target *t, const sl_regs *r);
 
 /* Fills r from PTRACE_GETREGS of a stopped thread tid: 0, or -1 (errno). */
 int sl__arch_ptrace_regs(pid_t tid, sl_regs *r);

@@ -41,8 +41,13 @@ uintptr_t sl__arch_thread_pointer(void)
     return tp;
 }
 
-/* glibc's tcbhead_t: stack_guard at 0x28 (what %fs:0x28 loads). */
-const uintptr_t sl__arch_canary_tp_offset = 0x28;
+/* glibc's tcbhead_t keeps stack_guard at 0x28 from the fs base (what the
+ * protector's %fs:0x28 loads). */
+uintptr_t sl__arch_target_canary(const sl_target *t, const sl_regs *r)
+{
+    uintptr_t c;
+    return r->tp && sl_target_read_word(t, r->tp + 0x28, &c) == 0 ? c : 0;
+}
 
 int sl__arch_ptrace_regs(pid_t tid, sl_regs *r)
 {
