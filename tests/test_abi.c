@@ -10,6 +10,7 @@
 #include <stacklab/abi.h>
 #include <stacklab/except.h>
 #include <stacklab/frames.h>
+#include "abi_arch.h"
 #include "context.h"
 #include <xmmintrin.h>
 #include "harness.h"
@@ -295,8 +296,9 @@ static void test_sysv_float_long_double(void)
     CU_ASSERT_WHERE(f, "xmm0");
     CU_ASSERT_STRING_EQUAL(where_is(&ld, 10), "stack+0");  /* X87: memory */
     CU_ASSERT_WHERE(i, "rdi");
-    CU_ASSERT_EQUAL(sl_probe_classify(&a, SL_CALL_SYSV, c, 2), 1);
+    CU_ASSERT_EQUAL(sl_probe_classify(&a, SL_CALL_SYSV, c, 2), 2);
     CU_ASSERT_EQUAL(c[0], SL_CLASS_X87);
+    CU_ASSERT_EQUAL(c[1], SL_CLASS_X87UP);
 }
 
 static void test_sysv_two_floats(void)
@@ -305,6 +307,239 @@ static void test_sysv_two_floats(void)
 
     SYSV_AS(void (*)(struct two_floats))(t);
     CU_ASSERT_WHERE(t, "xmm0");                 /* one SSE eightbyte */
+}
+
+/* ---- classification against the psABI's own examples and rules -------- */
+
+typedef struct {
+    const char *type, *layout;
+    size_t size;
+    const char *sysv;           /* the classes, comma-separated */
+    const char *ms;             /* NULL: not checked */
+} class_case;
+
+static const char *classes_text(const char *type, const char *layout, size_t size,
+                                sl_call_convention conv, char *buf, size_t n)
+{
+    sl_probe_arg a = { type, NULL, size, layout };
+    sl_arg_class c[2];
+    int k = sl_probe_classify(&a, conv, c, 2);
+    size_t used = 0;
+
+    buf[0] = '\0';
+    if (k < 0)
+        snprintf(buf, n, "-1");
+    for (int j = 0; j < k && j < 2; j++)
+        used += (size_t)snprintf(buf + used, n - used, "%s%s", j ? "," : "",
+                                 sl_arg_class_name(c[j]));
+    return buf;
+}
+
+static void check_cases(const class_case *t, int n)
+{
+    char got[64];
+
+    for (int i = 0; i < n; i++) {
+        const char *name = t[i].layout ? t[i].layout : t[i].type;
+        classes_text(t[i].type, t[i].layout, t[i].size, SL_CALL_SYSV, got, sizeof got);
+        if (strcmp(got, t[i].sysv) != 0)
+            fprintf(stderr, "\n  sysv %s: got %s, want %s", name, got, t[i].sysv);
+        CU_ASSERT_STRING_EQUAL(got, t[i].sysv);
+        if (!t[i].ms)
+            continue;
+        classes_text(t[i].type, t[i].layout, t[i].size, SL_CALL_MS, got, sizeof got);
+        if (strcmp(got, t[i].ms) != 0)
+            fprintf(stderr, "\n  ms %s: got %s, want %s", name, got, t[i].ms);
+        CU_ASSERT_STRING_EQUAL(got, t[i].ms);
+    }
+}
+
+/* The spellings C allows for one type all name it. */
+static void test_classify_spellings(void)
+{
+    static const class_case t[] = {
+        { "short int", NULL, 2, "INTEGER", "INTEGER" },
+        { "unsigned short int", NULL, 2, "INTEGER", NULL },
+        { "long unsigned int", NULL, 8, "INTEGER", "INTEGER" },
+        { "long long int", NULL, 8, "INTEGER", NULL },
+        { "unsigned long long int", NULL, 8, "INTEGER", NULL },
+        { "long long unsigned", NULL, 8, "INTEGER", NULL },
+        { "signed char", NULL, 1, "INTEGER", NULL },
+        { "const volatile unsigned", NULL, 4, "INTEGER", NULL },
+        { "ssize_t", NULL, 8, "INTEGER", NULL },
+        { "size_t", NULL, 8, "INTEGER", NULL },
+        { "wchar_t", NULL, 4, "INTEGER", NULL },
+        { "enum color", NULL, 4, "INTEGER", "INTEGER" },
+        { "const char *const", NULL, 8, "INTEGER", NULL },
+        { "void (*)(int)", NULL, 8, "INTEGER", NULL },
+        { "double", NULL, 8, "SSE", "SSE" },
+        { "long double", NULL, 16, "X87,X87UP", "REFERENCE" },
+        { "struct s", "short int,long unsigned int", 16, "INTEGER,INTEGER", "REFERENCE" },
+        { "struct s", "enum e,float", 8, "INTEGER", "INTEGER" },
+        /* Not C: refused, never guessed. */
+        { "long short", NULL, 2, "-1", NULL },
+        { "unsigned double", NULL, 8, "-1", NULL },
+        { "int", NULL, 8, "-1", NULL },                 /* size does not match */
+        { "struct opaque", NULL, 16, "-1", NULL },
+        { "struct s", "int,{char", 8, "-1", NULL },
+    };
+    check_cases(t, (int)(sizeof t / sizeof t[0]));
+}
+
+/* psABI 3.2.3: unions, __int128, _Complex, x87 and the merge rules. */
+static void test_classify_psabi(void)
+{
+    static const class_case t[] = {
+        { "__int128", NULL, 16, "INTEGER,INTEGER", "REFERENCE" },
+        { "unsigned __int128", NULL, 16, "INTEGER,INTEGER", NULL },
+        { "float _Complex", NULL, 8, "SSE", "INTEGER" },
+        { "double _Complex", NULL, 16, "SSE,SSE", "REFERENCE" },
+        { "complex double", NULL, 16, "SSE,SSE", NULL },
+        { "long double _Complex", NULL, 32, "COMPLEX_X87", "REFERENCE" },
+        { "__float128", NULL, 16, "SSE,SSEUP", "REFERENCE" },
+        { "union u", "union{int,float}", 4, "INTEGER", "INTEGER" },   /* merge: INTEGER wins */
+        { "union u", "union{float,double}", 8, "SSE", "INTEGER" },
+        { "union u", "union{double,long}", 8, "INTEGER", NULL },
+        { "union u", "union{long double,double}", 16, "MEMORY", NULL },   /* X87 with SSE */
+        { "union u", "union{char[12],double}", 16, "INTEGER,INTEGER", NULL },
+        { "union u", "union{float[3],double}", 16, "SSE,SSE", NULL },
+        { "struct s", "long double", 16, "X87,X87UP", "REFERENCE" },
+        { "struct s", "double,union{float,int}", 16, "SSE,INTEGER", NULL },
+        { "struct s", "float,float,float", 12, "SSE,SSE", "REFERENCE" },
+        { "struct s", "char,{short,float}", 12, "INTEGER,SSE", NULL },
+        { "struct s", "{char,char}[2],float", 8, "INTEGER", "INTEGER" },
+        { "struct s", "__int128", 16, "INTEGER,INTEGER", NULL },
+        { "struct s", "float _Complex,double", 16, "SSE,SSE", NULL },
+        { "struct s", "char,double _Complex", 24, "MEMORY", NULL },
+        { "struct s", "packed{char,long}", 9, "MEMORY", "REFERENCE" },    /* unaligned */
+        { "struct s", "packed{int,int}", 8, "INTEGER", "INTEGER" },      /* packed, aligned */
+        { "struct s", "long[3]", 24, "MEMORY", "REFERENCE" },
+    };
+    check_cases(t, (int)(sizeof t / sizeof t[0]));
+}
+
+/* An argument the classifier cannot place must not move the others: with
+ * System V it may have taken registers of either kind, so those after it
+ * are unknown ("?"), never guessed one register early. */
+static void test_unknown_does_not_shift(void)
+{
+    struct pair p = { L[4], D[2] };
+    long x = L[1];
+    sl_probe_arg args[] = {
+        { "struct opaque", &p, sizeof p, NULL },        /* not understood */
+        SL_PROBE_ARG(long, x),
+    };
+    sl__abi_place place[2];
+
+    SYSV_AS(void (*)(struct pair, long))(p, x);
+    sl__abi_place_args(sl_probe_last(), args, 2, place);
+    CU_ASSERT_STRING_EQUAL(place[0].text, "?");
+    CU_ASSERT_STRING_EQUAL(place[1].text, "?");
+    CU_ASSERT_WHERE(x, "rsi");                  /* where it really is (p: rdi + xmm0) */
+    /* Microsoft x64 places by position: one unknown moves nothing. */
+    MS_AS(void (MS *)(struct pair, long))(p, x);
+    sl__abi_place_args(sl_probe_last(), args, 2, place);
+    CU_ASSERT_STRING_EQUAL(place[0].text, "?");
+    CU_ASSERT_STRING_EQUAL(place[1].text, "rdx");
+    CU_ASSERT_TRUE(place[1].verified);
+}
+
+union int_or_float { int i; float f; };
+struct ld_box { long double ld; };
+
+/* Unions, __int128 and _Complex through the probe: each where the psABI
+ * says, as gcc and clang put it. */
+static void test_union_int128_complex_placed(void)
+{
+    union int_or_float u = { .i = 0x47474747 };
+    __int128 w = ((__int128)L[6] << 64) | (unsigned long)L[7];
+    double _Complex z = D[3] + D[4] * 1.0i;
+    float _Complex fz = 1.5f + 2.5f * 1.0fi;
+    long double _Complex lz = 1.25L + 2.5L * 1.0i;
+    long n = L[0];
+    sl_probe_arg args[] = {
+        { "union int_or_float", &u, sizeof u, "union{int,float}" },
+        SL_PROBE_ARG(__int128, w),
+        SL_PROBE_ARG(double _Complex, z),
+        SL_PROBE_ARG(float _Complex, fz),
+        SL_PROBE_ARG(long double _Complex, lz),
+        SL_PROBE_ARG(long, n),
+    };
+    sl__abi_place place[6];
+
+    SYSV_AS(void (*)(union int_or_float, __int128, double _Complex, float _Complex,
+                     long double _Complex, long))(u, w, z, fz, lz, n);
+    sl__abi_place_args(sl_probe_last(), args, 6, place);
+    CU_ASSERT_STRING_EQUAL(place[0].text, "rdi");
+    CU_ASSERT_STRING_EQUAL(place[1].text, "rsi + rdx");
+    CU_ASSERT_STRING_EQUAL(place[2].text, "xmm0 + xmm1");
+    CU_ASSERT_STRING_EQUAL(place[3].text, "xmm2");
+    CU_ASSERT_STRING_EQUAL(place[4].text, "stack+0..31");
+    CU_ASSERT_STRING_EQUAL(place[5].text, "rcx");
+    for (int i = 0; i < 6; i++)
+        CU_ASSERT_TRUE(place[i].verified);
+}
+
+/* A long double's 6 unused bytes are whatever the copy held: compare the
+ * 10 that hold the value.  A hand-made snapshot makes them differ. */
+static void test_long_double_value_bytes(void)
+{
+    union { long double ld; unsigned char b[16]; } caller;
+    struct ld_box box;
+    sl_probe_snapshot s;
+    sl_probe_arg a = { "long double", caller.b, 16, NULL };
+    sl_probe_arg boxed = { "struct ld_box", &box, sizeof box, "long double" };
+    sl__abi_place place[2];
+    sl_probe_arg both[2] = { a, boxed };
+
+    memset(&caller, 0xa5, sizeof caller);
+    caller.ld = -3.25L;
+    memset(&box, 0x5a, sizeof box);
+    box.ld = 6.5L;
+    memset(&s, 0, sizeof s);
+    s.convention = SL_CALL_SYSV;
+    memcpy(s.stack, caller.b, 10);              /* what fstpt stores: 10 bytes */
+    memcpy(s.stack + 16, &box, 10);
+    CU_ASSERT_EQUAL(sl_probe_find_arg(&s, &a, where, sizeof where), 0);
+    CU_ASSERT_STRING_EQUAL(where, "stack+0");
+    CU_ASSERT_EQUAL(sl_probe_find_arg(&s, &boxed, where, sizeof where), 0);
+    CU_ASSERT_STRING_EQUAL(where, "stack+16");
+    sl__abi_place_args(&s, both, 2, place);
+    CU_ASSERT_STRING_EQUAL(place[0].text, "stack+0..15");
+    CU_ASSERT_TRUE(place[0].verified);
+    CU_ASSERT_STRING_EQUAL(place[1].text, "stack+16..31");
+    CU_ASSERT_TRUE(place[1].verified);
+    /* A different value is not found. */
+    caller.ld = 3.25L;
+    CU_ASSERT_EQUAL(sl_probe_find_arg(&s, &a, where, sizeof where), -1);
+
+    /* And through a real call. */
+    long double ld = 7.75L;
+    sl_probe_arg live[2] = { SL_PROBE_ARG(long double, ld),
+                             { "struct ld_box", &box, sizeof box, "long double" } };
+    SYSV_AS(void (*)(long double, struct ld_box))(ld, box);
+    CU_ASSERT_EQUAL(sl_probe_find_arg(sl_probe_last(), &live[0], where, sizeof where), 0);
+    CU_ASSERT_STRING_EQUAL(where, "stack+0");
+    sl__abi_place_args(sl_probe_last(), live, 2, place);
+    CU_ASSERT_TRUE(place[0].verified);
+    CU_ASSERT_TRUE(place[1].verified);
+}
+
+/* sl_probe_find finds a value of any size the snapshot holds. */
+static void test_find_any_size(void)
+{
+    /* (Values of their own: a copy staged through a vector register stays
+     * there for the next test's search to find.) */
+    struct big b = { 0x3333333333333301, 0x3333333333333302, 0x3333333333333303, 0x3333333333333304 };
+    struct { long w[6]; } six = { { 0x3333333333333311, 0x3333333333333312, 0x3333333333333313,
+                                    0x3333333333333314, 0x3333333333333315, 0x3333333333333316 } };
+
+    SYSV_AS(void (*)(long, struct big, struct big))(L[0], b, b);
+    CU_ASSERT_WHERE(b, "stack+0");              /* 32 bytes, MEMORY */
+    SYSV_AS(void (*)(int, int, int, int, int, int, long, typeof(six)))(1, 2, 3, 4, 5, 6, L[3], six);
+    CU_ASSERT_WHERE(six, "stack+8");            /* 48 bytes after one stack long */
+    CU_ASSERT_EQUAL(sl_probe_find(sl_probe_last(), &six, SL_PROBE_STACK_BYTES + 8,
+                                  where, sizeof where), -1);
 }
 
 static void test_ms_integers(void)
@@ -737,6 +972,12 @@ void suite_abi(void)
     CU_add_test(s, "sysv: variadic call sets al", test_sysv_variadic);
     CU_add_test(s, "sysv: float in xmm, long double on the stack", test_sysv_float_long_double);
     CU_add_test(s, "sysv: struct of two floats in one xmm", test_sysv_two_floats);
+    CU_add_test(s, "classify: every spelling of a type", test_classify_spellings);
+    CU_add_test(s, "classify: unions, __int128, _Complex, x87 per the psABI", test_classify_psabi);
+    CU_add_test(s, "sysv: an unknown argument moves no other", test_unknown_does_not_shift);
+    CU_add_test(s, "sysv: union, __int128 and _Complex placed", test_union_int128_complex_placed);
+    CU_add_test(s, "long double: the 10 value bytes are compared", test_long_double_value_bytes);
+    CU_add_test(s, "find: values of any size", test_find_any_size);
     CU_add_test(s, "ms: integers past the fourth after the shadow space", test_ms_integers);
     CU_add_test(s, "ms: doubles in xmm0-3, then the stack", test_ms_doubles);
     CU_add_test(s, "ms: mixed int/double by position", test_ms_mixed);

@@ -1,6 +1,11 @@
 /*
- * abi_arch.h: what lib/abi.c (shared C) needs to know about the machine's
- * calling conventions, provided by lib/arch/<arch>/abi_<arch>.c.
+ * abi_arch.h: the seam between lib/abi.c (shared C) and the machine's
+ * calling conventions in lib/arch/<arch>/abi_<arch>.c.
+ *
+ * The shared side turns an sl_probe_arg's C type or layout into bytes:
+ * size, alignment and the scalars ("leaves") at their offsets, which is
+ * the same C on every LP64 target.  The arch side classifies that layout
+ * under each convention it knows and says where the arguments go.
  */
 #ifndef SL_ABI_ARCH_H
 #define SL_ABI_ARCH_H
@@ -8,6 +13,56 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stacklab/abi.h>
+
+/* ---- provided by lib/abi.c: C layout --------------------------------------- */
+
+/* What a scalar is, as calling conventions care. */
+typedef enum {
+    SL__LEAF_INT,                   /* integers, pointers, enums, _Bool */
+    SL__LEAF_INT128,                /* __int128 */
+    SL__LEAF_FLOAT,                 /* float, double */
+    SL__LEAF_LONG_DOUBLE,           /* long double */
+    SL__LEAF_FLOAT128               /* __float128 */
+} sl__leaf_kind;
+
+typedef struct sl__abi_leaf {
+    size_t offset;                  /* from the start of the argument */
+    unsigned size;                  /* 1..16 */
+    unsigned char kind;             /* sl__leaf_kind */
+    bool complex_part;              /* the real or imaginary half of a _Complex */
+    bool in_union;                  /* overlaps other members */
+} sl__abi_leaf;
+
+#define SL__ABI_MAX_LEAVES 64
+#define SL__ABI_MASK_BYTES SL_PROBE_STACK_BYTES
+
+/* An argument's C layout.  Leaves are kept in order up to
+ * SL__ABI_MAX_LEAVES (nleaves counts them all); classification needs only
+ * the first 16 bytes' (AAPCS64 homogeneous aggregates: the first 64). */
+typedef struct sl__abi_layout {
+    size_t size, align;
+    bool scalar;                    /* one scalar or _Complex, not a struct/union/array */
+    bool is_complex;                /* scalar is a _Complex */
+    bool unaligned;                 /* some leaf lies off its natural alignment (packed) */
+    bool has_union;
+    int nleaves;
+    sl__abi_leaf leaf[SL__ABI_MAX_LEAVES];
+    /* value[i]: byte i holds part of a value (not padding, not the unused
+     * bytes of an x87 long double); bytes past SL__ABI_MASK_BYTES count as
+     * value bytes. */
+    bool value[SL__ABI_MASK_BYTES];
+} sl__abi_layout;
+
+/* Lays out arg (its layout, or its type when layout is NULL).  Returns 0,
+ * or -1 when a name is not understood or the layout's size is not
+ * arg->size. */
+int sl__abi_layout_of(const sl_probe_arg *arg, sl__abi_layout *out);
+
+/* Whether the n bytes at place equal v's value bytes from offset at on. */
+bool sl__abi_holds(const sl__abi_layout *l, const unsigned char *place,
+                   const unsigned char *v, size_t at, size_t n);
+
+/* ---- provided by lib/arch/<arch>/abi_<arch>.c -------------------------------- */
 
 /* One calling convention, as far as the probe's report needs it. */
 typedef struct sl__abi_convention {

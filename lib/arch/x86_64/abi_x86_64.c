@@ -4,10 +4,11 @@
  * names of a saved context's slots, and the C side of the checked call.
  *
  * Classification follows the System V AMD64 psABI 3.2.3 "Parameter
- * Passing" for aggregates made of scalars at their natural alignment
- * (what sl_probe_arg.layout can describe), and the Microsoft x64
- * convention's "Parameter passing": 1, 2, 4 or 8 bytes by value in one
- * register, anything else by reference.
+ * Passing" (every class: INTEGER, SSE, SSEUP, X87, X87UP, COMPLEX_X87,
+ * NO_CLASS, MEMORY; structs, unions, arrays, packed members) over the
+ * layout lib/abi.c reads, and the Microsoft x64 convention's "Parameter
+ * passing": 1, 2, 4 or 8 bytes by value in one register, anything else by
+ * reference.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,7 +47,9 @@ static const sl__abi_convention sysv = {
     .class_note = {
         [SL_CLASS_INTEGER] = "INTEGER: the next free of rdi, rsi, rdx, rcx, r8, r9",
         [SL_CLASS_SSE] = "SSE: the next free of xmm0-xmm7 (two floats share one)",
-        [SL_CLASS_X87] = "X87 (long double): always on the stack as an argument, 16-byte aligned",
+        [SL_CLASS_SSEUP] = "SSEUP: the upper half of the vector register its SSE eightbyte took",
+        [SL_CLASS_X87] = "X87, X87UP (long double): always on the stack as an argument, 16-byte aligned",
+        [SL_CLASS_COMPLEX_X87] = "COMPLEX_X87 (long double _Complex): on the stack, 16-byte aligned",
         [SL_CLASS_MEMORY] = "MEMORY: over 16 bytes (or unaligned): copied onto the stack",
     },
 };
@@ -125,65 +128,6 @@ int sl_probe_register(const sl_probe_snapshot *s, const char *name, uint64_t *va
 
 /* ---- classification ---------------------------------------------------- */
 
-typedef enum { K_INT, K_SSE, K_X87 } scalar_kind;
-
-static const struct scalar {
-    const char *name;
-    unsigned size;
-    scalar_kind kind;
-} scalars[] = {
-    { "char", 1, K_INT }, { "_Bool", 1, K_INT }, { "bool", 1, K_INT },
-    { "int8_t", 1, K_INT }, { "uint8_t", 1, K_INT },
-    { "short", 2, K_INT }, { "int16_t", 2, K_INT }, { "uint16_t", 2, K_INT },
-    { "int", 4, K_INT }, { "int32_t", 4, K_INT }, { "uint32_t", 4, K_INT },
-    { "long", 8, K_INT }, { "long long", 8, K_INT }, { "int64_t", 8, K_INT },
-    { "uint64_t", 8, K_INT }, { "size_t", 8, K_INT }, { "intptr_t", 8, K_INT },
-    { "uintptr_t", 8, K_INT }, { "ptrdiff_t", 8, K_INT },
-    { "float", 4, K_SSE }, { "double", 8, K_SSE }, { "long double", 16, K_X87 },
-};
-
-/* Looks up a scalar type name, ignoring const/signed/unsigned; pointers
- * ("char *") are 8-byte integers. */
-static const struct scalar *scalar_of(const char *name, size_t len)
-{
-    static const struct scalar pointer = { "pointer", 8, K_INT };
-    static const struct scalar plain_unsigned = { "unsigned", 4, K_INT };
-    char buf[64];
-    char *p;
-
-    while (len && name[len - 1] == ' ')
-        len--;
-    while (len && *name == ' ')
-        name++, len--;
-    if (len == 0 || len >= sizeof buf)
-        return NULL;
-    if (name[len - 1] == '*')
-        return &pointer;
-    memcpy(buf, name, len);
-    buf[len] = '\0';
-    p = buf;
-    for (const char *skip; ; ) {
-        if (strncmp(p, (skip = "const "), 6) == 0 || strncmp(p, (skip = "signed "), 7) == 0 ||
-            strncmp(p, (skip = "unsigned "), 9) == 0)
-            p += strlen(skip);
-        else
-            break;
-    }
-    if (strcmp(p, "unsigned") == 0 || strcmp(p, "signed") == 0)
-        return &plain_unsigned;
-    if (strcmp(p, "long int") == 0)
-        p = "long";
-    for (size_t i = 0; i < sizeof scalars / sizeof scalars[0]; i++)
-        if (strcmp(p, scalars[i].name) == 0)
-            return &scalars[i];
-    return NULL;
-}
-
-static sl_arg_class class_of_kind(scalar_kind k)
-{
-    return k == K_INT ? SL_CLASS_INTEGER : k == K_SSE ? SL_CLASS_SSE : SL_CLASS_X87;
-}
-
 /* psABI 3.2.3: the merge of two classes meeting in one eightbyte. */
 static sl_arg_class merge(sl_arg_class a, sl_arg_class b)
 {
@@ -195,77 +139,92 @@ static sl_arg_class merge(sl_arg_class a, sl_arg_class b)
         return SL_CLASS_MEMORY;
     if (a == SL_CLASS_INTEGER || b == SL_CLASS_INTEGER)
         return SL_CLASS_INTEGER;
-    if (a == SL_CLASS_X87 || b == SL_CLASS_X87)
+    if (a == SL_CLASS_X87 || b == SL_CLASS_X87 || a == SL_CLASS_X87UP || b == SL_CLASS_X87UP ||
+        a == SL_CLASS_COMPLEX_X87 || b == SL_CLASS_COMPLEX_X87)
         return SL_CLASS_MEMORY;
     return SL_CLASS_SSE;
+}
+
+/* System V (psABI 3.2.3 "Classification"): each eightbyte of a value of
+ * at most 16 bytes takes the merge of the classes of the scalars in it; a
+ * scalar's classes: integers INTEGER (__int128: two), float and double SSE,
+ * __float128 SSE then SSEUP, long double X87 then X87UP, long double
+ * _Complex COMPLEX_X87 (the other _Complex types are classed as a struct of
+ * two).  Larger or unaligned: MEMORY.  Returns how many classes. */
+static int classify_sysv(const sl__abi_layout *l, sl_arg_class eb[2])
+{
+    int n = (int)((l->size + 7) / 8);
+
+    eb[0] = eb[1] = SL_CLASS_NONE;
+    if (l->scalar && l->is_complex && l->leaf[0].kind == SL__LEAF_LONG_DOUBLE) {
+        eb[0] = SL_CLASS_COMPLEX_X87;
+        return 1;
+    }
+    if (l->size > 16 || l->unaligned || l->nleaves > SL__ABI_MAX_LEAVES) {
+        eb[0] = SL_CLASS_MEMORY;
+        return 1;
+    }
+    for (int i = 0; i < l->nleaves; i++) {
+        const sl__abi_leaf *f = &l->leaf[i];
+        size_t e = f->offset / 8;
+        sl_arg_class lo = SL_CLASS_INTEGER, hi = SL_CLASS_NONE;
+
+        switch ((sl__leaf_kind)f->kind) {
+        case SL__LEAF_INT:         lo = SL_CLASS_INTEGER; break;
+        case SL__LEAF_INT128:      lo = hi = SL_CLASS_INTEGER; break;
+        case SL__LEAF_FLOAT:       lo = SL_CLASS_SSE; break;
+        case SL__LEAF_FLOAT128:    lo = SL_CLASS_SSE, hi = SL_CLASS_SSEUP; break;
+        case SL__LEAF_LONG_DOUBLE: lo = SL_CLASS_X87, hi = SL_CLASS_X87UP; break;
+        }
+        eb[e] = merge(eb[e], lo);
+        if (hi != SL_CLASS_NONE)
+            eb[e + 1] = merge(eb[e + 1], hi);
+    }
+    /* The post-merger cleanup. */
+    if (eb[0] == SL_CLASS_MEMORY || eb[1] == SL_CLASS_MEMORY ||
+        (eb[1] == SL_CLASS_X87UP && eb[0] != SL_CLASS_X87)) {
+        eb[0] = SL_CLASS_MEMORY;
+        return 1;
+    }
+    if (eb[1] == SL_CLASS_SSEUP && eb[0] != SL_CLASS_SSE)
+        eb[1] = SL_CLASS_SSE;
+    return n;
+}
+
+/* Microsoft x64 ("Parameter passing"): a value of 1, 2, 4 or 8 bytes goes
+ * by value, a float or double in a vector register and anything else
+ * (structs and unions too) in an integer register; other sizes go by
+ * reference. */
+static int classify_ms(const sl__abi_layout *l, sl_arg_class c[1])
+{
+    bool by_value = l->size == 1 || l->size == 2 || l->size == 4 || l->size == 8;
+
+    if (!by_value)
+        c[0] = SL_CLASS_REFERENCE;
+    else if (l->scalar && !l->is_complex && l->leaf[0].kind == SL__LEAF_FLOAT)
+        c[0] = SL_CLASS_SSE;
+    else
+        c[0] = SL_CLASS_INTEGER;
+    return 1;
 }
 
 int sl_probe_classify(const sl_probe_arg *arg, sl_call_convention conv,
                       sl_arg_class classes[], int max)
 {
-    sl_arg_class eb[2] = { SL_CLASS_NONE, SL_CLASS_NONE };
-    size_t offset = 0, align = 1;
-    bool has_x87 = false;
-    int n = 0;
+    sl__abi_layout l;
+    sl_arg_class c[2];
+    int n;
 
-    if (!arg || !classes || max < 1 || (conv != SL_CALL_SYSV && conv != SL_CALL_MS))
+    if (!arg || !classes || max < 1 || (conv != SL_CALL_SYSV && conv != SL_CALL_MS) ||
+        sl__abi_layout_of(arg, &l) < 0)
         return -1;
-
-    if (!arg->layout) {                                 /* a scalar */
-        const struct scalar *t = arg->type ? scalar_of(arg->type, strlen(arg->type)) : NULL;
-        if (!t)
-            return -1;
-        if (conv == SL_CALL_MS) {
-            classes[0] = t->kind == K_X87 ? SL_CLASS_REFERENCE : class_of_kind(t->kind);
-            return 1;
-        }
-        classes[0] = class_of_kind(t->kind);
-        return 1;
-    }
-
-    /* An aggregate: lay the members out and class each eightbyte. */
-    for (const char *p = arg->layout; *p; ) {
-        const char *end = p + strcspn(p, ",");
-        const char *bracket = memchr(p, '[', (size_t)(end - p));
-        size_t count = bracket ? strtoul(bracket + 1, NULL, 10) : 1;
-        const struct scalar *t = scalar_of(p, (size_t)((bracket ? bracket : end) - p));
-
-        if (!t || count == 0)
-            return -1;
-        offset = (offset + t->size - 1) / t->size * t->size;
-        if (t->size > align)
-            align = t->size;
-        for (size_t i = 0; i < count; i++, offset += t->size) {
-            if (offset < 16)
-                eb[offset / 8] = merge(eb[offset / 8], class_of_kind(t->kind));
-            has_x87 |= t->kind == K_X87;
-        }
-        p = *end ? end + 1 : end;
-    }
-    offset = (offset + align - 1) / align * align;      /* sizeof the struct */
-
-    if (conv == SL_CALL_MS) {
-        bool reg = offset == 1 || offset == 2 || offset == 4 || offset == 8;
-        classes[0] = reg ? SL_CLASS_INTEGER : SL_CLASS_REFERENCE;
-        return 1;
-    }
-    if (offset > 16 || has_x87 || eb[0] == SL_CLASS_MEMORY || eb[1] == SL_CLASS_MEMORY) {
-        classes[0] = SL_CLASS_MEMORY;
-        return 1;
-    }
-    for (int i = 0; i < 2 && (size_t)i * 8 < offset; i++)
-        if (n < max)
-            classes[n++] = eb[i] == SL_CLASS_NONE ? SL_CLASS_SSE : eb[i];
+    n = conv == SL_CALL_SYSV ? classify_sysv(&l, c) : classify_ms(&l, c);
+    for (int i = 0; i < n && i < max; i++)
+        classes[i] = c[i];
     return n;
 }
 
 /* ---- where each argument should be -------------------------------------- */
-
-/* Compares the n bytes at v with what the snapshot holds at a place. */
-static bool holds(const unsigned char *place, const unsigned char *v, size_t n)
-{
-    return memcmp(place, v, n) == 0;
-}
 
 static size_t place_append(sl__abi_place *p, size_t used, const char *sep, const char *reg)
 {
@@ -274,72 +233,91 @@ static size_t place_append(sl__abi_place *p, size_t used, const char *sep, const
     return used < sizeof p->text ? used : sizeof p->text - 1;
 }
 
+/* Microsoft x64: argument i takes slot i, a register or 8 bytes of stack. */
+static void place_ms(const sl_probe_snapshot *s, const sl__abi_convention *cv, int i,
+                     const sl_probe_arg *a, const sl__abi_layout *l, sl_arg_class c,
+                     sl__abi_place *p)
+{
+    const unsigned char *v = a->value;
+    bool reg = i < cv->n_int_args;
+    size_t at = cv->stack_start + 8 * (size_t)(i - cv->n_int_args);
+    char vname[12];
+    const char *rname = !reg ? NULL : c == SL_CLASS_SSE ? sl__abi_vec_name(i, vname, sizeof vname)
+                                                        : gpr_names[cv->int_args[i]];
+
+    if (c == SL_CLASS_REFERENCE) {
+        if (reg)
+            snprintf(p->text, sizeof p->text, "%s = pointer to a copy", rname);
+        else
+            snprintf(p->text, sizeof p->text, "stack+%zu = pointer to a copy", at);
+        p->verified = true;     /* (the copy's address is not known) */
+    } else if (reg) {
+        snprintf(p->text, sizeof p->text, "%s", rname);
+        p->verified = sl__abi_holds(l, c == SL_CLASS_SSE ? s->vec[i]
+                                    : (const unsigned char *)&s->gpr[cv->int_args[i]],
+                                    v, 0, a->size);
+    } else {
+        snprintf(p->text, sizeof p->text, "stack+%zu", at);
+        p->verified = at + a->size <= SL_PROBE_STACK_BYTES &&
+                      sl__abi_holds(l, s->stack + at, v, 0, a->size);
+    }
+}
+
 /* Where the convention puts each argument (psABI 3.2.3's algorithm: each
- * eightbyte takes the next free register of its class, a struct whose
- * eightbytes do not all fit goes to the stack whole; Microsoft x64: slot n
- * for argument n), and whether the snapshot holds the value there. */
+ * eightbyte takes the next free register of its class, SSEUP the rest of
+ * the vector register SSE took; a value whose eightbytes do not all fit
+ * goes to the stack whole and leaves the registers to later arguments;
+ * MEMORY and the x87 classes go to the stack, aligned to 16 when the type
+ * is; Microsoft x64: slot n for argument n), and whether the snapshot
+ * holds the value there.  Once an argument cannot be classified, the
+ * System V places of those after it are unknown too: it may have taken
+ * registers of either kind, or stack. */
 void sl__abi_place_args(const sl_probe_snapshot *s, const sl_probe_arg *args, int n,
                         sl__abi_place *out)
 {
     const sl__abi_convention *cv = sl__abi_convention_of((sl_call_convention)s->convention);
     int ints = 0, vecs = 0;
     size_t off = cv ? cv->stack_start : 0;
+    bool lost = false;
 
     for (int i = 0; i < n; i++) {
         const sl_probe_arg *a = &args[i];
         const unsigned char *v = a->value;
         sl__abi_place *p = &out[i];
+        sl__abi_layout l;
         sl_arg_class c[2];
-        int k = cv ? sl_probe_classify(a, (sl_call_convention)s->convention, c, 2) : -1;
+        int k = -1, need_int = 0, need_vec = 0;
         size_t used = 0;
-        bool on_stack;
+        bool on_stack = false;
 
         memset(p, 0, sizeof *p);
-        if (k < 1 || !v) {
+        if (cv && sl__abi_layout_of(a, &l) == 0)
+            k = cv->positional ? classify_ms(&l, c) : classify_sysv(&l, c);
+        if (k < 1 || !v || (lost && !cv->positional)) {
             snprintf(p->text, sizeof p->text, "?");
+            lost = true;
             continue;
         }
-        if (cv->positional) {                           /* Microsoft x64 */
-            bool reg = i < cv->n_int_args;
-            const char *rname = reg ? (c[0] == SL_CLASS_SSE ? NULL : gpr_names[cv->int_args[i]]) : NULL;
-            char vname[12];
-            if (reg && c[0] == SL_CLASS_SSE)
-                rname = sl__abi_vec_name(i, vname, sizeof vname);
-            if (c[0] == SL_CLASS_REFERENCE) {
-                if (reg)
-                    snprintf(p->text, sizeof p->text, "%s = pointer to a copy", rname);
-                else
-                    snprintf(p->text, sizeof p->text, "stack+%zu = pointer to a copy",
-                             cv->stack_start + 8 * (size_t)(i - cv->n_int_args));
-                p->verified = true;     /* (the copy's address is not known) */
-            } else if (reg) {
-                snprintf(p->text, sizeof p->text, "%s", rname);
-                p->verified = holds(c[0] == SL_CLASS_SSE ? s->vec[i]
-                                    : (const unsigned char *)&s->gpr[cv->int_args[i]], v, a->size);
-            } else {
-                size_t at = cv->stack_start + 8 * (size_t)(i - cv->n_int_args);
-                snprintf(p->text, sizeof p->text, "stack+%zu", at);
-                p->verified = at + a->size <= SL_PROBE_STACK_BYTES && holds(s->stack + at, v, a->size);
-            }
+        if (cv->positional) {
+            place_ms(s, cv, i, a, &l, c[0], p);
             continue;
         }
         /* System V */
-        int need_int = 0, need_vec = 0;
         for (int j = 0; j < k; j++) {
             need_int += c[j] == SL_CLASS_INTEGER;
             need_vec += c[j] == SL_CLASS_SSE;
+            on_stack |= c[j] == SL_CLASS_MEMORY || c[j] == SL_CLASS_X87 ||
+                        c[j] == SL_CLASS_X87UP || c[j] == SL_CLASS_COMPLEX_X87;
         }
-        on_stack = c[0] == SL_CLASS_MEMORY || c[0] == SL_CLASS_X87 ||
-                   ints + need_int > cv->n_int_args || vecs + need_vec > cv->n_vec_args;
-        if (on_stack) {
-            size_t align = (c[0] == SL_CLASS_X87 || (a->layout && strstr(a->layout, "long double"))) ? 16 : 8;
-            size_t cmp = c[0] == SL_CLASS_X87 ? 10 : a->size;   /* x87: 10 bytes, 6 of padding */
+        if (on_stack || ints + need_int > cv->n_int_args || vecs + need_vec > cv->n_vec_args) {
+            size_t align = l.align > 8 ? 16 : 8;
             off = (off + align - 1) / align * align;
             if (a->size > 8)
                 snprintf(p->text, sizeof p->text, "stack+%zu..%zu", off, off + a->size - 1);
             else
                 snprintf(p->text, sizeof p->text, "stack+%zu", off);
-            p->verified = off + cmp <= SL_PROBE_STACK_BYTES && holds(s->stack + off, v, cmp);
+            p->verified = off + a->size <= SL_PROBE_STACK_BYTES &&
+                          sl__abi_holds(&l, s->stack + off, v, 0, a->size);
             off += (a->size + 7) / 8 * 8;
             continue;
         }
@@ -347,16 +325,17 @@ void sl__abi_place_args(const sl_probe_snapshot *s, const sl_probe_arg *args, in
         for (int j = 0; j < k; j++) {
             size_t part = a->size - 8 * (size_t)j < 8 ? a->size - 8 * (size_t)j : 8;
             char vname[12];
-            const char *sep = j ? " + " : "";
+            const char *sep = used ? " + " : "";
             if (c[j] == SL_CLASS_INTEGER) {
                 int r = cv->int_args[ints++];
                 used = place_append(p, used, sep, gpr_names[r]);
-                p->verified &= holds((const unsigned char *)&s->gpr[r], v + 8 * j, part);
-            } else {
+                p->verified &= sl__abi_holds(&l, (const unsigned char *)&s->gpr[r], v, 8 * (size_t)j, part);
+            } else if (c[j] == SL_CLASS_SSE) {
                 int r = vecs++;
+                bool up = j + 1 < k && c[j + 1] == SL_CLASS_SSEUP;
                 used = place_append(p, used, sep, sl__abi_vec_name(r, vname, sizeof vname));
-                p->verified &= holds(s->vec[r], v + 8 * j, part);
-            }
+                p->verified &= sl__abi_holds(&l, s->vec[r], v, 8 * (size_t)j, up ? 16 : part);
+            }                                   /* SSEUP: with its SSE; NO_CLASS: nowhere */
         }
     }
 }

@@ -114,13 +114,16 @@ static inline void (*sl__opaque_fn(void (*f)(void)))(void)
 /* The calling thread's last snapshot (overwritten by its next probe). */
 const sl_probe_snapshot *sl_probe_last(void);
 
-/* Finds the size bytes at bytes (1..16) in s and writes where they were:
- * an argument register in convention order ("rdi", ... or "rcx", ...),
- * then "xmm0".."xmm7" ("xmm1+8": the upper half), then "stack+N", N
- * counted from the first stack argument (ms_abi: after the 32-byte shadow
- * space, so its 5th argument is "stack+32").  Returns 0, or -1 if absent.
- * The first match wins: use distinctive values, as a scratch register may
- * hold a stray copy the caller staged through it. */
+/* Finds the size bytes at bytes (any size the snapshot can hold) in s and
+ * writes where they were: an argument register in convention order ("rdi",
+ * ... or "rcx", ...; values up to 8 bytes), then "xmm0".."xmm7" ("xmm1+8":
+ * the upper half; up to 16 bytes), then "stack+N", N counted from the first
+ * stack argument (ms_abi: after the 32-byte shadow space, so its 5th
+ * argument is "stack+32").  Returns 0, or -1 if absent.  Every byte is
+ * compared: for a value with padding (a struct's, or the 6 unused bytes of
+ * an x87 long double) use sl_probe_find_arg.  The first match wins: use
+ * distinctive values, as a scratch register may hold a stray copy the
+ * caller staged through it. */
 int sl_probe_find(const sl_probe_snapshot *s, const void *bytes, size_t size,
                   char *where, size_t where_size);
 
@@ -129,14 +132,26 @@ int sl_probe_find(const sl_probe_snapshot *s, const void *bytes, size_t size,
  * address).  Returns 0, or -1 for a name the snapshot does not hold. */
 int sl_probe_register(const sl_probe_snapshot *s, const char *name, uint64_t *value);
 
-/* One argument of a probed call, described for sl_probe_print. */
+/* One argument of a probed call, described for sl_probe_print.
+ *
+ * type is a C type as written: "int", "short int", "long unsigned int",
+ * "unsigned long long int", "size_t", "ssize_t", "wchar_t", "enum color"
+ * (taken as int), "char *" (any pointer), "__int128", "long double",
+ * "double _Complex" (or "complex double"), "__float128", ...
+ * layout describes a struct member by member, each a type as above with
+ * optional array bounds, or a nested group:
+ *     "long,double"                  struct { long l; double d; }
+ *     "char[3],float"                struct { char c[3]; float f; }
+ *     "int,{char,short}[2]"          struct { int i; struct { char c; short s; } a[2]; }
+ *     "union{int,float}"             union { int i; float f; }
+ *     "packed{char,long}"            struct __attribute__((packed)) { char c; long l; }
+ * Bit-fields and alignment attributes cannot be described. */
 typedef struct sl_probe_arg {
     const char *type;           /* the C type as the lecture shows it */
     const void *value;          /* the value passed */
     size_t size;                /* sizeof the value */
-    const char *layout;         /* aggregates: member types in order, e.g.
-                                   "long,double" or "char[3],float"; NULL
-                                   for a scalar (classified from type) */
+    const char *layout;         /* aggregates: member types in order (above);
+                                   NULL for a scalar (classified from type) */
 } sl_probe_arg;
 
 #define SL_PROBE_ARG(ctype, var) { #ctype, &(var), sizeof(var), NULL }
@@ -148,17 +163,21 @@ typedef enum {
     SL_CLASS_NONE = 0,          /* padding only */
     SL_CLASS_INTEGER,           /* general-purpose register */
     SL_CLASS_SSE,               /* vector register */
-    SL_CLASS_X87,               /* long double: memory when an argument */
+    SL_CLASS_X87,               /* long double's significand: memory when an argument */
     SL_CLASS_MEMORY,            /* copied to the stack */
     SL_CLASS_REFERENCE,         /* ms_abi, AAPCS64, RISC-V: a pointer to a caller's copy */
     SL_CLASS_FP,                /* AAPCS64, RISC-V: a floating-point register (v0-v7,
                                    fa0-fa7), one per HFA member or FP struct field */
+    SL_CLASS_SSEUP,             /* upper half of the vector register SSE began (__float128) */
+    SL_CLASS_X87UP,             /* long double's exponent: goes with X87 */
+    SL_CLASS_COMPLEX_X87,       /* long double _Complex: memory when an argument */
     SL_CLASS_COUNT
 } sl_arg_class;
 
-/* Classifies arg under convention conv: fills classes[] (one per eightbyte;
- * a single entry for MEMORY/REFERENCE) and returns how many, or -1 if the
- * type or layout is not understood. */
+/* Classifies arg under convention conv: fills up to max classes[] (one per
+ * eightbyte after the psABI's post-merger cleanup; a single entry for
+ * MEMORY, REFERENCE and COMPLEX_X87) and returns how many there are, or -1
+ * if the type or layout is not understood or does not match arg->size. */
 int sl_probe_classify(const sl_probe_arg *arg, sl_call_convention conv,
                       sl_arg_class classes[], int max);
 
@@ -174,10 +193,19 @@ int sl_probe_predict(sl_call_convention conv, const sl_probe_arg *args, int n,
 /* The name of a class ("INTEGER", "SSE", ...). */
 const char *sl_arg_class_name(sl_arg_class c);
 
+/* sl_probe_find for a described argument: compares only the bytes that
+ * hold its value (no struct padding, 10 of a long double's 16), so a value
+ * whose padding differs from the copy the call made is still found.
+ * Returns 0, or -1 if absent. */
+int sl_probe_find_arg(const sl_probe_snapshot *s, const sl_probe_arg *arg,
+                      char *where, size_t where_size);
+
 /* Prints the lecture table for a probed call: argument number, C type,
  * size, classification and where the convention puts each part (checked
  * against the snapshot), then a note on each class that occurred.  args
- * are the visible arguments only (no hidden return pointer).
+ * are the visible arguments only (no hidden return pointer).  An argument
+ * that cannot be classified shows "?", and so does every System V one
+ * after it (its registers are unknown); Microsoft x64 places by position.
  * Returns 0, or -1 on an output error. */
 int sl_probe_print(const sl_probe_snapshot *s, const sl_probe_arg *args, int n, FILE *out);
 
