@@ -10,7 +10,7 @@ HOST_ARCH := $(shell uname -m)
 ARCH    ?= $(HOST_ARCH)
 PREFIX  ?= /usr/local
 DESTDIR ?=
-VERSION := 0.1.0
+VERSION := $(shell sed -n 's/^\#define STACKLAB_VERSION "\(.*\)"/\1/p' lib/include/stacklab/version.h)
 SOMAJOR := 0
 CXX     ?= g++
 
@@ -299,7 +299,7 @@ bench: $(BENCH)
 # prologue beside the hand-written one: $(BUILD)/listings/frames.S.txt etc.
 
 LISTING_OBJ := $(filter $(BUILD)/asm/%,$(LIB_OBJ)) \
-               $(patsubst %,$(BUILD)/%.o,$(filter-out demos/lecture.c,$(wildcard demos/*.c)))
+               $(patsubst %,$(BUILD)/%.o,$(filter-out demos/lecture.c,$(wildcard demos/*.c demos/*.S)))
 
 listings: $(LISTING_OBJ)
 	@mkdir -p $(BUILD)/listings
@@ -334,19 +334,28 @@ $(BUILD)/demos/%: $(BUILD)/demos/%.c.o \
 # The volatile pitfall is what the optimizer does: always at -O2.
 $(BUILD)/demos/setjmp_inside-pitfall.c.o: SL_CFLAGS += -O2
 
+# Both list the diagrams this run wrote (newer than a stamp made first),
+# not whatever an older run left in $(DIAGRAMS).
 demo: $(DEMO_BINS)
-	@mkdir -p $(DIAGRAMS)
+	@mkdir -p $(DIAGRAMS) && touch $(BUILD)/.demo-start
 	@for d in $(or $(DEMO),$(DEMOS)); do \
 	    [ -x $(BUILD)/demos/$$d ] || { echo "make demo: no demo '$$d' (have: $(DEMOS))" >&2; exit 2; }; \
 	    $(BUILD)/demos/$$d $(if $(STEP),--step) --diagrams $(DIAGRAMS) || exit 1; \
 	done
 	@echo; echo "Diagrams written to $(DIAGRAMS)/ (each also as .dot):"; \
-	    cd $(DIAGRAMS) && ls -C -w 100 *.svg
+	    cd $(DIAGRAMS) && find . -maxdepth 1 -name '*.svg' -newer $(CURDIR)/$(BUILD)/.demo-start | \
+	    sed 's|^\./||' | sort | xargs -r ls -C -w 100
 
+# The curated pictures: --stable (ASLR off, CFA offsets), so that a fresh
+# run draws the same pictures.  A demo's errors go to stderr and stay visible.
 diagrams: $(DEMO_BINS)
-	@mkdir -p $(DIAGRAMS)
-	@for d in $(DEMOS); do $(BUILD)/demos/$$d --diagrams $(DIAGRAMS) </dev/null >/dev/null || exit 1; done
-	@cd $(DIAGRAMS) && ls -C -w 100 *.svg
+	@mkdir -p $(DIAGRAMS) && touch $(BUILD)/.demo-start
+	@for d in $(DEMOS); do \
+	    $(BUILD)/demos/$$d --stable --diagrams $(DIAGRAMS) </dev/null >/dev/null || \
+	    { echo "make diagrams: the $$d demo failed (its errors are above)" >&2; exit 1; }; \
+	done
+	@cd $(DIAGRAMS) && find . -maxdepth 1 -name '*.svg' -newer $(CURDIR)/$(BUILD)/.demo-start | \
+	    sed 's|^\./||' | sort | xargs -r ls -C -w 100
 
 # ---- install ----------------------------------------------------------------
 

@@ -11,10 +11,10 @@
 #include <string.h>
 #include <sys/personality.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <stacklab/dot.h>
+#include <stacklab/version.h>
 
 #define WIDTH 100               /* columns the output must fit */
 #define INDENT "   "
@@ -23,8 +23,9 @@
 static struct {
     const char *name;
     const char *program;
+    const char *prog;               /* argv[0]'s last part: "stacklab-recursion" */
     const char *dir;
-    bool color, step, stable, interactive, failed;
+    bool color, ansi, step, stable, interactive, failed;
     int steps;
     char *diagrams[MAX_DIAGRAMS];   /* SVG files written */
     int ndiagrams;
@@ -32,6 +33,7 @@ static struct {
     int npaths;
     FILE *open_file;
     char open_name[256];
+    char open_tmp[4200];            /* where lecture_diagram_open writes, until renamed */
 } L = { .dir = "diagrams" };
 
 static const char *on(const char *code);
@@ -41,13 +43,16 @@ static void wrapped(const char *indent, const char *text);
 static void usage(FILE *out, const char *summary, const char *help)
 {
     fprintf(out, "usage: %s [--step] [--no-color] [--diagrams DIR] [--stable]\n\n",
-            L.name);
+            L.prog);
     if (summary)
         fprintf(out, "%s\n\n", summary);
-    fputs("  --step           pause for Enter before each step (on a terminal)\n"
-          "  --no-color       no colour (also off when NO_COLOR is set or not on a terminal)\n"
+    fputs("  --step           pause before each step: Enter goes on, q quits (on a terminal)\n"
+          "  --no-color       no colour (also off when NO_COLOR is set, TERM is dumb or\n"
+          "                   the output is not a terminal)\n"
           "  --diagrams DIR   write the diagrams into DIR (default: diagrams)\n"
-          "  --stable         ASLR off, offsets instead of addresses: runs match the slides\n",
+          "  --stable         ASLR off, offsets instead of addresses: runs match the slides\n"
+          "  -h, --help       this help\n"
+          "  --version        the stacklab version\n",
           out);
     if (help)
         fprintf(out, "\n%s%s", help, help[0] && help[strlen(help) - 1] != '\n' ? "\n" : "");
@@ -87,17 +92,31 @@ static void disable_aslr(char **argv)
     personality((unsigned long)persona);
 }
 
+/* A bad command line: one line saying why, one saying where help is. */
+static void bad_usage(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "%s: ", L.prog);
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n(%s --help lists the options)\n", L.prog);
+    exit(2);
+}
+
 void lecture_begin(int argc, char **argv, const char *name, const char *summary,
                    const char *help)
 {
     bool no_color = false;
+    const char *term = getenv("TERM"), *no_color_env = getenv("NO_COLOR");
 
     L.name = name;
     L.program = argv[0];
+    L.prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout, summary, help);
+            exit(0);
+        } else if (!strcmp(a, "--version")) {
+            printf("%s (stacklab) %s\n", L.prog, STACKLAB_VERSION);
             exit(0);
         } else if (!strcmp(a, "--step")) {
             L.step = true;
@@ -105,14 +124,14 @@ void lecture_begin(int argc, char **argv, const char *name, const char *summary,
             no_color = true;
         } else if (!strcmp(a, "--stable")) {
             L.stable = true;
-        } else if (!strcmp(a, "--diagrams") && i + 1 < argc) {
-            L.dir = argv[++i];
-        } else if (!strncmp(a, "--diagrams=", 11)) {
-            L.dir = a + 11;
+        } else if (!strcmp(a, "--diagrams") || !strncmp(a, "--diagrams=", 11)) {
+            L.dir = a[10] == '=' ? a + 11 : i + 1 < argc ? argv[++i] : NULL;
+            if (!L.dir)
+                bad_usage("%s needs a directory: --diagrams DIR", a);
+            if (!L.dir[0])
+                bad_usage("%s: the directory name is empty", a);
         } else {
-            fprintf(stderr, "%s: unknown option '%s'\n\n", name, a);
-            usage(stderr, summary, help);
-            exit(2);
+            bad_usage("unknown option '%s'", a);
         }
     }
     if (L.stable)
@@ -120,7 +139,9 @@ void lecture_begin(int argc, char **argv, const char *name, const char *summary,
 
     L.interactive = isatty(STDIN_FILENO);
     L.step = L.step && L.interactive;
-    L.color = !no_color && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+    /* Escape sequences only for a terminal that understands them. */
+    L.ansi = isatty(STDOUT_FILENO) && term && *term && strcmp(term, "dumb") != 0;
+    L.color = !no_color && L.ansi && !(no_color_env && *no_color_env);
     /* The pictures go to a pipe when stdout is one: keep the order. */
     setvbuf(stdout, NULL, _IOLBF, 0);
 
@@ -155,14 +176,26 @@ static const char *off(void)
     return L.color ? "\033[0m" : "";
 }
 
+/* The --step prompt.  Enter goes on (the prompt is erased); q, or the end
+ * of input (Ctrl-D), ends the lecture here, cleanly, with status 0. */
 static void pause_for_enter(void)
 {
-    int c;
-    printf("%s", lecture_dim("   [Enter]"));
+    char line[128];
+    bool eof;
+
+    printf("%s", lecture_dim("   [Enter: next step, q: quit]"));
     fflush(stdout);
-    while ((c = getchar()) != EOF && c != '\n')
-        ;
-    printf("\033[1A\033[2K");       /* erase the prompt line */
+    eof = !fgets(line, sizeof line, stdin);
+    if (eof || line[0] == 'q' || line[0] == 'Q') {
+        /* After Ctrl-D the cursor is still on the prompt line. */
+        printf("%s%s\n", eof ? "\n" : "", lecture_dim("   (stopped here)"));
+        fflush(stdout);
+        exit(L.failed ? 1 : 0);
+    }
+    while (!strchr(line, '\n') && fgets(line, sizeof line, stdin))
+        ;                               /* the rest of a long line */
+    if (L.ansi)
+        printf("\033[1A\033[2K");   /* up over the echoed Enter, erase the prompt */
 }
 
 void lecture_step(const char *fmt, ...)
@@ -245,16 +278,18 @@ void lecture_code(const char *fmt, ...)
     printf(INDENT "  %s%s%s\n", on("36"), text, off());
 }
 
+/* To stderr, so that `make diagrams` (stdout to /dev/null) still says why. */
 void lecture_fail(const char *fmt, ...)
 {
-    char text[1024], line[1100];
+    char text[1024];
+    bool color = L.color && isatty(STDERR_FILENO);
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    snprintf(line, sizeof line, "%sFAILED: %s%s", on("1;31"), text, off());
     fflush(stdout);
-    wrapped(INDENT, line);
+    fprintf(stderr, "%s%s: FAILED: %s%s\n", color ? "\033[1;31m" : "", L.prog ? L.prog : L.name,
+            text, color ? "\033[0m" : "");
     L.failed = true;
 }
 
@@ -350,14 +385,23 @@ const char *lecture_diagram_path(const char *file)
     return p;
 }
 
+/* Diagram files are written whole or not at all: into a temporary file in
+ * the same directory, renamed over the real name once complete, so that a
+ * full disk or an interrupted run leaves no truncated .dot or .svg. */
 FILE *lecture_diagram_open(const char *name)
 {
     char file[300];
     snprintf(file, sizeof file, "%s.dot", name);
     const char *path = lecture_diagram_path(file);
-    FILE *f = fopen(path, "w");
+    snprintf(L.open_tmp, sizeof L.open_tmp, "%s/.%s.XXXXXX", L.dir, file);
+    int fd = mkstemp(L.open_tmp);
+    FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
     if (!f) {
         lecture_fail("cannot write %s: %s", path, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(L.open_tmp);
+        }
         return NULL;
     }
     snprintf(L.open_name, sizeof L.open_name, "%s", name);
@@ -367,18 +411,32 @@ FILE *lecture_diagram_open(const char *name)
 
 int lecture_diagram_close(FILE *dot)
 {
+    char path[4200];
+
     if (!dot)
         return -1;
-    bool bad = ferror(dot);
-    if (fclose(dot) != 0 || bad) {
-        lecture_fail("error writing %s/%s.dot", L.dir, L.open_name);
-        return -1;
-    }
     if (dot != L.open_file) {
         lecture_fail("lecture_diagram_close: not a file from lecture_diagram_open");
         return -1;
     }
     L.open_file = NULL;
+    snprintf(path, sizeof path, "%s/%s.dot", L.dir, L.open_name);
+    errno = 0;
+    bool bad = fflush(dot) != 0 || ferror(dot);
+    int err = errno;
+    if (fclose(dot) != 0 && !bad) {
+        bad = true;
+        err = errno;
+    }
+    if (!bad && rename(L.open_tmp, path) != 0) {
+        bad = true;
+        err = errno;
+    }
+    if (bad) {
+        unlink(L.open_tmp);
+        lecture_fail("cannot write %s: %s", path, err ? strerror(err) : "output error");
+        return -1;
+    }
     return lecture_diagram_render(L.open_name);
 }
 
@@ -388,18 +446,8 @@ int lecture_diagram_render(const char *name)
     snprintf(dot, sizeof dot, "%s/%s.dot", L.dir, name);
     snprintf(svg, sizeof svg, "%s/%s.svg", L.dir, name);
 
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        execlp("dot", "dot", "-Tsvg", dot, "-o", svg, (char *)NULL);
-        fprintf(stderr, "%s: cannot run Graphviz 'dot' (apt-get install graphviz): %s\n",
-                L.name, strerror(errno));
-        _exit(127);
-    }
-    int status = 0;
-    if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
-        WEXITSTATUS(status) != 0) {
-        lecture_fail("Graphviz could not render %s", dot);
+    if (sl_dot_render(dot, svg, NULL) != 0) {
+        lecture_fail("%s", sl_dot_last_error());
         return -1;
     }
     if (L.ndiagrams < MAX_DIAGRAMS)

@@ -17,6 +17,7 @@
  * generated ("f12"), never taken from symbols.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <spawn.h>
 #include <stdlib.h>
@@ -1026,10 +1027,10 @@ int sl_stack_write_dot(const sl_stack *s, FILE *out, const sl_dot_options *opt)
         sl__out_str(o, "empty [label=\"(no frames)\"];\n");
     sl__out_str(o, "}\n");
 
-    int rc = sl__out_finish(o);
+    int rc = sl__out_finish(o), err = o->failed;
     free(o);
     if (rc < 0)
-        return fail(rc, "sl_stack_write_dot: writing the diagram failed");
+        return fail(rc, "sl_stack_write_dot: writing the diagram failed: %s", strerror(err));
     return SL_DOT_OK;
 }
 
@@ -1070,48 +1071,6 @@ static int program_exists(const char *program)
     return 0;
 }
 
-int sl_dot_render(const char *dot_path, const char *out_path, const char *program)
-{
-    const char *fmt;
-    char tflag[16];
-    pid_t pid;
-    int status, err;
-
-    if (!dot_path || !out_path)
-        return fail(SL_DOT_EINVAL, "sl_dot_render: NULL path");
-    fmt = format_of(out_path);
-    if (!fmt || fmt[0] == 'd' || fmt[0] == 'g')
-        return fail(SL_DOT_EFORMAT, "cannot render %s: the name must end in .svg, .png or .pdf",
-                    out_path);
-    if (!program)
-        program = "dot";
-    if (!program_exists(program))
-        return fail(SL_DOT_ENOGRAPHVIZ, "cannot render %s: Graphviz's `%s` program was not found "
-                    "(install the graphviz package, or write a .dot file instead)",
-                    out_path, program);
-    snprintf(tflag, sizeof tflag, "-T%s", fmt);
-    char *argv[] = { (char *)program, tflag, "-o", (char *)out_path, (char *)dot_path, NULL };
-    err = posix_spawnp(&pid, program, NULL, NULL, argv, environ);
-    if (err == ENOENT || err == EACCES)
-        return fail(SL_DOT_ENOGRAPHVIZ, "cannot render %s: Graphviz's `%s` program was not found "
-                    "(install the graphviz package, or write a .dot file instead)",
-                    out_path, program);
-    if (err)
-        return fail(SL_DOT_ERENDER, "cannot render %s: could not start `%s`", out_path, program);
-    while (waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR)
-            return fail(SL_DOT_ERENDER, "cannot render %s: lost `%s` (waitpid failed)",
-                        out_path, program);
-    }
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-        return fail(SL_DOT_ENOGRAPHVIZ, "cannot render %s: Graphviz's `%s` program was not found "
-                    "(install the graphviz package)", out_path, program);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        return fail(SL_DOT_ERENDER, "cannot render %s: `%s` exited with status %d",
-                    out_path, program, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-    return SL_DOT_OK;
-}
-
 /* A temporary name beside path, with the same extension (Graphviz picks the
  * format from it): "dir/.name.XXXXXX.svg".  Renamed over path when complete,
  * so a reader never sees a half-written file.  Returns the open fd, or -1. */
@@ -1127,6 +1086,109 @@ static int temp_beside(const char *path, char *tmp, size_t size)
         return -1;
     }
     return mkstemps(tmp, (int)strlen(ext));
+}
+
+/* Reads what a child writes to fd until it closes it, keeping the first
+ * size-1 bytes as one line ("; " between its lines). */
+static void read_messages(int fd, char *buf, size_t size)
+{
+    size_t len = 0;
+    char chunk[512];
+    ssize_t n;
+
+    buf[0] = '\0';
+    while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        for (ssize_t i = 0; i < n && len + 3 < size; i++) {
+            if (chunk[i] == '\n') {
+                memcpy(buf + len, "; ", 2);
+                len += 2;
+            } else {
+                buf[len++] = chunk[i];
+            }
+        }
+    }
+    while (len >= 2 && buf[len - 2] == ';')
+        len -= 2;
+    buf[len] = '\0';
+}
+
+int sl_dot_render(const char *dot_path, const char *out_path, const char *program)
+{
+    const char *fmt;
+    char tflag[16], tmp[4096], said[400];
+    posix_spawn_file_actions_t actions;
+    int pipefd[2], status, err, fd;
+    pid_t pid;
+
+    if (!dot_path || !out_path)
+        return fail(SL_DOT_EINVAL, "sl_dot_render: NULL path");
+    fmt = format_of(out_path);
+    if (!fmt || fmt[0] == 'd' || fmt[0] == 'g')
+        return fail(SL_DOT_EFORMAT, "cannot render %s: the name must end in .svg, .png or .pdf",
+                    out_path);
+    if (!program)
+        program = "dot";
+    if (!program_exists(program))
+        return fail(SL_DOT_ENOGRAPHVIZ, "cannot render %s: Graphviz's `%s` program was not found "
+                    "(install the graphviz package, or write a .dot file instead)",
+                    out_path, program);
+    fd = temp_beside(out_path, tmp, sizeof tmp);
+    if (fd < 0)
+        return fail(SL_DOT_EOPEN, "cannot create %s: %s", out_path, strerror(errno));
+    close(fd);
+    if (pipe2(pipefd, O_CLOEXEC) < 0) {
+        unlink(tmp);
+        return fail(SL_DOT_ERENDER, "cannot render %s: %s", out_path, strerror(errno));
+    }
+    /* Graphviz's complaints come back through the pipe, into the reason. */
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, pipefd[1], STDERR_FILENO);
+    snprintf(tflag, sizeof tflag, "-T%s", fmt);
+    char *argv[] = { (char *)program, tflag, "-o", tmp, (char *)dot_path, NULL };
+    err = posix_spawnp(&pid, program, &actions, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&actions);
+    close(pipefd[1]);
+    if (err) {
+        close(pipefd[0]);
+        unlink(tmp);
+        if (err == ENOENT || err == EACCES)
+            return fail(SL_DOT_ENOGRAPHVIZ, "cannot render %s: Graphviz's `%s` program was not "
+                        "found (install the graphviz package, or write a .dot file instead)",
+                        out_path, program);
+        return fail(SL_DOT_ERENDER, "cannot render %s: could not start `%s`: %s", out_path,
+                    program, strerror(err));
+    }
+    read_messages(pipefd[0], said, sizeof said);
+    close(pipefd[0]);
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) {
+            unlink(tmp);
+            return fail(SL_DOT_ERENDER, "cannot render %s: lost `%s` (waitpid failed)",
+                        out_path, program);
+        }
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        unlink(tmp);
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+            return fail(SL_DOT_ENOGRAPHVIZ, "cannot render %s: Graphviz's `%s` program was not "
+                        "found (install the graphviz package)", out_path, program);
+        if (WIFEXITED(status))
+            return fail(SL_DOT_ERENDER, "cannot render %s: `%s` exited with status %d%s%s",
+                        out_path, program, WEXITSTATUS(status), said[0] ? ": " : "", said);
+        return fail(SL_DOT_ERENDER, "cannot render %s: `%s` was killed by signal %d%s%s",
+                    out_path, program, WTERMSIG(status), said[0] ? ": " : "", said);
+    }
+    if (rename(tmp, out_path) != 0) {
+        err = errno;
+        unlink(tmp);
+        return fail(SL_DOT_EOPEN, "cannot create %s: %s", out_path, strerror(err));
+    }
+    return SL_DOT_OK;
 }
 
 /* The renderer's reason names the temporary file; the user knows path. */

@@ -3,13 +3,22 @@
  * lib/internal/dot_out.h), with the escaping that keeps any symbol name from
  * breaking an HTML-like label.
  */
+#include <errno.h>
+
 #include "dot_out.h"
 #include "stacklab/dot.h"
 
+void sl__out_failed(sl__out *o)
+{
+    if (!o->failed)
+        o->failed = errno ? errno : EIO;
+}
+
 void sl__out_flush(sl__out *o)
 {
+    errno = 0;
     if (o->len && fwrite(o->buf, 1, o->len, o->file) != o->len)
-        o->failed = 1;
+        sl__out_failed(o);
     o->len = 0;
 }
 
@@ -119,7 +128,8 @@ void sl__out_size(sl__out *o, uintptr_t bytes)
 int sl__out_finish(sl__out *o)
 {
     sl__out_flush(o);
+    errno = 0;
     if (fflush(o->file) != 0 || ferror(o->file))
-        o->failed = 1;
+        sl__out_failed(o);
     return o->failed ? SL_DOT_EIO : SL_DOT_OK;
 }

@@ -131,6 +131,18 @@ for demo in "$@"; do
 
     if "$exe" --help >"$out" 2>&1 </dev/null && grep -q '^usage:' "$out"; then ok
     else fail "--help did not exit 0 with a usage line"; fi
+    if grep -q -- '-h, --help' "$out" && grep -q -- '--version' "$out"; then ok
+    else fail "--help does not list -h and --version"; fi
+    if "$exe" --version 2>&1 </dev/null | grep -q "^$demo (stacklab) [0-9]"; then ok
+    else fail "--version does not say '$demo (stacklab) VERSION'"; fi
+    # A missing or empty --diagrams directory is an error, said once on stderr.
+    for bad in "--diagrams" "--diagrams=" "--diagrams ''"; do
+        eval "\"\$exe\" $bad" >"$out" 2>"$out.err" </dev/null
+        status=$?
+        if [ $status -eq 2 ] && [ ! -s "$out" ] && grep -q -- '--diagrams' "$out.err" &&
+           [ "$(grep -c . "$out.err")" -le 2 ]; then ok
+        else fail "'$bad' gave status $status and: $(head -c 200 "$out.err")"; fi
+    done
 
     if command -v timeout >/dev/null 2>&1; then run="timeout 60"; else run=""; fi
     NO_COLOR=1 $run "$exe" --no-color --diagrams "$dir" >"$out" 2>&1 </dev/null
@@ -180,6 +192,41 @@ for demo in "$@"; do
         fi
     done <"$tmp/want"
 done
+
+# A lecture driven live (through a terminal made by script(1)): Enter goes
+# on, q stops cleanly, and so does Ctrl-D, without erasing the line above
+# the prompt; TERM=dumb and NO_COLOR turn colour off.
+step_test() {
+    demo=$1
+    input=$2
+    printf "$input" | env TERM=${3:-xterm} ${4:+NO_COLOR=$4} \
+        script -qec "$bin/$demo --step --diagrams $tmp/step" /dev/null >"$tmp/step.out" 2>&1
+}
+if command -v script >/dev/null 2>&1 && [ -x "$bin/recursion" ]; then
+    for input in '\nq\n' '\n\004'; do
+        demo="recursion --step ($input)"
+        step_test recursion "$input"
+        status=$?
+        if [ $status -eq 0 ] && grep -q 'stopped here' "$tmp/step.out" &&
+           [ "$(grep -c '[0-9]\. ' "$tmp/step.out")" -eq 2 ]; then ok
+        else fail "status $status; it did not stop after step 2:"; tail -n 3 "$tmp/step.out"; fi
+        # One Enter, one prompt erased: the end of input erases nothing.
+        if [ "$(grep -c "$(printf '\033')\[1A" "$tmp/step.out")" -eq 1 ]; then ok
+        else fail "erased a line it should not have"; fi
+    done
+    demo="recursion, TERM=dumb"
+    step_test recursion 'q\n' dumb
+    if ! grep -q "$(printf '\033')" "$tmp/step.out" && grep -q '1\. ' "$tmp/step.out"; then ok
+    else fail "escape sequences in the output"; fi
+    demo="recursion, NO_COLOR=1"
+    step_test recursion 'q\n' xterm 1
+    if ! grep -q "$(printf '\033')\[[0-9;]*m" "$tmp/step.out" && grep -q '1\. ' "$tmp/step.out"; then ok
+    else fail "colour in the output"; fi
+    demo="recursion, colour on a terminal"
+    step_test recursion 'q\n' xterm
+    if grep -q "$(printf '\033')\[[0-9;]*m" "$tmp/step.out"; then ok
+    else fail "no colour on a terminal (the two tests above prove nothing)"; fi
+fi
 
 echo "demos: $passed passed, $failed failed"
 [ $failed -eq 0 ]

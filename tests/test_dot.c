@@ -4,6 +4,7 @@
  * every diagram must be accepted by Graphviz (`dot -Tsvg`, exit status 0) and
  * hold the labels, roles and edges a student would look for.
  */
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -42,6 +43,42 @@ static const char *in_dir(const char *name)
     static char path[sizeof dir + 64];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     return path;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char *text;
+    long n;
+
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    rewind(f);
+    text = calloc(1, (size_t)n + 1);
+    if (text && fread(text, 1, (size_t)n, f) != (size_t)n) {
+        free(text);
+        text = NULL;
+    }
+    fclose(f);
+    return text;
+}
+
+/* How many entries directory d holds (dot files included). */
+static int count_files(const char *d)
+{
+    DIR *dp = opendir(d);
+    struct dirent *e;
+    int n = 0;
+
+    if (!dp)
+        return -1;
+    while ((e = readdir(dp)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            n++;
+    closedir(dp);
+    return n;
 }
 
 static int make_dir(void)
@@ -538,6 +575,7 @@ static void test_errors(void)
     CU_ASSERT_EQUAL(sl_stack_write_dot(&s, NULL, NULL), SL_DOT_EINVAL);
     if (full) {
         CU_ASSERT_EQUAL(sl_stack_write_dot(&s, full, NULL), SL_DOT_EIO);
+        SL_ASSERT_CONTAINS(sl_dot_last_error(), "No space left on device");
         fclose(full);
     }
     CU_ASSERT_EQUAL(sl_diagram_here(NULL, NULL), SL_DOT_EINVAL);
@@ -554,6 +592,33 @@ static void test_errors(void)
     o.dot_program = "false";
     CU_ASSERT_EQUAL(sl_diagram_here(in_dir("false.svg"), &o), SL_DOT_ERENDER);
     SL_ASSERT_CONTAINS(sl_dot_last_error(), "exited with status 1");
+
+    /* A render error carries Graphviz's own words, and leaves no file: not
+     * the output, not a temporary one. */
+    FILE *bad = fopen(in_dir("bad.dot"), "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(bad);
+    fputs("digraph { a -> ; }\n", bad);
+    fclose(bad);
+    char bad_dot[256];
+    snprintf(bad_dot, sizeof bad_dot, "%s", in_dir("bad.dot"));
+    CU_ASSERT_EQUAL(sl_dot_render(bad_dot, in_dir("bad.svg"), NULL), SL_DOT_ERENDER);
+    SL_ASSERT_CONTAINS(sl_dot_last_error(), "syntax error in line 1");
+    CU_ASSERT_NOT_EQUAL(access(in_dir("bad.svg"), F_OK), 0);
+    CU_ASSERT_EQUAL(count_files(dir), 1);      /* bad.dot alone */
+    unlink(in_dir("bad.dot"));
+
+    /* A .dot is written beside its name and renamed over it once whole. */
+    FILE *old = fopen(in_dir("keep.dot"), "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(old);
+    fputs("digraph { old; }\n", old);
+    fclose(old);
+    CU_ASSERT_EQUAL(sl_diagram_here(in_dir("keep.dot"), NULL), SL_DOT_OK);
+    CU_ASSERT_EQUAL(count_files(dir), 1);      /* keep.dot, replaced; no temporary */
+    char *text = slurp(in_dir("keep.dot"));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    SL_ASSERT_CONTAINS(text, "digraph stack");
+    free(text);
+    unlink(in_dir("keep.dot"));
     free_fake(&s);
 }
 
@@ -740,25 +805,6 @@ __attribute__((noinline)) static int draw_here_for_test(const char *path)
     return rc;
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    char *text;
-    long n;
-
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    rewind(f);
-    text = calloc(1, (size_t)n + 1);
-    if (text && fread(text, 1, (size_t)n, f) != (size_t)n) {
-        free(text);
-        text = NULL;
-    }
-    fclose(f);
-    return text;
-}
 
 static void test_diagram_here(void)
 {

@@ -7,6 +7,7 @@
  *   stacklab/abi.h      context save, frame shims, argument probe, checked call
  *   stacklab/memmap.h   the process's address space
  *   stacklab/target.h   whose memory a capture reads: this thread or a stopped one
+ *   stacklab/version.h  STACKLAB_VERSION
  */
 #ifndef STACKLAB_H
 #define STACKLAB_H
@@ -17,5 +18,6 @@
 #include "stacklab/dot.h"
 #include "stacklab/memmap.h"
 #include "stacklab/target.h"
+#include "stacklab/version.h"
 
 #endif

@@ -2,8 +2,9 @@
  * dot_out.h: the buffered writer shared by the stack and address-space DOT
  * writers (lib/dot.c, lib/dot_memmap.c).  Text goes into a 64 KiB buffer that
  * is handed to fwrite when full, so a 10,000-frame diagram costs one pass and
- * no per-row stdio call.  An output error is remembered and reported once at
- * the end (sl__out_finish).
+ * no per-row stdio call.  An output error is remembered (with its errno, so
+ * that a full disk says "No space left on device") and reported once at the
+ * end (sl__out_finish).
  */
 #ifndef SL_DOT_OUT_H
 #define SL_DOT_OUT_H
@@ -15,11 +16,13 @@
 typedef struct sl__out {
     FILE *file;
     size_t len;
-    int failed;
+    int failed;                 /* 0, or the errno of the first failed write */
     char buf[65536];
 } sl__out;
 
 void sl__out_flush(sl__out *o);
+/* Remembers the first write error (errno, EIO when unset). */
+void sl__out_failed(sl__out *o);
 
 /* Appends n bytes. */
 static inline void sl__out_mem(sl__out *o, const char *s, size_t n)
@@ -28,7 +31,7 @@ static inline void sl__out_mem(sl__out *o, const char *s, size_t n)
         sl__out_flush(o);
         if (n > sizeof o->buf) {
             if (fwrite(s, 1, n, o->file) != n)
-                o->failed = 1;
+                sl__out_failed(o);
             return;
         }
     }
@@ -51,7 +54,7 @@ void sl__out_hex(sl__out *o, uintptr_t v);
 void sl__out_html(sl__out *o, const char *s, int width);
 /* Appends a byte count as "24 B", "4 KiB", "1.9 MiB", "21 TiB". */
 void sl__out_size(sl__out *o, uintptr_t bytes);
-/* Flushes; returns 0 or SL_DOT_EIO. */
+/* Flushes; returns 0 or SL_DOT_EIO (then o->failed holds the errno). */
 int sl__out_finish(sl__out *o);
 
 #endif
