@@ -298,7 +298,18 @@ void sl__try_check(sl__try *t, uintptr_t sp)
 {
     uintptr_t prev = (uintptr_t)sl__tls_handlers.top->frame;
 
-    if (prev == (uintptr_t)t || prev < sp)
+    if (prev == (uintptr_t)t || (prev < sp && prev <= sl__signal_bound(sp - 1)))
+        stale();
+}
+
+/* A throw's check failed: unless the thrower runs on the alternate signal
+ * stack (a cleanup of a fault), where the bound is the interrupted sp, the
+ * record is stale. */
+static __attribute__((noinline, cold)) void check_again(const sl__slot *top, uintptr_t below)
+{
+    below = sl__signal_bound(below);
+    if ((uintptr_t)top->frame <= below ||
+        top->check != top->frame->context.word[SL_CTX_SP / 8])
         stale();
 }
 
@@ -359,7 +370,7 @@ void sl_defer(void (*fn)(void *), void *arg)
     uintptr_t here = (uintptr_t)__builtin_frame_address(0);
     sl__slot *s = h->top;               /* the sentinels have no site */
 
-    if (s->site && (uintptr_t)s->frame <= here)
+    if (s->site && (uintptr_t)s->frame <= here && (uintptr_t)s->frame <= sl__signal_bound(here))
         stale();
     while (s->site && !is_body(s->frame->phase))
         s--;                            /* CATCH or FINALLY: not a body */
@@ -396,9 +407,9 @@ void raise_to(sl_exception *x, uintptr_t below)
         sl__uncaught(x);
     /* Never jump into a dead frame: a live record lies above the thrower,
      * and still holds the stack pointer word its slot copied. */
-    if ((uintptr_t)top->frame <= below ||
-        top->check != top->frame->context.word[SL_CTX_SP / 8])
-        stale();
+    if (__builtin_expect((uintptr_t)top->frame <= below ||
+                         top->check != top->frame->context.word[SL_CTX_SP / 8], 0))
+        check_again(top, below);
     t = top->frame;
 
     switch (t->phase) {

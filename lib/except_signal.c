@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include <stacklab/except.h>
+#include "context.h"
 #include "except_internal.h"
 
 /* Room for the handler, a libunwind walk, snprintf and the cleanups a throw
@@ -45,7 +46,9 @@ static _Thread_local struct {
     bool on;
     char *mapping;              /* guard page + alternate stack */
     size_t mapping_size;
+    bool unmap_pending;         /* untrapped while running on that stack */
     uintptr_t stack_low;        /* this thread's own stack */
+    uintptr_t fault_sp;         /* the interrupted sp of the fault being raised */
 } thread;
 
 /* The handlers are process-wide; which threads want them is per thread.
@@ -123,15 +126,56 @@ static const sl_exception_type *classify(int sig, const siginfo_t *info, uintptr
     }
 }
 
+/* Whether addr lies on this thread's alternate signal stack. */
+static bool on_altstack(uintptr_t addr)
+{
+    return thread.mapping && addr >= (uintptr_t)thread.mapping &&
+           addr < (uintptr_t)thread.mapping + thread.mapping_size;
+}
+
+uintptr_t sl__signal_bound(uintptr_t below)
+{
+    return on_altstack(below) && thread.fault_sp ? thread.fault_sp - 1 : below;
+}
+
+/* A signal in a thread that did not ask for exceptions: do what would have
+ * happened without us.  The handler the program had before runs (a crash
+ * reporter, say); with none, the default action does, which for these
+ * signals ends the process. */
+static void not_ours(int sig, siginfo_t *info, void *ucontext)
+{
+    const struct sigaction *prev = NULL;
+    sigset_t old;
+
+    for (int i = 0; i < NTRAPPED; i++)
+        if (trapped[i] == sig)
+            prev = &previous[i];
+    if (prev && prev->sa_handler != SIG_DFL && prev->sa_handler != SIG_IGN) {
+        pthread_sigmask(SIG_BLOCK, &prev->sa_mask, &old);   /* as the kernel would */
+        if (prev->sa_flags & SA_SIGINFO)
+            prev->sa_sigaction(sig, info, ucontext);
+        else
+            prev->sa_handler(sig);
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        return;
+    }
+    if (prev && prev->sa_handler == SIG_IGN && info->si_code <= 0)
+        return;                         /* sent (raise, kill) and ignored: ignored */
+    /* The default: the process ends, so changing its disposition is no
+     * loss.  A fault re-runs its instruction when we return; a signal that
+     * was sent is sent again, delivered once this handler returns. */
+    signal(sig, SIG_DFL);
+    if (info->si_code <= 0)
+        raise(sig);
+}
+
 static void on_fault(int sig, siginfo_t *info, void *ucontext)
 {
     uintptr_t sp;
     sigset_t unblock;
 
     if (!thread.on) {
-        /* A thread that did not ask: behave as if we were not installed.
-         * Returning re-runs the faulting instruction under the default. */
-        signal(sig, SIG_DFL);
+        not_ours(sig, info, ucontext);
         return;
     }
 
@@ -149,6 +193,15 @@ static void on_fault(int sig, siginfo_t *info, void *ucontext)
     if (!sl__tls_handlers.top->site)     /* no TRY active */
         sl__uncaught(x);                /* aborts, with sig still blocked */
 
+    /* The handler runs with a clean floating-point state; the code that
+     * faulted, and the TRY it lands in, had its own rounding mode and
+     * exception masks (rule 7): put them back. */
+    sl__fp_control_from_signal(ucontext);
+    /* Cleanups the throw runs here run on the alternate stack; a throw or a
+     * TRY of theirs judges liveness by the interrupted sp (a fault inside
+     * such a cleanup keeps the first fault's). */
+    if (!on_altstack((uintptr_t)sp))
+        thread.fault_sp = (uintptr_t)sp;
     sigemptyset(&unblock);
     sigaddset(&unblock, sig);
     pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
@@ -192,6 +245,20 @@ static void find_stack_low(void)
     pthread_attr_destroy(&attr);
 }
 
+/* Gives back an alternate stack that sl_untrap_signals could not unmap
+ * because it ran on it (a cleanup of a fault calling it). */
+static void unmap_pending(void)
+{
+    stack_t ss = { .ss_flags = SS_DISABLE }, now;
+
+    if (!thread.unmap_pending || sigaltstack(NULL, &now) != 0 || (now.ss_flags & SS_ONSTACK))
+        return;
+    sigaltstack(&ss, NULL);
+    munmap(thread.mapping, thread.mapping_size);
+    thread.mapping = NULL;
+    thread.unmap_pending = false;
+}
+
 int sl_trap_signals(void)
 {
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
@@ -201,24 +268,32 @@ int sl_trap_signals(void)
 
     if (thread.on)
         return SL_TRAP_OK;
-    m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
-             -1, 0);
-    if (m == MAP_FAILED)
-        return SL_TRAP_NO_MEMORY;
-    mprotect(m, page, PROT_NONE);      /* the guard: an overflow here faults */
-    ss.ss_sp = m + page;
-    ss.ss_size = ALTSTACK_SIZE;
-    ss.ss_flags = 0;
-    if (sigaltstack(&ss, NULL) != 0) {
-        munmap(m, size);
-        return SL_TRAP_SIGALTSTACK;
+    unmap_pending();
+    if (thread.unmap_pending) {         /* called on that stack: still set up */
+        m = thread.mapping;
+        size = thread.mapping_size;
+        thread.unmap_pending = false;
+    } else {
+        m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
+                 -1, 0);
+        if (m == MAP_FAILED)
+            return SL_TRAP_NO_MEMORY;
+        mprotect(m, page, PROT_NONE);  /* the guard: an overflow here faults */
+        ss.ss_sp = m + page;
+        ss.ss_size = ALTSTACK_SIZE;
+        ss.ss_flags = 0;
+        if (sigaltstack(&ss, NULL) != 0) {
+            munmap(m, size);
+            return SL_TRAP_SIGALTSTACK;
+        }
     }
     pthread_mutex_lock(&install_lock);
     if (trapping_threads == 0 && install() != 0) {
         pthread_mutex_unlock(&install_lock);
-        ss.ss_flags = SS_DISABLE;
-        sigaltstack(&ss, NULL);
-        munmap(m, size);
+        thread.mapping = m;
+        thread.mapping_size = size;
+        thread.unmap_pending = true;
+        unmap_pending();
         return SL_TRAP_SIGACTION;
     }
     trapping_threads++;
@@ -233,17 +308,18 @@ int sl_trap_signals(void)
     return SL_TRAP_OK;
 }
 
+/* The alternate stack cannot be unmapped (nor disabled) while this thread
+ * runs on it, as a cleanup of a fault does: then it is given back at this
+ * thread's next sl_trap_signals or sl_untrap_signals, or when it exits. */
 void sl_untrap_signals(void)
 {
-    stack_t ss = { .ss_flags = SS_DISABLE };
-
+    unmap_pending();
     if (!thread.on)
         return;
     thread.on = false;
-    pthread_setspecific(exit_key, NULL);
-    sigaltstack(&ss, NULL);
-    munmap(thread.mapping, thread.mapping_size);
-    thread.mapping = NULL;
+    thread.unmap_pending = true;
+    unmap_pending();
+    pthread_setspecific(exit_key, thread.unmap_pending ? &thread : NULL);
     pthread_mutex_lock(&install_lock);
     if (--trapping_threads == 0)
         for (int i = 0; i < NTRAPPED; i++)

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -1444,6 +1445,243 @@ static void signals_fault_outside_try_is_uncaught(void)
     CU_ASSERT_FALSE(sl_child_says(&c, "not reached"));
 }
 
+/* ---- signals in every thread ------------------------------------------------------- */
+
+/* A crash reporter the program installed before sl_trap_signals runs for a
+ * fault in a thread that never trapped. */
+static void crash_reporter(int sig, siginfo_t *info, void *uc)
+{
+    char line[96];
+    int n;
+    (void)uc;
+    n = snprintf(line, sizeof line, "reporter: signal %d at %p\n", sig, info->si_addr);
+    if (write(1, line, (size_t)n) < 0)
+        _exit(4);
+    _exit(3);
+}
+
+static void *fault_untrapped(void *how)
+{
+    QUIET_VALGRIND_BEGIN;
+    if (how)
+        raise(SIGSEGV);
+    else
+        null_read();
+    QUIET_VALGRIND_END;
+    return NULL;
+}
+
+static void reporter_child(void *arg)
+{
+    struct sigaction sa = { .sa_sigaction = crash_reporter, .sa_flags = SA_SIGINFO };
+    pthread_t t;
+    (void)arg;
+    sigaction(SIGSEGV, &sa, NULL);
+    sl_trap_signals();                          /* this thread only */
+    pthread_create(&t, NULL, fault_untrapped, NULL);
+    pthread_join(t, NULL);
+    printf("not reached\n");
+}
+
+static void signals_untrapped_thread_runs_reporter(void)
+{
+    sl_child c;
+    CU_ASSERT_EQUAL_FATAL(sl_child_run(&c, reporter_child, NULL, 30), 0);
+    SL_ASSERT_CHILD_EXITED(c, 3);
+    SL_ASSERT_CONTAINS(c.output, "reporter: signal 11 at 0x10");
+    CU_ASSERT_FALSE(sl_child_says(&c, "not reached"));
+}
+
+/* raise(SIGSEGV) in a thread that never trapped: the default action (the
+ * process ends by SIGSEGV), as without stacklab. */
+static void raise_default_child(void *arg)
+{
+    pthread_t t;
+    (void)arg;
+    sl_trap_signals();
+    pthread_create(&t, NULL, fault_untrapped, (void *)1);
+    pthread_join(t, NULL);
+    printf("not reached\n");
+}
+
+static void signals_untrapped_raise_is_default(void)
+{
+    sl_child c;
+    CU_ASSERT_EQUAL_FATAL(sl_child_run(&c, raise_default_child, NULL, 30), 0);
+    SL_ASSERT_CHILD_SIGNALED(c, SIGSEGV);
+    CU_ASSERT_FALSE(sl_child_says(&c, "not reached"));
+}
+
+/* raise(SIGSEGV) ignored by the program, in a thread that never trapped:
+ * ignored, and the trapping main thread's next fault is still caught. */
+static void raise_ignored_child(void *arg)
+{
+    pthread_t t;
+    (void)arg;
+    signal(SIGSEGV, SIG_IGN);
+    sl_trap_signals();
+    pthread_create(&t, NULL, fault_untrapped, (void *)1);
+    pthread_join(t, NULL);
+    QUIET_VALGRIND_BEGIN;
+    SL_TRY {
+        null_read();
+    } SL_CATCH(SL_SegmentationFault, e) {
+        printf("main caught %s\n", e->type->name);
+    } SL_END_TRY;
+    QUIET_VALGRIND_END;
+}
+
+static void signals_untrapped_raise_ignored(void)
+{
+    sl_child c;
+    CU_ASSERT_EQUAL_FATAL(sl_child_run(&c, raise_ignored_child, NULL, 30), 0);
+    SL_ASSERT_CHILD_EXITED(c, 0);
+    SL_ASSERT_CONTAINS(c.output, "main caught SL_SegmentationFault");
+}
+
+/* Rule 7 for faults: the TRY a fault lands in sees the floating-point
+ * control state the faulting code had, not the handler's clean one. */
+static volatile double fp_zero;
+
+static FAULTY double fp_divide(double a)
+{
+    return a / fp_zero;
+}
+
+static void fp_state_child(void *arg)
+{
+    volatile int mode = -1, traps = 0;
+    (void)arg;
+    sl_trap_signals();
+    sl_set_backtrace_capture(false);
+    fesetround(FE_DOWNWARD);
+    QUIET_VALGRIND_BEGIN;
+    SL_TRY {
+        null_read();
+    } SL_CATCH(SL_SegmentationFault, e) {
+        mode = fegetround();
+    } SL_END_TRY;
+    QUIET_VALGRIND_END;
+    printf("downward %d\n", mode == FE_DOWNWARD);
+    fesetround(FE_TONEAREST);
+    if (sl_under_valgrind()) {                  /* valgrind does not trap on FP */
+        printf("traps 3\n");
+        return;
+    }
+    feenableexcept(FE_DIVBYZERO);
+    for (volatile int i = 0; i < 3; i++) {
+        SL_TRY {
+            fp_divide(1.0);
+        } SL_CATCH(SL_ArithmeticError, e) {
+            traps++;
+        } SL_END_TRY;
+    }
+    printf("traps %d\n", traps);
+}
+
+static void signals_restore_fp_control(void)
+{
+    sl_child c;
+    CU_ASSERT_EQUAL_FATAL(sl_child_run(&c, fp_state_child, NULL, 30), 0);
+    SL_ASSERT_CHILD_EXITED(c, 0);
+    SL_ASSERT_CONTAINS(c.output, "downward 1");
+    SL_ASSERT_CONTAINS(c.output, "traps 3");
+}
+
+/* A thread whose alternate signal stack lies above its own stack (as
+ * valgrind always lays them out): a cleanup that runs during a caught fault
+ * may throw, and may hold a TRY of its own. */
+static void cleanup_with_try_that_throws(void *arg)
+{
+    (void)arg;
+    SL_TRY {
+        SL_THROW(ParseError, "inside the cleanup");
+    } SL_CATCH_ANY(e) {
+    } SL_END_TRY;
+    SL_THROW(SL_IOError, "cleanup failed");
+}
+
+static void *low_stack_thread(void *arg)
+{
+    (void)arg;
+    sl_trap_signals();
+    sl_set_backtrace_capture(false);
+    QUIET_VALGRIND_BEGIN;
+    SL_TRY {
+        sl_defer(cleanup_with_try_that_throws, NULL);
+        null_read();
+    } SL_CATCH(SL_IOError, e) {
+        printf("caught %s, cause %s\n", e->message, e->cause ? e->cause->type->name : "none");
+    } SL_END_TRY;
+    QUIET_VALGRIND_END;
+    sl_untrap_signals();
+    return NULL;
+}
+
+static void altstack_above_child(void *arg)
+{
+    size_t size = 1 << 20;
+    pthread_attr_t attr;
+    pthread_t t;
+    uintptr_t local = (uintptr_t)&size;
+    (void)arg;
+    /* The thread's stack as low as can be: every later mmap (the alternate
+     * stack among them) lands above it. */
+    void *stack = mmap((void *)0x10000000, size, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    if (stack == MAP_FAILED || (uintptr_t)stack > local) {
+        printf("no low stack\n");
+        return;
+    }
+    pthread_attr_init(&attr);
+    pthread_attr_setstack(&attr, stack, size);
+    pthread_create(&t, &attr, low_stack_thread, NULL);
+    pthread_join(t, NULL);
+}
+
+static void signals_altstack_above_stack(void)
+{
+    sl_child c;
+    CU_ASSERT_EQUAL_FATAL(sl_child_run(&c, altstack_above_child, NULL, 30), 0);
+    SL_ASSERT_CHILD_EXITED(c, 0);
+    SL_ASSERT_CONTAINS(c.output, "caught cleanup failed, cause SL_SegmentationFault");
+}
+
+/* sl_untrap_signals from a cleanup that a fault runs on the alternate
+ * stack: the stack it runs on is given back later, not under it. */
+static void untrap_cleanup(void *arg)
+{
+    (void)arg;
+    sl_untrap_signals();
+}
+
+static void untrap_in_cleanup_child(void *arg)
+{
+    volatile int caught = 0;
+    (void)arg;
+    QUIET_VALGRIND_BEGIN;
+    for (volatile int round = 0; round < 3; round++) {
+        sl_trap_signals();
+        SL_TRY {
+            sl_defer(untrap_cleanup, NULL);
+            null_read();
+        } SL_CATCH(SL_SegmentationFault, e) {
+            caught++;
+        } SL_END_TRY;
+    }
+    QUIET_VALGRIND_END;
+    sl_untrap_signals();
+    printf("caught %d\n", caught);
+}
+
+static void signals_untrap_in_cleanup(void)
+{
+    sl_child c;
+    CU_ASSERT_EQUAL_FATAL(sl_child_run(&c, untrap_in_cleanup_child, NULL, 30), 0);
+    SL_ASSERT_CHILD_EXITED(c, 0);
+    SL_ASSERT_CONTAINS(c.output, "caught 3");
+}
+
 /* ---- mistakes the compiler refuses ------------------------------------------------- */
 
 /* Compiles tests/refused/except_refused.c with case n; returns the exit
@@ -1662,4 +1900,15 @@ void suite_except(void)
     CU_add_test(s, "a throw leaves the rounding mode as it was set", throw_leaves_rounding_mode);
     CU_add_test(s, "signals: a fault in the TRY's own function", signals_fault_in_the_try_function);
     CU_add_test(s, "signals: an exiting thread untraps", signals_thread_exit_untraps);
+    CU_add_test(s, "signals: an untrapped thread's fault runs the earlier reporter",
+                signals_untrapped_thread_runs_reporter);
+    CU_add_test(s, "signals: raise in an untrapped thread: the default action",
+                signals_untrapped_raise_is_default);
+    CU_add_test(s, "signals: raise in an untrapped thread: ignored stays ignored",
+                signals_untrapped_raise_ignored);
+    CU_add_test(s, "signals: a caught fault keeps the FP control state",
+                signals_restore_fp_control);
+    CU_add_test(s, "signals: alternate stack above the thread's stack",
+                signals_altstack_above_stack);
+    CU_add_test(s, "signals: sl_untrap_signals in a fault's cleanup", signals_untrap_in_cleanup);
 }

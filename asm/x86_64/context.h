@@ -79,6 +79,26 @@ __attribute__((noreturn)) void sl__context_restore(const struct sl_context *ctx,
  * to a context sl__try_enter saved without it. */
 __attribute__((noreturn)) void sl__context_resume(const struct sl_context *ctx, int value);
 
+/* A signal handler starts with a clean floating-point state (MXCSR
+ * 0x1f80, x87 control word 0x37f); the code the signal interrupted had its
+ * own rounding mode and exception masks, saved in the signal frame.  Loads
+ * their control bits, so a throw out of the handler leaves them as that
+ * code had them (except.h, rule 7).  The status flags stay clear. */
+#include <ucontext.h>
+
+static inline void sl__fp_control_from_signal(const void *ucontext)
+{
+    const ucontext_t *uc = ucontext;
+    uint32_t mxcsr;
+    uint16_t cw;
+
+    if (!uc->uc_mcontext.fpregs)
+        return;
+    mxcsr = uc->uc_mcontext.fpregs->mxcsr & ~0x3fu;     /* bits 0-5: flags */
+    cw = uc->uc_mcontext.fpregs->cwd;
+    __asm__ volatile("ldmxcsr %0\n\tfldcw %1" :: "m"(mxcsr), "m"(cw));
+}
+
 static inline uint64_t sl__ctx_demangle(uint64_t v)
 {
     v = (v >> SL_CTX_ROTATE) | (v << (64 - SL_CTX_ROTATE));

@@ -38,6 +38,13 @@ void sl__try_check(sl__try *t, uintptr_t sp);
  * above it (rule 8).  With no TRY active, x is uncaught. */
 __attribute__((noreturn)) void sl__raise(sl_exception *x, uintptr_t below);
 
+/* The liveness bound to use instead of below (an address of the caller's
+ * frame) when the caller runs on this thread's alternate signal stack: the
+ * interrupted stack pointer of the fault being raised, minus one (the
+ * alternate stack may lie anywhere, above the thread's stack too).  Else
+ * below itself.  Only the cold paths of the checks ask. */
+uintptr_t sl__signal_bound(uintptr_t below);
+
 /* Runs the uncaught handler on x and aborts. */
 __attribute__((noreturn)) void sl__uncaught(const sl_exception *x);
 

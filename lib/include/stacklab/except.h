@@ -98,7 +98,29 @@
  * too.  A fault with no SL_TRY active is reported as uncaught and aborts.
  * Cleanups registered deeper than the fault run on that alternate stack
  * (256 KiB).  Catching a fault is for reporting and carrying on with other
- * work: the data the faulting code was changing may be half-written.
+ * work: the data the faulting code was changing may be half-written.  The
+ * TRY a fault lands in sees the floating-point control state (rounding
+ * mode, exception masks) the faulting code had, as for a throw (rule 7).
+ * In a thread that did not call sl_trap_signals these signals behave as
+ * without stacklab: the handler the program had installed before runs (a
+ * crash reporter, say), or else the default action (or SIG_IGN for a signal
+ * sent with raise or kill).
+ *
+ * Limits, and why:
+ *  - SL_THROW from a signal handler of your own leaves that signal blocked
+ *    (the kernel unblocks it only when the handler returns, and a throw
+ *    does not save the signal mask at each SL_TRY: that would be a system
+ *    call per TRY).  Unblock it before throwing (pthread_sigmask), or
+ *    install the handler with SA_NODEFER.  The faults above are unblocked
+ *    for you.
+ *  - -fsanitize=thread: not supported.  A throw is a jump TSan cannot see
+ *    (it intercepts longjmp, not this library's context restore), so its
+ *    shadow call stack grows with every throw until TSan's own check fails.
+ *  - ASan with detect_stack_use_after_return=1, and clang's
+ *    -fsanitize=safe-stack: a TRY's record then lives on a second stack (the
+ *    fake stack, the unsafe stack), and rule 8's liveness check compares
+ *    its address with the real stack pointer, so a correct program may be
+ *    reported as misuse.  Not supported; ASan's default (0) is.
  *
  * Short names: #define STACKLAB_SHORT_NAMES before the include for TRY,
  * CATCH, CATCH_ANY, FINALLY, END_TRY, THROW and RETHROW.
