@@ -116,6 +116,7 @@ DEMO_BINS  := $(DEMOS:%=$(BUILD)/demos/%)
 DIAGRAMS   ?= diagrams
 
 .PHONY: all deps deps-cross demo diagrams check test check-sanitize check-valgrind bench \
+        dropin check-dropin \
         listings install uninstall clean help
 .DELETE_ON_ERROR:
 
@@ -252,7 +253,8 @@ $(BUILD)/tests/frames_fixture_canary.c.o: SL_CFLAGS += -fstack-protector-all
 # Nested TRYs must stay -Wshadow clean; the except suite also runs the
 # compiler on tests/refused/ (mistakes it must refuse), with this CC.
 $(BUILD)/tests/except_shadow.c.o: SL_CFLAGS += -Wshadow
-$(BUILD)/tests/test_except.c.o: SL_CPPFLAGS += -DSL_TEST_CC='"$(CC)"' -DSL_TEST_ROOT='"$(CURDIR)"'
+$(BUILD)/tests/test_except.c.o: SL_CPPFLAGS += -DSL_TEST_CC='"$(CC)"' -DSL_TEST_ROOT='"$(CURDIR)"' \
+    -DSL_TEST_INCLUDE='"-I$(CURDIR)/lib/include"'
 
 $(RUN_TESTS): $(filter-out $(BUILD)/tests/bench/%,$(TEST_OBJ)) $(LIB_A)
 	$(CC) $(SL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_A) $(TEST_LIBS) -lm $(LIBS)
@@ -267,7 +269,7 @@ test: $(RUN_TESTS)
 	$(if $(WITHOUT_DWARF_LIBS),@echo "stacklab: $(strip $(WITHOUT_DWARF_LIBS))")
 	$(RUN) $(RUN_TESTS) $(SUITE)
 
-check: $(RUN_TESTS) $(DEMO_BINS)
+check: $(RUN_TESTS) $(DEMO_BINS) $(if $(CROSS_BUILD),,check-dropin)
 	$(if $(WITHOUT_DWARF_LIBS),@echo "stacklab: $(strip $(WITHOUT_DWARF_LIBS))")
 	$(RUN) $(RUN_TESTS)
 	$(if $(wildcard tests/demos.sh),RUN="$(RUN)" $(SHELL) tests/demos.sh $(BUILD)/demos $(DEMOS))
@@ -279,6 +281,59 @@ check-sanitize:
 check-valgrind: $(RUN_TESTS)
 	valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
 	    --suppressions=tests/valgrind.supp $(RUN_TESTS) $(SUITE)
+
+# ---- the drop-in header ---------------------------------------------------------
+# dropin/stacklab_except.h is the exceptions in one file, generated from the
+# library's own sources by dropin/generate.sh (`make dropin`) and committed.
+# check-dropin fails when the committed file is stale, then runs the except
+# suite built on it with both of its contexts (x86-64's assembly, and the
+# __builtin_setjmp every other architecture uses), and builds a two-file
+# program with it as strict C11 with gcc and clang.  check-cross runs the
+# same suite cross-built for other architectures under qemu-user.
+
+DROPIN       := dropin/stacklab_except.h
+DROPIN_SRC   := dropin/generate.sh dropin/head.h dropin/backtrace_libc.c \
+                lib/include/stacklab/context.h lib/include/stacklab/except.h \
+                lib/internal/except_internal.h lib/context.c lib/except.c lib/except_signal.c \
+                $(wildcard asm/generic/*) asm/x86_64/context.h asm/x86_64/try.h asm/x86_64/context.S
+DROPIN_TESTS := tests/run_tests.c tests/test_except.c tests/except_shadow.c tests/dropin/impl.c
+DROPIN_CFLAGS = -std=gnu11 -Wall -Wextra -Werror $(OPT) -fno-omit-frame-pointer -D_GNU_SOURCE \
+                -DSL_TEST_DROPIN -Itests/dropin -Idropin -Itests \
+                -DSL_TEST_CC='"$(CC)"' -DSL_TEST_ROOT='"$(CURDIR)"' \
+                -DSL_TEST_INCLUDE='"-I$(CURDIR)/tests/dropin -I$(CURDIR)/dropin"'
+DROPIN_RUNS  := $(BUILD)/dropin/run_except $(BUILD)/dropin/run_except_portable
+
+dropin:
+	$(SHELL) dropin/generate.sh
+
+$(BUILD)/dropin/fresh.h: $(DROPIN_SRC)
+	@mkdir -p $(@D)
+	$(SHELL) dropin/generate.sh $@
+
+$(BUILD)/dropin/nofp.o: tests/frames_fixture_nofp.c | $(BUILD)/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(DROPIN_CFLAGS) -fomit-frame-pointer -c $< -o $@
+
+$(BUILD)/dropin/run_except: $(DROPIN_TESTS) $(DROPIN) tests/harness.h $(BUILD)/dropin/nofp.o
+	$(CC) $(DROPIN_CFLAGS) -o $@ $(DROPIN_TESTS) $(BUILD)/dropin/nofp.o $(TEST_LIBS) -lm -lpthread
+
+$(BUILD)/dropin/run_except_portable: $(DROPIN_TESTS) $(DROPIN) tests/harness.h $(BUILD)/dropin/nofp.o
+	$(CC) $(DROPIN_CFLAGS) -DSL_DROPIN_PORTABLE -o $@ $(DROPIN_TESTS) $(BUILD)/dropin/nofp.o \
+	    $(TEST_LIBS) -lm -lpthread
+
+check-dropin: $(BUILD)/dropin/fresh.h $(DROPIN_RUNS)
+	@cmp -s $(DROPIN) $(BUILD)/dropin/fresh.h || { \
+	    echo "check-dropin: $(DROPIN) differs from what dropin/generate.sh makes of" \
+	         "today's sources: run 'make dropin' and commit it" >&2; exit 1; }
+	$(BUILD)/dropin/run_except
+	$(BUILD)/dropin/run_except_portable
+	@for cc in gcc clang; do for how in "" -DSL_DROPIN_PORTABLE; do \
+	    echo "$$cc -std=c11 -pedantic -Werror $$how: two files, run"; \
+	    $$cc -std=c11 -pedantic -Wall -Wextra -Werror $$how -Idropin -Itests/dropin \
+	        -o $(BUILD)/dropin/two_units tests/dropin/two_units_main.c \
+	        tests/dropin/two_units_parse.c -pthread && \
+	    $(BUILD)/dropin/two_units || exit 1; \
+	done; done
 
 # ---- benchmarks -------------------------------------------------------------
 # Linked against the shared library, as users link it.  libgcc_s comes first:

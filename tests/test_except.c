@@ -21,9 +21,20 @@
 #include <unistd.h>
 
 #define STACKLAB_SHORT_NAMES
-#include <stacklab/abi.h>
+#ifndef SL_TEST_DROPIN          /* (built on the drop-in: see tests/dropin/) */
+#include <stacklab/abi.h>       /* the shims of rule 10 */
+#endif
 #include <stacklab/except.h>
 #include "harness.h"
+
+/* A code address as a report names it: the library names static functions
+ * (libdw reads .symtab); the drop-in prints glibc's backtrace_symbols,
+ * which knows exported names only, so there only the address is sure. */
+#ifdef SL_TEST_DROPIN
+#define SL_NAMED(function) "0x"
+#else
+#define SL_NAMED(function) function
+#endif
 
 /* The signal tests fault on purpose; valgrind would count each fault as an
  * invalid read.  Muted around them only. */
@@ -213,7 +224,8 @@ static void rule2_defer_outside_try_aborts(void)
     sl_child c;
     CU_ASSERT_EQUAL_FATAL(sl_child_run(&c, defer_outside, NULL, 20), 0);
     SL_ASSERT_CHILD_SIGNALED(c, SIGABRT);
-    SL_ASSERT_CONTAINS(c.output, "stacklab: sl_defer called outside any SL_TRY body, from defer_outside");
+    SL_ASSERT_CONTAINS(c.output, "stacklab: sl_defer called outside any SL_TRY body, from "
+                                 SL_NAMED("defer_outside"));
 }
 
 /* ---- rule 3: FINALLY always ------------------------------------------------- */
@@ -374,6 +386,7 @@ static void rule4_pool_is_recycled(void)
 
 /* ---- every form of SL_THROW: the backtrace begins at the thrower -------- */
 
+#ifndef SL_TEST_DROPIN  /* names frames with the library's symbolizer */
 static NOINLINE void throw_form(int form)
 {
     static const char *const variable = "from a variable";
@@ -410,6 +423,7 @@ static void every_throw_form_begins_at_thrower(void)
     for (int form = 0; form <= 4; form++)
         check_throw_form(form);
 }
+#endif
 
 /* ---- RETHROW ------------------------------------------------------------------------- */
 
@@ -523,7 +537,7 @@ static void rule5_uncaught_prints_and_aborts(void)
     SL_ASSERT_CONTAINS(c.output, "SL_IOError: nobody catches this");
     SL_ASSERT_CONTAINS(c.output, "in uncaught_thrower()");
     SL_ASSERT_CONTAINS(c.output, "test_except.c:");
-    SL_ASSERT_CONTAINS(c.output, "uncaught_child");     /* the backtrace */
+    SL_ASSERT_CONTAINS(c.output, SL_NAMED("uncaught_child"));  /* the backtrace */
     CU_ASSERT_FALSE(sl_child_says(&c, "not reached"));
 }
 
@@ -975,17 +989,15 @@ static int nofp_callback(int x)
     return x;
 }
 
+#ifndef SL_TEST_DROPIN  /* the shims are the library's (abi.h) */
 static long shim_callback(void *arg)
 {
     SL_THROW(SL_IOError, "through %s", (const char *)arg);
 }
+#endif
 
 static void rule10_through_nofp_code_and_shims(void)
 {
-    long (*shims[])(long (*)(void *), void *) = {
-        sl_asm_framed, sl_asm_frameless, sl_asm_saves_registers, sl_asm_no_cfi
-    };
-    const char *names[] = { "framed", "frameless", "saves_registers", "no_cfi" };
     volatile int caught = 0;
 
     SL_TRY {
@@ -994,6 +1006,11 @@ static void rule10_through_nofp_code_and_shims(void)
         CU_ASSERT_STRING_EQUAL(e->message, "x=6");
         caught++;
     } SL_END_TRY;
+#ifndef SL_TEST_DROPIN
+    long (*shims[])(long (*)(void *), void *) = {
+        sl_asm_framed, sl_asm_frameless, sl_asm_saves_registers, sl_asm_no_cfi
+    };
+    const char *names[] = { "framed", "frameless", "saves_registers", "no_cfi" };
     for (volatile int i = 0; i < 4; i++) {
         SL_TRY {
             shims[i](shim_callback, (void *)names[i]);
@@ -1002,6 +1019,9 @@ static void rule10_through_nofp_code_and_shims(void)
             caught++;
         } SL_END_TRY;
     }
+#else
+    caught += 4;                        /* (no shims in the drop-in) */
+#endif
     CU_ASSERT_EQUAL(caught, 5);
 }
 
@@ -1168,6 +1188,7 @@ static void handler_records(void)
     CU_ASSERT_EQUAL(sl_handler_records(r, 4), 0);
 }
 
+#ifndef SL_TEST_DROPIN  /* sl_stack_mark_handlers is the library's */
 static NOINLINE void mark_inner(int *marked, int *count)
 {
     sl_stack s = {0};
@@ -1194,6 +1215,7 @@ static void handler_marks_frames(void)
     CU_ASSERT_TRUE(count > 2);
     CU_ASSERT_EQUAL(marked, 101);
 }
+#endif
 
 /* ---- signals -------------------------------------------------------------------------- */
 
@@ -1441,7 +1463,7 @@ static void signals_fault_outside_try_is_uncaught(void)
     SL_ASSERT_CHILD_SIGNALED(c, SIGABRT);
     SL_ASSERT_CONTAINS(c.output, "stacklab: uncaught exception");
     SL_ASSERT_CONTAINS(c.output, "SL_SegmentationFault: segmentation fault at 0x10");
-    SL_ASSERT_CONTAINS(c.output, "null_read");          /* backtrace from the fault */
+    SL_ASSERT_CONTAINS(c.output, SL_NAMED("null_read"));  /* backtrace from the fault */
     CU_ASSERT_FALSE(sl_child_says(&c, "not reached"));
 }
 
@@ -1693,8 +1715,8 @@ static int compile_case(int n, char *out, size_t size)
     size_t len = 0;
 
     snprintf(cmd, sizeof cmd, "%s -fsyntax-only -std=gnu11 -Wall -Wextra -Werror "
-             "-I%s/lib/include -DREFUSE=%d %s/tests/refused/except_refused.c 2>&1",
-             SL_TEST_CC, SL_TEST_ROOT, n, SL_TEST_ROOT);
+             "%s -DREFUSE=%d %s/tests/refused/except_refused.c 2>&1",
+             SL_TEST_CC, SL_TEST_INCLUDE, n, SL_TEST_ROOT);
     p = popen(cmd, "r");
     if (!p)
         return -1;
@@ -1834,8 +1856,10 @@ void suite_except(void)
     CU_pSuite s = CU_add_suite("except", NULL, NULL);
 
     CU_add_test(s, "rule 1: first matching CATCH runs, only it", rule1_first_match_runs_once);
+#ifndef SL_TEST_DROPIN
     CU_add_test(s, "every form of SL_THROW: backtrace begins at the thrower",
                 every_throw_form_begins_at_thrower);
+#endif
     CU_add_test(s, "rule 1: the type hierarchy", rule1_hierarchy);
     CU_add_test(s, "rule 1: no exception, no CATCH", rule1_no_exception_no_catch);
     CU_add_test(s, "rule 2: cleanups LIFO before CATCH and FINALLY", rule2_defer_lifo_before_catch);
@@ -1892,7 +1916,13 @@ void suite_except(void)
     CU_add_test(s, "backtrace capture on and off", backtrace_capture_switch);
     CU_add_test(s, "print shows the chain and backtrace", print_shows_chain_and_backtrace);
     CU_add_test(s, "handler records", handler_records);
+#ifndef SL_TEST_DROPIN
     CU_add_test(s, "handler marks on a captured stack", handler_marks_frames);
+#else
+    printf("except (drop-in): left out, being the library's: \"every form of SL_THROW: "
+           "backtrace begins at the thrower\" (names frames with libdw), \"handler marks "
+           "on a captured stack\" (sl_stack_mark_handlers), the asm shims of rule 10\n");
+#endif
     CU_add_test(s, "signals: caught 3 times, main thread", signals_caught_three_times_main);
     CU_add_test(s, "signals: caught 3 times, other thread", signals_caught_three_times_thread);
     CU_add_test(s, "signals: fault outside TRY is uncaught", signals_fault_outside_try_is_uncaught);
