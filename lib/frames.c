@@ -296,26 +296,28 @@ static int walk_fp_target(sl_stack *s, const sl_target *t, const sl_regs *r)
 
 /* ---- SL_WALK_CFI ----------------------------------------------------------- */
 
-/* Whether libunwind has unwind information for an ip, remembered per thread
- * for the calling thread's own code: unw_get_proc_info searches every
- * loaded object's .eh_frame_hdr, far more than a step costs.  (An object
- * unloaded and another loaded at the same address could make an entry
- * stale; that only affects the NO_CFI flag.) */
+/* Whether libunwind has unwind information for an ip of process pid (0: our
+ * own), remembered per thread: unw_get_proc_info searches every loaded
+ * object's .eh_frame_hdr, far more than a step costs, and for another
+ * process libunwind-ptrace maps and unmaps the ELF file for each question
+ * as a walk goes between the program and libc (most of a remote capture's
+ * time without this cache; `stacklab film` captures at every step).  (An
+ * object unloaded and another loaded at the same address could make an
+ * entry stale; that only affects the NO_CFI flag.) */
 #define INFO_CACHE 256
-static __thread struct { uintptr_t ip; int has_info; } t_info[INFO_CACHE];
+static __thread struct { uintptr_t ip; pid_t pid; int has_info; } t_info[INFO_CACHE];
 
-static int has_unwind_info(unw_cursor_t *c, uintptr_t ip, int cache)
+static int has_unwind_info(unw_cursor_t *c, uintptr_t ip, pid_t pid)
 {
     unsigned i = (unsigned)((ip ^ (ip >> 9)) & (INFO_CACHE - 1));
-    if (cache && t_info[i].ip == ip)
+    if (t_info[i].ip == ip && t_info[i].pid == pid)
         return t_info[i].has_info;
     unw_proc_info_t pi;
     int r = unw_get_proc_info(c, &pi);
     int has = !(r == -UNW_ENOINFO || (r == 0 && pi.format == UNW_INFO_FORMAT_DYNAMIC && !pi.unwind_info));
-    if (cache) {
-        t_info[i].ip = ip;
-        t_info[i].has_info = has;
-    }
+    t_info[i].ip = ip;
+    t_info[i].pid = pid;
+    t_info[i].has_info = has;
     return has;
 }
 
@@ -393,7 +395,7 @@ static int walk_cfi(sl_stack *s, unw_cursor_t *cp, const sl_target *t, uintptr_t
         clear_symbols(f);
         f->fp = unw_get_reg(&c, sl__arch_unw_fp, &fp) == 0 ? fp : 0;
 
-        if (!has_unwind_info(&c, ip, t == NULL))
+        if (!has_unwind_info(&c, ip, t ? t->pid : 0))
             f->flags |= SL_FRAME_NO_CFI;
 
         /* unw_step returns 0 at the outermost frame, as the CFI marks it
