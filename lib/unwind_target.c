@@ -15,7 +15,7 @@
  */
 #include <libunwind-ptrace.h>
 
-#include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "target_arch.h"
@@ -27,6 +27,7 @@ struct sl_unwind_target {
     unw_addr_space_t as;        /* ours: reads through the target */
     unw_addr_space_t upt_as;    /* libunwind-ptrace's, for finding FDEs */
     void *upt;
+    pid_t pid, tid;             /* whose they are */
 };
 
 static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *pi,
@@ -107,20 +108,49 @@ static unw_accessors_t accessors = {
     .get_proc_name = get_proc_name,
 };
 
+/* The last thread walked keeps its address spaces: libunwind then caches
+ * what it learnt about each ip (UNW_CACHE_GLOBAL) and libunwind-ptrace the
+ * ELF image it found the last FDE in, so the thousand captures of one
+ * thread that `stacklab film` makes do not create and destroy them, and
+ * read the program's files, a thousand times.  One walk at a time uses
+ * them (the lock is held from open to close).  (A new process given the
+ * same pid and tid as the last one would meet stale caches; the command
+ * traces one program per run.) */
+static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
+static sl_unwind_target kept;           /* .upt: holds (pid, tid)'s spaces */
+
+static void drop_kept(void)
+{
+    if (kept.upt)
+        _UPT_destroy(kept.upt);
+    if (kept.upt_as)
+        unw_destroy_addr_space(kept.upt_as);
+    if (kept.as)
+        unw_destroy_addr_space(kept.as);
+    memset(&kept, 0, sizeof kept);
+}
+
 sl_unwind_target *sl__unwind_target_open(const sl_target *t, const sl_regs *r)
 {
-    sl_unwind_target *u = calloc(1, sizeof *u);
-    if (!u)
-        return NULL;
+    sl_unwind_target *u = &kept;
+    pthread_mutex_lock(&kept_lock);
+    if (u->upt && (u->pid != t->pid || u->tid != t->tid))
+        drop_kept();
+    if (!u->upt) {
+        u->pid = t->pid;
+        u->tid = t->tid;
+        u->as = unw_create_addr_space(&accessors, 0);
+        u->upt_as = unw_create_addr_space(&_UPT_accessors, 0);
+        u->upt = _UPT_create(t->tid);
+        if (!u->as || !u->upt_as || !u->upt) {
+            drop_kept();
+            pthread_mutex_unlock(&kept_lock);
+            return NULL;
+        }
+        unw_set_caching_policy(u->as, UNW_CACHE_GLOBAL);
+    }
     u->target = t;
     u->regs = *r;
-    u->as = unw_create_addr_space(&accessors, 0);
-    u->upt_as = unw_create_addr_space(&_UPT_accessors, 0);
-    u->upt = _UPT_create(t->tid);
-    if (!u->as || !u->upt_as || !u->upt) {
-        sl__unwind_target_close(u);
-        return NULL;
-    }
     return u;
 }
 
@@ -131,13 +161,6 @@ int sl__unwind_target_cursor(sl_unwind_target *u, unw_cursor_t *c)
 
 void sl__unwind_target_close(sl_unwind_target *u)
 {
-    if (!u)
-        return;
-    if (u->upt)
-        _UPT_destroy(u->upt);
-    if (u->upt_as)
-        unw_destroy_addr_space(u->upt_as);
-    if (u->as)
-        unw_destroy_addr_space(u->as);
-    free(u);
+    if (u)
+        pthread_mutex_unlock(&kept_lock);
 }
