@@ -205,9 +205,37 @@ const sl_target *sl_target_self(void)
 
 /* ---- a thread stopped under ptrace ----------------------------------------------- */
 
+/* A stopped thread's memory does not change until it runs again, and a
+ * capture reads it a word at a time (the CFI walk, the variables): so reads
+ * go through a few whole pages kept in the target until sl_target_release,
+ * each page read by one system call.  A read across pages, or of a page that
+ * cannot be read whole, is made exactly as asked. */
+#define CACHE_PAGES 8
+#define CACHE_PAGE 4096u
+typedef struct page_cache {
+    uintptr_t base[CACHE_PAGES];        /* 0: empty */
+    unsigned next;                      /* the slot filled next, round robin */
+    unsigned char data[CACHE_PAGES][CACHE_PAGE];
+} page_cache;
+
 static int ptrace_read(const sl_target *t, uintptr_t addr, void *buf, size_t n)
 {
-    return vm_read(t->pid, addr, buf, n);
+    page_cache *c = t->data;
+    uintptr_t base = addr & ~(uintptr_t)(CACHE_PAGE - 1);
+    if (!c || base == 0 || n > CACHE_PAGE || addr - base + n > CACHE_PAGE)
+        return vm_read(t->pid, addr, buf, n);
+    unsigned i = 0;
+    while (i < CACHE_PAGES && c->base[i] != base)
+        i++;
+    if (i == CACHE_PAGES) {
+        i = c->next++ % CACHE_PAGES;
+        c->base[i] = 0;
+        if (vm_read(t->pid, base, c->data[i], CACHE_PAGE) < 0)
+            return vm_read(t->pid, addr, buf, n);
+        c->base[i] = base;
+    }
+    memcpy(buf, c->data[i] + (addr - base), n);
+    return 0;
 }
 
 static int ptrace_regs(const sl_target *t, sl_regs *r)
@@ -245,13 +273,16 @@ int sl_target_ptrace(sl_target *t, pid_t pid, pid_t tid)
         return -1;
     if (vm_read(pid, r.sp, &w, sizeof w) < 0)
         return -1;
+    t->data = calloc(1, sizeof(page_cache));   /* NULL: every read goes direct */
     return 0;
 }
 
 void sl_target_release(sl_target *t)
 {
-    if (t && !t->self)
+    if (t && !t->self) {
+        free(t->data);
         memset(t, 0, sizeof *t);
+    }
 }
 
 /* ---- the interface ----------------------------------------------------------------- */

@@ -77,8 +77,9 @@ struct sl_target {
 const sl_target *sl_target_self(void);
 
 /* A thread tid of process pid, already stopped under ptrace by the caller
- * (attached or traced from launch).  Returns 0, or -1 when pid is not
- * readable (errno says why). */
+ * (attached or traced from launch).  What it reads is kept until
+ * sl_target_release: make a new target each time the thread has run.
+ * Returns 0, or -1 when pid is not readable (errno says why). */
 int sl_target_ptrace(sl_target *t, pid_t pid, pid_t tid);
 
 /* Frees what sl_target_ptrace allocated (the target stays stopped). */
