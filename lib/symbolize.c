@@ -70,9 +70,21 @@ static const char *keep(sl_stack *s, const char *str)
 /* One Dwfl for our own process and one for the last other process a stack
  * was captured from (the `stacklab` command looks at one at a time). */
 static pthread_mutex_t dwfl_lock = PTHREAD_MUTEX_INITIALIZER;
+/* What an address was found to be, kept while its Dwfl lives (the strings
+ * are the Dwfl's): `stacklab film` symbolizes the same few return addresses
+ * at every one of its steps, and dwfl_module_addrinfo searches a whole
+ * symbol table each time. */
+#define SYMBOL_CACHE 512
+struct symbol {
+    uintptr_t a;                /* 0: empty */
+    const char *module, *function, *file;
+    uintptr_t offset;
+    int line;
+};
 static struct described {
     pid_t pid;
     Dwfl *dwfl;
+    struct symbol cache[SYMBOL_CACHE];
 } self_dwfl, other_dwfl;
 static char *debuginfo_path;
 static const Dwfl_Callbacks callbacks = {
@@ -84,6 +96,7 @@ static const Dwfl_Callbacks callbacks = {
 /* (Re)reads the module list from /proc/PID/maps.  Called with dwfl_lock. */
 static int report_modules(struct described *d)
 {
+    memset(d->cache, 0, sizeof d->cache);      /* modules come and go */
     if (!d->dwfl && !(d->dwfl = dwfl_begin(&callbacks)))
         return -1;
     dwfl_report_begin(d->dwfl);
@@ -139,43 +152,55 @@ static const char *line_by_scan(Dwfl_Module *mod, uintptr_t a, int *line)
     return NULL;
 }
 
-/* Fills in one frame; a is the address to look up (the call site for a
- * return address).  Called with dwfl_lock. */
-static int symbolize_one(Dwfl *dwfl, sl_stack *s, sl_frame *f, uintptr_t a,
-                         const char **last_module, const char **last_copy)
+/* What address a is: module, function and offset, file and line.  Called
+ * with dwfl_lock; 0 when no module holds a. */
+static int look_up(Dwfl *dwfl, uintptr_t a, struct symbol *y)
 {
     Dwfl_Module *mod = dwfl_addrmodule(dwfl, a);
     if (!mod)
         return 0;
+    memset(y, 0, sizeof *y);
+    y->a = a;
+    y->module = dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+    GElf_Off off;
+    GElf_Sym sym;
+    y->function = dwfl_module_addrinfo(mod, a, &off, &sym, NULL, NULL, NULL);
+    y->offset = y->function ? (uintptr_t)off : 0;
+    Dwfl_Line *line = dwfl_module_getsrc(mod, a);
+    if (line)
+        y->file = dwfl_lineinfo(line, NULL, &y->line, NULL, NULL, NULL);
+    else
+        y->file = line_by_scan(mod, a, &y->line);
+    return 1;
+}
 
-    const char *mname = dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
-    if (mname != *last_module) {
-        *last_module = mname;
-        *last_copy = keep(s, mname);
+/* Fills in one frame; a is the address to look up (the call site for a
+ * return address).  Called with dwfl_lock. */
+static int symbolize_one(struct described *d, sl_stack *s, sl_frame *f, uintptr_t a,
+                         const char **last_module, const char **last_copy)
+{
+    struct symbol *y = &d->cache[(a ^ (a >> 9)) % SYMBOL_CACHE], fresh;
+    if (y->a != a) {
+        if (!look_up(d->dwfl, a, &fresh))
+            return 0;
+        *y = fresh;
+    }
+    if (y->module != *last_module) {
+        *last_module = y->module;
+        *last_copy = keep(s, y->module);
     }
     f->module = *last_copy;
 
     int found = 0;
-    GElf_Off off;
-    GElf_Sym sym;
-    const char *name = dwfl_module_addrinfo(mod, a, &off, &sym, NULL, NULL, NULL);
-    if (name && (f->function = keep(s, name)) != NULL) {
-        f->offset = (uintptr_t)off + (f->pc - a);
+    if (y->function && (f->function = keep(s, y->function)) != NULL) {
+        f->offset = y->offset + (f->pc - a);
         found = 1;
     } else {
         f->function = "??";
     }
-
-    int lineno = 0;
-    const char *file = NULL;
-    Dwfl_Line *line = dwfl_module_getsrc(mod, a);
-    if (line)
-        file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
-    else
-        file = line_by_scan(mod, a, &lineno);
-    if (file) {
-        f->file = keep(s, file);
-        f->line = f->file ? lineno : 0;
+    if (y->file) {
+        f->file = keep(s, y->file);
+        f->line = f->file ? y->line : 0;
     }
     return found;
 }
@@ -219,7 +244,8 @@ int sl_stack_symbolize(sl_stack *s)
             if (!ready)
                 continue;
         }
-        found += symbolize_one(dwfl, s, f, a, &last_module, &last_copy);
+        found += symbolize_one(pid == getpid() ? &self_dwfl : &other_dwfl, s, f, a,
+                               &last_module, &last_copy);
     }
     pthread_mutex_unlock(&dwfl_lock);
     return found;
