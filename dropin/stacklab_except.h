@@ -175,6 +175,17 @@ static inline void sl__landed(void)
 
 extern uint64_t sl__context_secret;
 
+/* The floating-point control state a throw out of a signal handler leaves
+ * (except.h, rule 7).  On ARM and RISC-V Linux a handler runs with the
+ * interrupted code's FPCR/FPSCR/fcsr already, so there is nothing to do.
+ * (On x86-64 a handler starts with the default MXCSR: there the drop-in
+ * uses asm/x86_64, whose context.h restores it; SL_DROPIN_PORTABLE on
+ * x86-64 does not.) */
+static inline void sl__fp_control_from_signal(const void *ucontext)
+{
+    (void)ucontext;
+}
+
 /* A throw's jump (context.c beside this file). */
 struct sl_context;
 __attribute__((noreturn)) void sl__context_resume(const struct sl_context *ctx, int value);
@@ -295,7 +306,29 @@ static inline uint64_t sl__ctx_demangle(uint64_t v)
  * too.  A fault with no SL_TRY active is reported as uncaught and aborts.
  * Cleanups registered deeper than the fault run on that alternate stack
  * (256 KiB).  Catching a fault is for reporting and carrying on with other
- * work: the data the faulting code was changing may be half-written.
+ * work: the data the faulting code was changing may be half-written.  The
+ * TRY a fault lands in sees the floating-point control state (rounding
+ * mode, exception masks) the faulting code had, as for a throw (rule 7).
+ * In a thread that did not call sl_trap_signals these signals behave as
+ * without stacklab: the handler the program had installed before runs (a
+ * crash reporter, say), or else the default action (or SIG_IGN for a signal
+ * sent with raise or kill).
+ *
+ * Limits, and why:
+ *  - SL_THROW from a signal handler of your own leaves that signal blocked
+ *    (the kernel unblocks it only when the handler returns, and a throw
+ *    does not save the signal mask at each SL_TRY: that would be a system
+ *    call per TRY).  Unblock it before throwing (pthread_sigmask), or
+ *    install the handler with SA_NODEFER.  The faults above are unblocked
+ *    for you.
+ *  - -fsanitize=thread: not supported.  A throw is a jump TSan cannot see
+ *    (it intercepts longjmp, not this library's context restore), so its
+ *    shadow call stack grows with every throw until TSan's own check fails.
+ *  - ASan with detect_stack_use_after_return=1, and clang's
+ *    -fsanitize=safe-stack: a TRY's record then lives on a second stack (the
+ *    fake stack, the unsafe stack), and rule 8's liveness check compares
+ *    its address with the real stack pointer, so a correct program may be
+ *    reported as misuse.  Not supported; ASan's default (0) is.
  *
  * Short names: #define STACKLAB_SHORT_NAMES before the include for TRY,
  * CATCH, CATCH_ANY, FINALLY, END_TRY, THROW and RETHROW.
@@ -829,6 +862,13 @@ void sl__try_check(sl__try *t, uintptr_t sp);
  * above it (rule 8).  With no TRY active, x is uncaught. */
 __attribute__((noreturn)) void sl__raise(sl_exception *x, uintptr_t below);
 
+/* The liveness bound to use instead of below (an address of the caller's
+ * frame) when the caller runs on this thread's alternate signal stack: the
+ * interrupted stack pointer of the fault being raised, minus one (the
+ * alternate stack may lie anywhere, above the thread's stack too).  Else
+ * below itself.  Only the cold paths of the checks ask. */
+uintptr_t sl__signal_bound(uintptr_t below);
+
 /* Runs the uncaught handler on x and aborts. */
 __attribute__((noreturn)) void sl__uncaught(const sl_exception *x);
 
@@ -950,6 +990,26 @@ __attribute__((noreturn)) void sl__context_restore(const struct sl_context *ctx,
 /* The same, without the floating-point control state: the jump of a throw,
  * to a context sl__try_enter saved without it. */
 __attribute__((noreturn)) void sl__context_resume(const struct sl_context *ctx, int value);
+
+/* A signal handler starts with a clean floating-point state (MXCSR
+ * 0x1f80, x87 control word 0x37f); the code the signal interrupted had its
+ * own rounding mode and exception masks, saved in the signal frame.  Loads
+ * their control bits, so a throw out of the handler leaves them as that
+ * code had them (except.h, rule 7).  The status flags stay clear. */
+#include <ucontext.h>
+
+static inline void sl__fp_control_from_signal(const void *ucontext)
+{
+    const ucontext_t *uc = ucontext;
+    uint32_t mxcsr;
+    uint16_t cw;
+
+    if (!uc->uc_mcontext.fpregs)
+        return;
+    mxcsr = uc->uc_mcontext.fpregs->mxcsr & ~0x3fu;     /* bits 0-5: flags */
+    cw = uc->uc_mcontext.fpregs->cwd;
+    __asm__ volatile("ldmxcsr %0\n\tfldcw %1" :: "m"(mxcsr), "m"(cw));
+}
 
 static inline uint64_t sl__ctx_demangle(uint64_t v)
 {
@@ -1582,7 +1642,18 @@ void sl__try_check(sl__try *t, uintptr_t sp)
 {
     uintptr_t prev = (uintptr_t)sl__tls_handlers.top->frame;
 
-    if (prev == (uintptr_t)t || prev < sp)
+    if (prev == (uintptr_t)t || (prev < sp && prev <= sl__signal_bound(sp - 1)))
+        stale();
+}
+
+/* A throw's check failed: unless the thrower runs on the alternate signal
+ * stack (a cleanup of a fault), where the bound is the interrupted sp, the
+ * record is stale. */
+static __attribute__((noinline, cold)) void check_again(const sl__slot *top, uintptr_t below)
+{
+    below = sl__signal_bound(below);
+    if ((uintptr_t)top->frame <= below ||
+        top->check != top->frame->context.word[SL_CTX_SP / 8])
         stale();
 }
 
@@ -1643,7 +1714,7 @@ void sl_defer(void (*fn)(void *), void *arg)
     uintptr_t here = (uintptr_t)__builtin_frame_address(0);
     sl__slot *s = h->top;               /* the sentinels have no site */
 
-    if (s->site && (uintptr_t)s->frame <= here)
+    if (s->site && (uintptr_t)s->frame <= here && (uintptr_t)s->frame <= sl__signal_bound(here))
         stale();
     while (s->site && !is_body(s->frame->phase))
         s--;                            /* CATCH or FINALLY: not a body */
@@ -1680,9 +1751,9 @@ void raise_to(sl_exception *x, uintptr_t below)
         sl__uncaught(x);
     /* Never jump into a dead frame: a live record lies above the thrower,
      * and still holds the stack pointer word its slot copied. */
-    if ((uintptr_t)top->frame <= below ||
-        top->check != top->frame->context.word[SL_CTX_SP / 8])
-        stale();
+    if (__builtin_expect((uintptr_t)top->frame <= below ||
+                         top->check != top->frame->context.word[SL_CTX_SP / 8], 0))
+        check_again(top, below);
     t = top->frame;
 
     switch (t->phase) {
@@ -2008,7 +2079,9 @@ static _Thread_local struct {
     bool on;
     char *mapping;              /* guard page + alternate stack */
     size_t mapping_size;
+    bool unmap_pending;         /* untrapped while running on that stack */
     uintptr_t stack_low;        /* this thread's own stack */
+    uintptr_t fault_sp;         /* the interrupted sp of the fault being raised */
 } thread;
 
 /* The handlers are process-wide; which threads want them is per thread.
@@ -2086,15 +2159,56 @@ static const sl_exception_type *classify(int sig, const siginfo_t *info, uintptr
     }
 }
 
+/* Whether addr lies on this thread's alternate signal stack. */
+static bool on_altstack(uintptr_t addr)
+{
+    return thread.mapping && addr >= (uintptr_t)thread.mapping &&
+           addr < (uintptr_t)thread.mapping + thread.mapping_size;
+}
+
+uintptr_t sl__signal_bound(uintptr_t below)
+{
+    return on_altstack(below) && thread.fault_sp ? thread.fault_sp - 1 : below;
+}
+
+/* A signal in a thread that did not ask for exceptions: do what would have
+ * happened without us.  The handler the program had before runs (a crash
+ * reporter, say); with none, the default action does, which for these
+ * signals ends the process. */
+static void not_ours(int sig, siginfo_t *info, void *ucontext)
+{
+    const struct sigaction *prev = NULL;
+    sigset_t old;
+
+    for (int i = 0; i < NTRAPPED; i++)
+        if (trapped[i] == sig)
+            prev = &previous[i];
+    if (prev && prev->sa_handler != SIG_DFL && prev->sa_handler != SIG_IGN) {
+        pthread_sigmask(SIG_BLOCK, &prev->sa_mask, &old);   /* as the kernel would */
+        if (prev->sa_flags & SA_SIGINFO)
+            prev->sa_sigaction(sig, info, ucontext);
+        else
+            prev->sa_handler(sig);
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        return;
+    }
+    if (prev && prev->sa_handler == SIG_IGN && info->si_code <= 0)
+        return;                         /* sent (raise, kill) and ignored: ignored */
+    /* The default: the process ends, so changing its disposition is no
+     * loss.  A fault re-runs its instruction when we return; a signal that
+     * was sent is sent again, delivered once this handler returns. */
+    signal(sig, SIG_DFL);
+    if (info->si_code <= 0)
+        raise(sig);
+}
+
 static void on_fault(int sig, siginfo_t *info, void *ucontext)
 {
     uintptr_t sp;
     sigset_t unblock;
 
     if (!thread.on) {
-        /* A thread that did not ask: behave as if we were not installed.
-         * Returning re-runs the faulting instruction under the default. */
-        signal(sig, SIG_DFL);
+        not_ours(sig, info, ucontext);
         return;
     }
 
@@ -2112,6 +2226,15 @@ static void on_fault(int sig, siginfo_t *info, void *ucontext)
     if (!sl__tls_handlers.top->site)     /* no TRY active */
         sl__uncaught(x);                /* aborts, with sig still blocked */
 
+    /* The handler runs with a clean floating-point state; the code that
+     * faulted, and the TRY it lands in, had its own rounding mode and
+     * exception masks (rule 7): put them back. */
+    sl__fp_control_from_signal(ucontext);
+    /* Cleanups the throw runs here run on the alternate stack; a throw or a
+     * TRY of theirs judges liveness by the interrupted sp (a fault inside
+     * such a cleanup keeps the first fault's). */
+    if (!on_altstack((uintptr_t)sp))
+        thread.fault_sp = (uintptr_t)sp;
     sigemptyset(&unblock);
     sigaddset(&unblock, sig);
     pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
@@ -2155,6 +2278,20 @@ static void find_stack_low(void)
     pthread_attr_destroy(&attr);
 }
 
+/* Gives back an alternate stack that sl_untrap_signals could not unmap
+ * because it ran on it (a cleanup of a fault calling it). */
+static void unmap_pending(void)
+{
+    stack_t ss = { .ss_flags = SS_DISABLE }, now;
+
+    if (!thread.unmap_pending || sigaltstack(NULL, &now) != 0 || (now.ss_flags & SS_ONSTACK))
+        return;
+    sigaltstack(&ss, NULL);
+    munmap(thread.mapping, thread.mapping_size);
+    thread.mapping = NULL;
+    thread.unmap_pending = false;
+}
+
 int sl_trap_signals(void)
 {
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
@@ -2164,24 +2301,32 @@ int sl_trap_signals(void)
 
     if (thread.on)
         return SL_TRAP_OK;
-    m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
-             -1, 0);
-    if (m == MAP_FAILED)
-        return SL_TRAP_NO_MEMORY;
-    mprotect(m, page, PROT_NONE);      /* the guard: an overflow here faults */
-    ss.ss_sp = m + page;
-    ss.ss_size = ALTSTACK_SIZE;
-    ss.ss_flags = 0;
-    if (sigaltstack(&ss, NULL) != 0) {
-        munmap(m, size);
-        return SL_TRAP_SIGALTSTACK;
+    unmap_pending();
+    if (thread.unmap_pending) {         /* called on that stack: still set up */
+        m = thread.mapping;
+        size = thread.mapping_size;
+        thread.unmap_pending = false;
+    } else {
+        m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
+                 -1, 0);
+        if (m == MAP_FAILED)
+            return SL_TRAP_NO_MEMORY;
+        mprotect(m, page, PROT_NONE);  /* the guard: an overflow here faults */
+        ss.ss_sp = m + page;
+        ss.ss_size = ALTSTACK_SIZE;
+        ss.ss_flags = 0;
+        if (sigaltstack(&ss, NULL) != 0) {
+            munmap(m, size);
+            return SL_TRAP_SIGALTSTACK;
+        }
     }
     pthread_mutex_lock(&install_lock);
     if (trapping_threads == 0 && install() != 0) {
         pthread_mutex_unlock(&install_lock);
-        ss.ss_flags = SS_DISABLE;
-        sigaltstack(&ss, NULL);
-        munmap(m, size);
+        thread.mapping = m;
+        thread.mapping_size = size;
+        thread.unmap_pending = true;
+        unmap_pending();
         return SL_TRAP_SIGACTION;
     }
     trapping_threads++;
@@ -2196,17 +2341,18 @@ int sl_trap_signals(void)
     return SL_TRAP_OK;
 }
 
+/* The alternate stack cannot be unmapped (nor disabled) while this thread
+ * runs on it, as a cleanup of a fault does: then it is given back at this
+ * thread's next sl_trap_signals or sl_untrap_signals, or when it exits. */
 void sl_untrap_signals(void)
 {
-    stack_t ss = { .ss_flags = SS_DISABLE };
-
+    unmap_pending();
     if (!thread.on)
         return;
     thread.on = false;
-    pthread_setspecific(exit_key, NULL);
-    sigaltstack(&ss, NULL);
-    munmap(thread.mapping, thread.mapping_size);
-    thread.mapping = NULL;
+    thread.unmap_pending = true;
+    unmap_pending();
+    pthread_setspecific(exit_key, thread.unmap_pending ? &thread : NULL);
     pthread_mutex_lock(&install_lock);
     if (--trapping_threads == 0)
         for (int i = 0; i < NTRAPPED; i++)

@@ -1603,6 +1603,10 @@ static void fp_state_child(void *arg)
 
 static void signals_restore_fp_control(void)
 {
+#if defined(SL_DROPIN_PORTABLE) && defined(__x86_64__)
+    puts("  (not on the drop-in's generic context on x86-64: asm/generic/context.h)");
+    return;
+#endif
     sl_child c;
     CU_ASSERT_EQUAL_FATAL(sl_child_run(&c, fp_state_child, NULL, 30), 0);
     SL_ASSERT_CHILD_EXITED(c, 0);

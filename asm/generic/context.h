@@ -59,6 +59,17 @@ static inline void sl__landed(void)
 
 extern uint64_t sl__context_secret;
 
+/* The floating-point control state a throw out of a signal handler leaves
+ * (except.h, rule 7).  On ARM and RISC-V Linux a handler runs with the
+ * interrupted code's FPCR/FPSCR/fcsr already, so there is nothing to do.
+ * (On x86-64 a handler starts with the default MXCSR: there the drop-in
+ * uses asm/x86_64, whose context.h restores it; SL_DROPIN_PORTABLE on
+ * x86-64 does not.) */
+static inline void sl__fp_control_from_signal(const void *ucontext)
+{
+    (void)ucontext;
+}
+
 /* A throw's jump (context.c beside this file). */
 struct sl_context;
 __attribute__((noreturn)) void sl__context_resume(const struct sl_context *ctx, int value);
