@@ -345,8 +345,22 @@ $(BENCH): $(filter $(BUILD)/tests/bench/%,$(BENCH_OBJ)) $(LIB_SO)
 	$(CXX) -o $@ $(filter %.o,$^) -Wl,--push-state,--no-as-needed -lgcc_s -Wl,--pop-state \
 	    -L$(BUILD) -Wl,-rpath,$(abspath $(BUILD)) -lstacklab $(LIBS)
 
-bench: $(BENCH)
+# The exceptions' cases again, built on the drop-in header (no library).
+BENCH_DROPIN := $(BUILD)/bench/dropin/bench
+$(BUILD)/bench/dropin/%.o: tests/bench/% $(DROPIN) tests/bench/bench.h | $(BUILD)/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(DROPIN_CFLAGS) -Itests/bench -c $< -o $@
+$(BUILD)/bench/dropin/impl.o: tests/dropin/impl.c $(DROPIN) | $(BUILD)/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(DROPIN_CFLAGS) -c $< -o $@
+$(BENCH_DROPIN): $(addprefix $(BUILD)/bench/dropin/,bench.c.o bench_except.c.o impl.o) \
+        $(BUILD)/tests/bench/bench_except_cxx.cc.o
+	$(CXX) -o $@ $^ -lpthread
+
+bench: $(BENCH) $(BENCH_DROPIN)
 	$(SHELL) tests/bench/run.sh $(BENCH)
+	@echo; echo "The exceptions on the drop-in header (dropin/stacklab_except.h), no library:"
+	$(SHELL) tests/bench/run.sh $(BENCH_DROPIN)
 
 # ---- listings ---------------------------------------------------------------
 # The hand-written routines and the demos' compiled C, disassembled (with
