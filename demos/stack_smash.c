@@ -27,19 +27,22 @@ void ss_unprotected_copy(const char *src, size_t n, void (*inside)(char *buf));
 static struct layout {
     uintptr_t buf, canary, saved_fp, return_address, cfa;
     bool have_canary;
+    char caller[64];                /* where its return address leads */
 } protected_frame, unprotected_frame;
 
 /* The canary as the protected frame held it. */
 static uint64_t canary_value;
 
 /* Reads the frame of the copy function: the innermost frame whose saved
- * frame pointer lies above buf. */
+ * frame pointer lies above buf.  The CFI walk, because it is the one that
+ * finds the canary (where the function's code stores %fs:0x28). */
 static void measure(char *buf, struct layout *l)
 {
     sl_stack s = { 0 };
     memset(l, 0, sizeof *l);
     l->buf = (uintptr_t)buf;
-    sl_stack_capture(&s, SL_WALK_FP);
+    sl_stack_capture(&s, SL_WALK_CFI);
+    sl_stack_symbolize(&s);
     for (int i = 0; i < s.count; i++) {
         const sl_frame *f = &s.frames[i];
         if (f->saved_fp_slot <= l->buf)
@@ -49,6 +52,8 @@ static void measure(char *buf, struct layout *l)
         l->cfa = f->cfa;
         l->have_canary = (f->flags & SL_FRAME_CANARY) != 0;
         l->canary = f->canary_slot;
+        if (i + 1 < s.count)
+            snprintf(l->caller, sizeof l->caller, "%s", s.frames[i + 1].function);
         break;
     }
     sl_stack_release(&s);
@@ -57,9 +62,8 @@ static void measure(char *buf, struct layout *l)
 static void look_protected(char *buf)
 {
     measure(buf, &protected_frame);
-    uintptr_t slot = protected_frame.have_canary ? protected_frame.canary
-                                                 : protected_frame.saved_fp - 8;
-    canary_value = *(const uint64_t *)slot;
+    if (protected_frame.have_canary)
+        canary_value = *(const uint64_t *)protected_frame.canary;
 
     lecture_draw_stack("stack_smash", "ss_protected_copy: char buf[16] below the canary",
                "ss_protected_copy");
@@ -179,18 +183,21 @@ int main(int argc, char **argv)
         return lecture_end();
     }
     if (!p->have_canary) {
-        /* The walker did not recognise it: gcc and clang both put it here. */
-        protected_frame.canary = protected_frame.saved_fp - 8;
-        lecture_say("%s", lecture_dim("(the walker did not mark the canary; using rbp-8)"));
+        lecture_fail("the CFI walk found no canary in ss_protected_copy's frame");
+        return lecture_end();
     }
     lecture_say("Higher addresses first; the overflow writes upwards from buf[0]:");
     char canary_note[64];
+    unsigned long below = (unsigned long)(p->saved_fp - p->canary);
     if (lecture_stable())
-        snprintf(canary_note, sizeof canary_note, "rbp-8: a copy of %%fs:0x28, low byte 00");
+        snprintf(canary_note, sizeof canary_note, "rbp-%lu: a copy of %%fs:0x28, low byte 00",
+                 below);
     else
-        snprintf(canary_note, sizeof canary_note, "rbp-8: %#018lx, from %%fs:0x28",
+        snprintf(canary_note, sizeof canary_note, "rbp-%lu: %#018lx, from %%fs:0x28", below,
                  (unsigned long)canary_value);
-    slot("return address", p, p->return_address, "");
+    char ret_note[96];
+    snprintf(ret_note, sizeof ret_note, "ret pops it: back into %s", p->caller);
+    slot("return address", p, p->return_address, ret_note);
     slot("saved rbp", p, p->saved_fp, "<- rbp");
     slot("canary", p, p->canary, canary_note);
     slot("buf[0]", p, p->buf, "char buf[16]");

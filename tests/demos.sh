@@ -15,7 +15,8 @@
 #   - the names the diagrams must show (functions, regions) are in them;
 #   - every diagram is legible on a projector: fitted to a 1920x1080 slide,
 #     its body text is at least 16 px high (printed for each diagram);
-#   - no run of text starts with a space (SVG renderers drop it: "main[SL_TRY]").
+#   - no run of text starts with a space (SVG renderers drop it: "main[SL_TRY]");
+#   - two runs with --stable print the same text and draw the same diagrams.
 # Prints one line per failed check, then "N passed, N failed"; exits 1 on
 # any failure.
 
@@ -60,6 +61,7 @@ phrases() {
     callee_saved)  printf '%s\n' 'NOT preserved: rbx,r13' 'NOT preserved: rbp' \
                        'every callee-saved register preserved' ;;
     stack_smash)   printf '%s\n' 'stack smashing detected' 'SIGABRT' 'canary' 'SIGSEGV' \
+                       'ret pops it: back into main' \
                        'ss_hijacked() is running' 'exited with status 42' ;;
     *)             ;;
     esac
@@ -180,6 +182,20 @@ for demo in "$@"; do
         if [ "$size" -lt 300000 ]; then ok
         else fail "$(basename "$svg") is $size bytes"; fi
     done
+
+    # --stable: two runs print and draw the same (the slides match a fresh run).
+    for k in 1 2; do
+        NO_COLOR=1 $run "$exe" --stable --diagrams "$tmp/stable$k" </dev/null 2>&1 |
+            sed "s|$tmp/stable$k|DIR|g" >"$tmp/stable$k.out"
+    done
+    if cmp -s "$tmp/stable1.out" "$tmp/stable2.out"; then ok
+    else fail "two --stable runs printed differently:"
+         diff "$tmp/stable1.out" "$tmp/stable2.out" | head -n 4 | sed 's/^/    /'; fi
+    for dot in "$tmp/stable1"/*.dot; do
+        if cmp -s "$dot" "$tmp/stable2/$(basename "$dot")"; then ok
+        else fail "two --stable runs drew $(basename "$dot") differently"; fi
+    done
+    rm -rf "$tmp/stable1" "$tmp/stable2"
 
     diagram_names "$demo" >"$tmp/want"
     while read -r file name; do
