@@ -54,14 +54,27 @@ static void unlock(void *unused)
         say_event("unwind", "cleanup: unlock(&table_lock)   (deferred in level3)");
 }
 
+/* Where each level's frame is (its frame pointer lies inside it). */
+static uintptr_t level_frame[5];
+
 __attribute__((noinline))
 static void level4(void)
 {
     if (draw_handlers) {
+        /* The deferred cleanups, each beside the frame that registered it,
+         * numbered in the order a throw runs them (last registered first). */
+        sl_dot_note cleanups[] = {
+            { "1st cleanup: unlock(&table_lock)", "sl_defer in level3", level_frame[3], NULL },
+            { "2nd cleanup: free(buffer)", "sl_defer in level2's SL_TRY body", level_frame[2],
+              NULL },
+            { "3rd cleanup: fclose(settings.conf)", "sl_defer in level1", level_frame[1], NULL },
+        };
         sl_dot_options o = SL_DOT_DEFAULTS;
-        o.title = "Two SL_TRY blocks active: a throw from level4 lands in level2 first";
+        o.title = "Two SL_TRY blocks and three deferred cleanups: a throw from level4";
         o.relative = lecture_stable();
         o.show_handlers = 1;
+        o.notes = cleanups;
+        o.note_count = 3;
         if (sl_diagram_here(lecture_diagram_path("exceptions.dot"), &o) < 0)
             lecture_fail("sl_diagram_here: %s", sl_dot_last_error());
 
@@ -86,6 +99,7 @@ static void level4(void)
 __attribute__((noinline))
 static void level3(void)
 {
+    level_frame[3] = (uintptr_t)__builtin_frame_address(0);
     sl_defer(unlock, NULL);
     level4();
     if (!draw_handlers)
@@ -95,6 +109,7 @@ static void level3(void)
 __attribute__((noinline))
 static void level2(void)
 {
+    level_frame[2] = (uintptr_t)__builtin_frame_address(0);
     SL_TRY {
         sl_defer(free_buffer, NULL);
         level3();
@@ -109,6 +124,7 @@ static void level2(void)
 __attribute__((noinline))
 static void level1(void)
 {
+    level_frame[1] = (uintptr_t)__builtin_frame_address(0);
     sl_defer(close_file, "settings.conf");
     level2();
     if (!draw_handlers)

@@ -100,17 +100,40 @@ static sl_context jump_ctx;
 __attribute__((noinline))
 static void descend(int n)
 {
-    if (n < 3) {
+    if (n < 2) {
         lecture_say("%*sdescend(%d)", 2 * n, "", n);
         descend(n + 1);
         lecture_fail("descend(%d) returned", n + 1);
         return;
     }
     lecture_say("%*sdescend(%d) draws setjmp_inside.svg", 2 * n, "", n);
+    /* The saved context as a note beside the stack, its arrow at the frame
+     * its saved rsp lies in: where the jump lands. */
+    sl_context_slot slot[16];
+    char text[512], code[160] = "?", rest[64] = "";
+    uintptr_t landing = 0;
+    int nslots = sl_context_slots(&jump_ctx, slot, 16);
+    for (int i = 0; i < nslots && i < 16; i++) {
+        const sl_context_slot *c = &slot[i];
+        if (!strcmp(c->name, "rsp"))
+            landing = (uintptr_t)c->value;
+        else if (!strcmp(c->name, "rip"))
+            code_name(c->value, code, sizeof code);
+        else if (!strcmp(c->name, "mxcsr") || !strcmp(c->name, "x87cw"))
+            snprintf(rest + strlen(rest), sizeof rest - strlen(rest), "%s%s %#lx",
+                     rest[0] ? ", " : "", c->name, (unsigned long)c->value);
+    }
+    snprintf(text, sizeof text, "rbx rbp r12 r13 r14 r15: the caller's values\n"
+             "rsp (mangled): where the stack will end\n"
+             "rip (mangled): %s\n%s", code, rest);
+    sl_dot_note note = { "sl_context jump_ctx", text, landing,
+                         "sl_context_restore lands here" };
     sl_dot_options o = SL_DOT_DEFAULTS;
     o.title = "Just before sl_context_restore: the frames the jump abandons";
     o.relative = lecture_stable();
     o.highlight = "descend";
+    o.notes = &note;
+    o.note_count = 1;
     if (sl_diagram_here(lecture_diagram_path("setjmp_inside.dot"), &o) == 0)
         lecture_diagram_render("setjmp_inside");
     else
@@ -130,7 +153,7 @@ static void jump_across_frames(void)
     } else {
         lecture_say("sl_context_save(&ctx) returned %s a second time, in jump_across_frames",
                     lecture_em(r == 42 ? "42" : "something else"));
-        lecture_say("The three descend frames were never returned from: rsp simply moved back "
+        lecture_say("The two descend frames were never returned from: rsp simply moved back "
                     "above them. No code in them ran on the way out.");
     }
 }
@@ -153,7 +176,7 @@ int main(int argc, char **argv)
                   "Inside a setjmp: what sl_context_save stores, a jump, and the volatile "
                   "pitfall.",
                   "Shows: the slots of an sl_context (callee-saved registers, mangled rsp and\n"
-                  "rip), a non-local jump out of three frames, and a local changed between\n"
+                  "rip), a non-local jump out of two frames, and a local changed between\n"
                   "save and jump read back wrong at -O2 unless it is volatile.\n\n"
                   "Diagrams:\n"
                   "  setjmp_inside.svg   the stack just before sl_context_restore\n");

@@ -790,15 +790,61 @@ static void item_size(const ctx *c, int item, double *w, double *h)
 #define SLIDE_H 1080.0
 #define MAX_COLUMNS 8
 
-/* Splits n nodes of heights ht into k columns of about equal height, in
- * order; start[j] is the first node of column j.  Returns the height of the
- * columns: the nodes at the same place in their columns share a rank, so
- * each rank is as high as its highest node. */
+/* The height of n nodes of heights ht in k columns starting at start[]:
+ * the nodes at the same place in their columns share a rank, so each rank
+ * is as high as its highest node. */
+static double columns_height(const double *ht, int n, int k, const int *start)
+{
+    double height = 0;
+
+    for (int r = 0; r < n; r++) {
+        double rank = 0;
+        for (int j = 0; j < k; j++) {
+            int end = j + 1 < k ? start[j + 1] : n;
+            if (start[j] + r < end && ht[start[j] + r] > rank)
+                rank = ht[start[j] + r];
+        }
+        if (rank == 0)
+            break;
+        height += rank;
+    }
+    return height;
+}
+
+/* Tries every start from `from` on for column j, and so on for the columns
+ * after it (each holds at least one node); keeps the lowest layout in
+ * best/best_start. */
+static void try_cuts(const double *ht, int n, int k, int j, int from, int *start,
+                     double *best, int *best_start)
+{
+    if (j == k) {
+        double h = columns_height(ht, n, k, start);
+        if (*best < 0 || h < *best) {
+            *best = h;
+            memcpy(best_start, start, (size_t)k * sizeof *start);
+        }
+        return;
+    }
+    for (int i = from; i <= n - (k - j); i++) {
+        start[j] = i;
+        try_cuts(ht, n, k, j + 1, i + 1, start, best, best_start);
+    }
+}
+
+/* Splits n nodes of heights ht into k columns, in order; start[j] is the
+ * first node of column j.  Returns the height of the columns.  A short
+ * chain (the usual one, max_frames) tries every cut; a long one is cut into
+ * columns of about equal height. */
 static double split_columns(const double *ht, int n, int k, int *start)
 {
-    double total = 0, col = 0, height = 0;
-    int j = 0;
+    double total = 0, col = 0, best = -1;
+    int j = 0, tmp[MAX_COLUMNS];
 
+    if (k > 1 && k <= 4 && n <= 24) {
+        tmp[0] = 0;
+        try_cuts(ht, n, k, 1, 1, tmp, &best, start);
+        return best;
+    }
     for (int i = 0; i < n; i++)
         total += ht[i];
     start[0] = 0;
@@ -811,43 +857,68 @@ static double split_columns(const double *ht, int n, int k, int *start)
     }
     for (j++; j < k; j++)
         start[j] = n;
-    for (int r = 0; r < n; r++) {
-        double rank = 0;
-        for (j = 0; j < k; j++) {
-            int end = j + 1 < k ? start[j + 1] : n;
-            if (start[j] + r < end && ht[start[j] + r] > rank)
-                rank = ht[start[j] + r];
-        }
-        if (rank == 0)
-            break;
-        height += rank;
-    }
-    return height;
+    return columns_height(ht, n, k, start);
 }
 
-/* The slide layout: the chain of nodes cut into columns, read like a
- * newspaper: down the first column (the outermost frames), then down the
- * next one to its right.  The number of columns is opt.columns, or the one
- * that makes the text largest when the picture is fitted to a 16:9 slide.
- * Invisible heavy edges keep each column in order; the column tops share a
- * rank, and invisible edges between them keep the columns left to right. */
-static void out_columns(const ctx *c, const int *seq, int n, int nh)
+/* The notes (handler records, opt.notes) share a rank with the frame they
+ * point at: that rank is at least as high as the tallest of them. */
+static void notes_height(const ctx *c, const int *seq, int n, double *ht,
+                         const sl_handler_record *h, int nh)
+{
+    const double line = 1.25 * c->opt.font_size;
+
+    for (int k = 0; k < nh + c->opt.note_count; k++) {
+        int lines = 4, fi;
+        if (k < nh) {
+            fi = frame_of(c, h[k].sp);
+        } else {
+            const sl_dot_note *note = &c->opt.notes[k - nh];
+            fi = note->address ? frame_of(c, note->address) : -1;
+            lines = 1;
+            for (const char *p = note->text; p && *p; p++)
+                lines += *p == '\n' || p == note->text;
+        }
+        for (int i = 0; fi >= 0 && i < n; i++)
+            if (seq[i] == fi && ht[i] < lines * (line + 3) + 24)
+                ht[i] = lines * (line + 3) + 24;
+    }
+}
+
+static void out_columns(const ctx *c, const int *seq, int n, const sl_handler_record *h,
+                        int nh)
 {
     sl__out *o = c->o;
-    double *ht = malloc((size_t)(n > 0 ? n : 1) * sizeof *ht), wide = 0, extra = 0, best = 0;
+    double *ht, wide = 0, extra = 0, best = 0;
     int start[MAX_COLUMNS], k = c->opt.columns;
 
+    if (n == 0)
+        return;
+    ht = malloc((size_t)n * sizeof *ht);
     if (!ht)
         k = 1;                          /* no room to measure: one column */
     for (int i = 0; ht && i < n; i++) {
         double w;
         item_size(c, seq[i], &w, &ht[i]);
-        ht[i] += 0.2 * 72 + 8;          /* ranksep and the node's margin */
         if (w > wide)
             wide = w;
     }
-    if (nh > 0)
-        extra += 0.6 * c->opt.font_size * 30 + 36;     /* handler notes beside frames */
+    if (ht)
+        notes_height(c, seq, n, ht, h, nh);
+    for (int i = 0; ht && i < n; i++)
+        ht[i] += 0.2 * 72 + 8;          /* ranksep and the node's margin */
+    /* Notes beside the frames widen the picture by the widest of them. */
+    int note_chars = nh > 0 ? 30 : 0;
+    for (int i = 0; i < c->opt.note_count; i++) {
+        const sl_dot_note *note = &c->opt.notes[i];
+        int len = note->title ? (int)strlen(note->title) : 0;
+        for (const char *p = note->text; p && *p; p += strcspn(p, "\n") + (p[strcspn(p, "\n")] != 0))
+            if ((int)strcspn(p, "\n") > len)
+                len = (int)strcspn(p, "\n");
+        if (len > note_chars)
+            note_chars = len;
+    }
+    if (note_chars > 0)
+        extra += 0.55 * c->opt.font_size * note_chars + 50;
     if (c->opt.legend)
         extra += 0.6 * c->opt.font_size * 45 + 36;
     if (k <= 0) {
@@ -896,6 +967,62 @@ static void out_columns(const ctx *c, const int *seq, int n, int nh)
         if (c->opt.legend) {
             item_name(o, seq[start[k - 1]]);
             sl__out_str(o, " -> legend [style=invis];\n");
+        }
+    }
+}
+
+/* The notes of opt.notes: a box each, beside the frame its address lies in,
+ * with an arrow into that frame's header. */
+static void out_notes(const ctx *c)
+{
+    sl__out *o = c->o;
+
+    for (int k = 0; k < c->opt.note_count; k++) {
+        const sl_dot_note *n = &c->opt.notes[k];
+        int fi = n->address ? frame_of(c, n->address) : -1;
+
+        sl__out_str(o, "n");
+        sl__out_int(o, k);
+        sl__out_str(o, " [shape=note style=filled fillcolor=\"#e7f5ff\" color=\"#1971c2\" "
+                       "penwidth=2 label=<");
+        out_lines_begin(o);
+        sl__out_str(o, "<B>");
+        sl__out_html(o, n->title ? n->title : "", 0);
+        sl__out_str(o, "</B>");
+        for (const char *p = n->text; p && *p;) {
+            size_t len = strcspn(p, "\n");
+            char line[256];
+            snprintf(line, sizeof line, "%.*s", (int)(len < sizeof line ? len : sizeof line - 1), p);
+            out_line_break(o);
+            sl__out_html(o, line, 0);
+            p += len + (p[len] == '\n');
+        }
+        out_lines_end(o);
+        sl__out_str(o, ">];\n");
+        if (fi == -1)
+            continue;
+        sl__out_str(o, "n");
+        sl__out_int(o, k);
+        sl__out_str(o, " -> ");
+        if (fi >= 0) {
+            node_name(o, fi);
+            sl__out_str(o, ":h");
+        } else {
+            sl__out_str(o, "elided");
+        }
+        sl__out_str(o, " [color=\"#1971c2\" penwidth=3 constraint=false");
+        if (n->arrow) {
+            sl__out_str(o, " fontcolor=\"#1971c2\" label=<");
+            sl__out_html(o, n->arrow, 0);
+            sl__out_str(o, ">");
+        }
+        sl__out_str(o, "];\n");
+        if (fi >= 0) {
+            sl__out_str(o, "{ rank=same; ");
+            node_name(o, fi);
+            sl__out_str(o, "; n");
+            sl__out_int(o, k);
+            sl__out_str(o, "; }\n");
         }
     }
 }
@@ -972,7 +1099,7 @@ int sl_stack_write_dot(const sl_stack *s, FILE *out, const sl_dot_options *opt)
     sl__out_str(o, "];\n");
 
     /* Outermost first: the top of the page is the top of the stack's memory. */
-    int *seq = malloc(((size_t)(c.last - c.first + 1) + 2) * sizeof *seq), n = 0;
+    int *seq = calloc((size_t)(c.last - c.first + 1) + 2, sizeof *seq), n = 0;
     if (!seq) {
         free(o);
         return fail(SL_DOT_ENOMEM, "sl_stack_write_dot: out of memory");
@@ -991,7 +1118,7 @@ int sl_stack_write_dot(const sl_stack *s, FILE *out, const sl_dot_options *opt)
             out_elided(&c);
         else
             out_frame(&c, seq[k], h, nh);
-    out_columns(&c, seq, n, nh);
+    out_columns(&c, seq, n, h, nh);
     free(seq);
 
     /* Saved rbp -> the frame record it points at: the caller's, or when
@@ -1020,6 +1147,8 @@ int sl_stack_write_dot(const sl_stack *s, FILE *out, const sl_dot_options *opt)
 
     if (h && nh > 0)
         out_handlers(&c, h, nh);
+    if (c.opt.notes && c.opt.note_count > 0)
+        out_notes(&c);
 
     if (c.opt.legend)
         out_legend(&c);

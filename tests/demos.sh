@@ -75,10 +75,13 @@ diagram_names() {
                        'address_space.svg stack' 'address_space.svg bss' ;;
     recursion)     printf '%s\n' 'recursion.svg factorial' 'recursion.svg main' ;;
     exceptions)    printf '%s\n' 'exceptions.svg level4' 'exceptions.svg level1' \
-                       'exceptions.svg main' ;;
+                       'exceptions.svg main' 'exceptions.svg 1st cleanup: unlock' \
+                       'exceptions.svg 3rd cleanup: fclose' ;;
     setjmp_inside) printf '%s\n' 'setjmp_inside.svg descend' \
-                       'setjmp_inside.svg jump_across_frames' ;;
-    segfault)      printf '%s\n' 'segfault.svg read_through_null' 'segfault.svg attempt' ;;
+                       'setjmp_inside.svg jump_across_frames' 'setjmp_inside.svg lands here' \
+                       'setjmp_inside.svg rip (mangled)' ;;
+    segfault)      printf '%s\n' 'segfault.svg read_through_null' 'segfault.svg signal frame' \
+                       'segfault.svg fault address 0x0' 'segfault.svg draw_from_handler' ;;
     calling_convention) printf '%s\n' 'calling_convention.svg shadow space' \
                        'calling_convention.svg rdi' ;;
     prologue_epilogue) printf '%s\n' 'prologue_epilogue.svg sl_asm_framed' \

@@ -291,6 +291,40 @@ static void test_lecture_defaults(void)
     free_fake(&s);
 }
 
+/* Notes: a box of escaped text beside the frame holding its address, with
+ * a labelled arrow into that frame's header; no arrow for an address off
+ * the stack. */
+static void test_notes(void)
+{
+    static const char *const names[] = { "leaf", "middle", "main" };
+    sl_dot_options o = SL_DOT_DEFAULTS;
+    sl_stack s;
+    int rc;
+    char *text;
+
+    fake_stack(&s, 3, names, 3);
+    sl_dot_note notes[] = {
+        { "sl_context <ctx>", "rsp (mangled)\nrip & \"more\"", s.frames[1].sp + 8,
+          "lands here" },
+        { "elsewhere", NULL, 0x10, NULL },
+    };
+    o.notes = notes;
+    o.note_count = 2;
+    text = dot_of(&s, &o, &rc);
+    CU_ASSERT_EQUAL(rc, SL_DOT_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    SL_ASSERT_CONTAINS(text, "sl_context &lt;ctx&gt;");
+    SL_ASSERT_CONTAINS(text, "rip &amp; &quot;more&quot;");
+    SL_ASSERT_CONTAINS(text, "n0 -> f1:h");
+    SL_ASSERT_CONTAINS(text, "label=<lands here>");
+    SL_ASSERT_CONTAINS(text, "n1 [");
+    CU_ASSERT_PTR_NULL(strstr(text, "n1 -> "));
+    CU_ASSERT_FALSE(run_starts_with_space(text));
+    ASSERT_DOT_ACCEPTS(text);
+    free(text);
+    free_fake(&s);
+}
+
 static void test_odd_symbol_names(void)
 {
     static const char *const names[] = {
@@ -876,6 +910,7 @@ void suite_dot(void)
     CU_add_test(s, "every slot role labelled, fp edges", test_every_role_labelled);
     CU_add_test(s, "odd symbol names escaped", test_odd_symbol_names);
     CU_add_test(s, "a lecturer's defaults: main, elided, columns", test_lecture_defaults);
+    CU_add_test(s, "notes beside the frames", test_notes);
     CU_add_test(s, "elision of deep stacks", test_elision);
     CU_add_test(s, "10,000 frames", test_ten_thousand_frames);
     CU_add_test(s, "CFA-relative addresses", test_relative_addresses);

@@ -40,6 +40,17 @@ typedef enum {
     SL_DOT_EOPEN = -8           /* the output file could not be created */
 } sl_dot_error;
 
+/* A box of text beside the stack, with an arrow to the frame that holds
+ * address: how a demo points at a saved context, a deferred cleanup, a
+ * fault.  Everything is escaped. */
+typedef struct sl_dot_note {
+    const char *title;          /* the bold first line */
+    const char *text;           /* more lines, '\n' between them; NULL: none */
+    uintptr_t address;          /* a stack address; 0 (or not on the stack drawn):
+                                   no arrow */
+    const char *arrow;          /* the arrow's label ("the jump lands here"), or NULL */
+} sl_dot_note;
+
 /* How a stack diagram is drawn.  Start from SL_DOT_DEFAULTS; NULL options
  * mean the defaults. */
 typedef struct sl_dot_options {
@@ -68,6 +79,8 @@ typedef struct sl_dot_options {
                                    the calling thread's active ones */
     int handler_count;
     const char *dot_program;    /* Graphviz's dot, NULL: "dot" from PATH */
+    const sl_dot_note *notes;   /* boxes of text beside the frames they point at */
+    int note_count;
     int columns;                /* the slide layout: frames in this many columns,
                                    read like a newspaper (down, then the next
                                    column to the right); 0: as many as make the
@@ -78,7 +91,7 @@ typedef struct sl_dot_options {
     .relative = 0, .max_frames = 8, .legend = 0, .show_red_zone = 1,         \
     .font_size = 0, .name_width = 0, .skip_frames = 0, .highlight = NULL,    \
     .stop_at = "main", .handlers = NULL, .handler_count = 0,                 \
-    .dot_program = NULL, .columns = 0 }
+    .dot_program = NULL, .notes = NULL, .note_count = 0, .columns = 0 }
 
 /* Writes stack s as a DOT digraph to out.  The output is valid DOT for any
  * names (everything is escaped).  Returns 0 or a negative sl_dot_error. */
