@@ -1232,6 +1232,15 @@ static volatile int quotient;
 /* x86-64 traps an integer division by zero (SIGFPE, FPE_INTDIV); AArch64
  * and RISC-V do not (the quotient is 0 or -1, no signal).  There the
  * test sends its thread the signal the kernel would, with the same code. */
+/* 32-bit ARM has no divide instruction that traps: the EABI's helper
+ * reports a division by zero with raise(SIGFPE), which carries no
+ * FPE_INTDIV code, so the message cannot say "divide by zero". */
+#ifdef __arm__
+#define SL_TEST_DIVISION_RAISES 1
+#else
+#define SL_TEST_DIVISION_RAISES 0
+#endif
+
 static FAULTY int divide(int a)
 {
     quotient = a / zero;                        /* stored: clang may not drop it */
@@ -1271,7 +1280,8 @@ static void fault_rounds(void)
         SL_TRY {
             divide(round);
         } SL_CATCH(SL_ArithmeticError, e) {
-            if (e->signal_number == SIGFPE && strstr(e->message, "divide by zero"))
+            if (e->signal_number == SIGFPE && (strstr(e->message, "divide by zero") ||
+                                               SL_TEST_DIVISION_RAISES))
                 fpe++;
         } SL_END_TRY;
         SL_TRY {
@@ -1598,6 +1608,15 @@ static void fp_state_child(void *arg)
             traps++;
         } SL_END_TRY;
     }
+#if !defined(__x86_64__) && !defined(__i386__)
+    /* Trapping FP exceptions are optional on ARM (AArch64 too) and absent on
+     * RISC-V, and qemu-user never raises them: feenableexcept may succeed
+     * and the division still not trap. */
+    if (traps == 0) {
+        printf("no FP traps here\n");
+        return;
+    }
+#endif
     printf("traps %d\n", traps);
 }
 
@@ -1611,7 +1630,10 @@ static void signals_restore_fp_control(void)
     CU_ASSERT_EQUAL_FATAL(sl_child_run(&c, fp_state_child, NULL, 30), 0);
     SL_ASSERT_CHILD_EXITED(c, 0);
     SL_ASSERT_CONTAINS(c.output, "downward 1");
-    SL_ASSERT_CONTAINS(c.output, "traps 3");
+    if (sl_child_says(&c, "no FP traps here"))
+        puts("  (no FP traps on this machine: the rounding mode alone is checked)");
+    else
+        SL_ASSERT_CONTAINS(c.output, "traps 3");
 }
 
 /* A thread whose alternate signal stack lies above its own stack (as

@@ -17,8 +17,8 @@
  *   sl_context.word   [0..4]   __builtin_setjmp's buffer (5 pointers: the
  *                              frame pointer, the resume label, the stack
  *                              pointer, ...)
- *                     [6]      the record's check word: its own address,
- *                              mangled (SL_CTX_SP)
+ *                     [6]      the record's check word: the saved stack
+ *                              pointer, mangled (SL_CTX_SP)
  *                     [7]      0: the resume pc is not kept (SL_CTX_PC)
  */
 #ifndef SL_ARCH_CONTEXT_H

@@ -6,8 +6,9 @@
  *   the thread's first TRY, or one too many     -> sl__try_first
  *   the innermost record not above the new one  -> sl__try_check (nested in
  *                                                  the same function, or stale)
- *   push {t, site, check}; the check word also goes into t's context, so a
- *   throw jumps only to a record that still holds it (rule 8).
+ *   push {t, site, check}; the check word (the saved stack pointer, mangled;
+ *   t's own address where libc's _setjmp hides it) also goes into t's
+ *   context, so a throw jumps only to a record that still holds it (rule 8).
  *
  * No assembly reaches into the structs, so their offsets are simply C's.
  */
@@ -33,15 +34,16 @@ void sl__try_push(sl__try *t, const sl__site *site)
 {
     sl__handlers *h = &sl__tls_handlers;
     sl__slot *top = h->top;
+    uintptr_t sp = SL__SAVED_SP((void **)(void *)t->context.word);
 
     if (__builtin_expect(top >= h->last, 0))
         top = sl__try_first(site);
     if (__builtin_expect((uintptr_t)top->frame <= (uintptr_t)t, 0))
-        sl__try_check(t, SL__SAVED_SP((void **)(void *)t->context.word));
+        sl__try_check(t, sp);
     t->phase = SL__BODY;
     top[1].frame = t;
     top[1].site = site;
-    top[1].check = t->context.word[SL_CTX_SP / 8] = sl__ctx_mangle((uintptr_t)t);
+    top[1].check = t->context.word[SL_CTX_SP / 8] = sl__ctx_mangle(sp ? sp : (uintptr_t)t);
     t->context.word[SL_CTX_PC / 8] = 0;
     h->top = top + 1;
     /* A fault in the body reads the record from the signal handler: the
