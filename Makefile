@@ -397,6 +397,15 @@ bench: $(BENCH) $(BENCH_DROPIN)
 	$(SHELL) tests/bench/run.sh $(BENCH)
 	@echo; echo "The exceptions on the drop-in header (dropin/stacklab_except.h), no library:"
 	$(SHELL) tests/bench/run.sh $(BENCH_DROPIN)
+	@if command -v qemu-aarch64 >/dev/null && command -v aarch64-linux-gnu-gcc >/dev/null; then \
+	    echo; echo "For information only: the drop-in's cases built for aarch64, nanoseconds"; \
+	    echo "under qemu-aarch64 (emulated: compare the rows with each other, not with x86-64):"; \
+	    mkdir -p $(BUILD)/bench/aarch64 && \
+	    aarch64-linux-gnu-gcc -static -std=gnu11 -O2 -fno-omit-frame-pointer -D_GNU_SOURCE \
+	        -DSL_BENCH_NO_CXX -Itests/dropin -Idropin -Itests/bench -o $(BUILD)/bench/aarch64/bench \
+	        tests/bench/bench.c tests/bench/bench_except.c tests/dropin/impl.c -pthread && \
+	    qemu-aarch64 $(BUILD)/bench/aarch64/bench; \
+	fi
 
 # ---- listings ---------------------------------------------------------------
 # The hand-written routines and the demos' compiled C, disassembled (with

@@ -209,6 +209,7 @@ BENCH(throw_10, "throw_raw_longjmp", 1.5, 100000,
     sl_set_backtrace_capture(true);
 }
 
+#ifndef SL_BENCH_NO_CXX        /* (the aarch64 build under qemu has no g++) */
 /* Note: this binary links -lunwind before libgcc_s, so libstdc++'s
  * _Unwind_RaiseException binds to libunwind's (slower than libgcc's). */
 BENCH(cxx_throw_10, NULL, 0, 20000,
@@ -226,6 +227,7 @@ BENCH(throw_10_vs_cxx, "cxx_throw_10", 0.02, 100000,
         BENCH_KEEP(sl_throw_10());
     sl_set_backtrace_capture(true);
 }
+#endif
 
 BENCH(throw_10_backtrace, "throw_10", 0, 20000,
       "report: throw_10 with backtrace capture on (libunwind)")
