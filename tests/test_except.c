@@ -1046,6 +1046,116 @@ static void message_truncated_safely(void)
     } SL_END_TRY;
 }
 
+/* A cut never splits a UTF-8 character: 254 bytes of 'a' and a two-byte
+ * character, 256 bytes, lose the whole character. */
+static void message_cut_at_character(void)
+{
+    static char text[300];
+    memset(text, 'a', 254);
+    strcpy(text + 254, "\xc3\xa9 and more");             /* e acute */
+    SL_TRY {
+        SL_THROW(SL_RuntimeError, "%s", text);
+    } SL_CATCH_ANY(e) {
+        CU_ASSERT_EQUAL(strlen(e->message), 254);
+    } SL_END_TRY;
+    SL_TRY {
+        SL_THROW(SL_RuntimeError, text);                /* not a literal */
+    } SL_CATCH_ANY(e) {
+        CU_ASSERT_EQUAL(strlen(e->message), 254);
+    } SL_END_TRY;
+    memcpy(text + 252, "\xe2\x82\xac", 3);              /* euro sign, fits */
+    SL_TRY {
+        SL_THROW(SL_RuntimeError, "%s", text);
+    } SL_CATCH_ANY(e) {
+        CU_ASSERT_EQUAL(strlen(e->message), 255);
+    } SL_END_TRY;
+}
+
+/* Limits that grow: a cause chain 40 deep (each layer wraps the error of
+ * the one below) and 2,000 nested TRYs, where the pool holds 16 and the
+ * array 512. */
+static NOINLINE void wrap(int layers)
+{
+    if (layers == 0)
+        SL_THROW(SL_IOError, "disk");
+    SL_TRY {
+        wrap(layers - 1);
+    } SL_CATCH_ANY(e) {
+        SL_THROW(SL_RuntimeError, "layer %d", layers);
+    } SL_END_TRY;
+}
+
+static void deep_cause_chain(void)
+{
+    volatile int links = 0;
+    SL_TRY {
+        wrap(40);
+    } SL_CATCH_ANY(e) {
+        for (const sl_exception *c = e; c; c = c->cause)
+            links++;
+        CU_ASSERT_STRING_EQUAL(e->message, "layer 40");
+    } SL_END_TRY;
+    CU_ASSERT_EQUAL(links, 41);
+    /* all released: the pool serves again, with nothing from the heap */
+    SL_TRY {
+        wrap(3);
+    } SL_CATCH_ANY(e) {
+        links = 0;
+    } SL_END_TRY;
+    CU_ASSERT_EQUAL(links, 0);
+}
+
+static int nested_depth;
+
+static NOINLINE void nest_deeper(int n)
+{
+    SL_TRY {
+        if (n == 0) {
+            nested_depth = sl_handler_records(NULL, 0);
+            SL_THROW(ParseError, "from 2,000 TRYs down");
+        }
+        nest_deeper(n - 1);
+    } SL_FINALLY {
+        nested_finally++;
+    } SL_END_TRY;
+}
+
+static void deeper_than_the_array(void)
+{
+    nested_finally = 0;
+    SL_TRY {
+        nest_deeper(1999);
+    } SL_CATCH(ParseError, e) {
+        CU_ASSERT_EQUAL(nested_finally, 2000);
+    } SL_END_TRY;
+    CU_ASSERT_EQUAL(nested_depth, 2001);
+}
+
+/* The uncaught handler throws: said so, with what it was handling. */
+static void throwing_handler(const sl_exception *e)
+{
+    (void)e;
+    SL_THROW(SL_IOError, "cannot write the report");
+}
+
+static void uncaught_handler_throws_child(void *arg)
+{
+    (void)arg;
+    sl_set_uncaught_handler(throwing_handler);
+    SL_THROW(ParseError, "the first problem");
+}
+
+static void uncaught_handler_throws(void)
+{
+    sl_child c;
+    CU_ASSERT_EQUAL_FATAL(sl_child_run(&c, uncaught_handler_throws_child, NULL, 20), 0);
+    SL_ASSERT_CHILD_SIGNALED(c, SIGABRT);
+    SL_ASSERT_CONTAINS(c.output, "stacklab: the uncaught-exception handler threw "
+                       "SL_IOError: cannot write the report");
+    SL_ASSERT_CONTAINS(c.output, "ParseError: the first problem");
+    CU_ASSERT_FALSE(sl_child_says(&c, "more than"));
+}
+
 static int messages_made;
 
 static const char *next_message(void)
@@ -1937,6 +2047,10 @@ void suite_except(void)
     CU_add_test(s, "rule 10: through no-fp code and asm shims", rule10_through_nofp_code_and_shims);
     CU_add_test(s, "message truncated safely (20,000 bytes)", message_truncated_safely);
     CU_add_test(s, "message forms", message_forms);
+    CU_add_test(s, "message cut at a UTF-8 character", message_cut_at_character);
+    CU_add_test(s, "a cause chain 40 deep", deep_cause_chain);
+    CU_add_test(s, "2,000 nested TRYs", deeper_than_the_array);
+    CU_add_test(s, "an uncaught handler that throws", uncaught_handler_throws);
     CU_add_test(s, "fields: site and errno", fields_site_errno);
     CU_add_test(s, "short names", short_names);
     CU_add_test(s, "backtrace capture on and off", backtrace_capture_switch);

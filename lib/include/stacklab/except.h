@@ -85,10 +85,13 @@
  *     there; its record is exactly as a live one.  Do not longjmp out of a
  *     TRY: throw.  SL_END_TRY reached with its TRY not active names its own
  *     FILE:LINE.
- *  9. No heap allocation on the TRY, THROW, CATCH and FINALLY paths: the
- *     exceptions live in a per-thread pool (SL_EXCEPTIONS_MAX alive at once),
- *     cleanups in a per-thread pool that grows on the heap only beyond
- *     SL_DEFER_POOL entries.
+ *  9. No heap allocation on the TRY, THROW, CATCH and FINALLY paths: a
+ *     thread's state is allocated once, at its first SL_TRY (or throw);
+ *     then exceptions come from a per-thread pool, cleanups from another,
+ *     and the handler array has room for SL_TRY_MAX nested TRYs.  Past
+ *     those (SL_EXCEPTIONS_MAX exceptions alive: a long cause chain;
+ *     SL_DEFER_POOL cleanups; SL_TRY_MAX nested TRYs) they grow on the
+ *     heap instead of failing.
  * 10. Works through frames built with any compiler options and through
  *     stacklab's assembly shims: nothing depends on frame layout or CFI.
  *
@@ -171,14 +174,16 @@ SL_DECLARE_EXCEPTION(SL_IllegalInstruction);    /*       SL_SignalError */
 
 #define SL_MESSAGE_MAX      256     /* bytes of message, NUL included */
 #define SL_BACKTRACE_MAX    64      /* return addresses kept per exception */
-#define SL_EXCEPTIONS_MAX   16      /* exceptions alive at once per thread */
+#define SL_EXCEPTIONS_MAX   16      /* exceptions alive per thread before the heap */
 #define SL_DEFER_POOL       64      /* cleanups per thread before the heap */
-#define SL_TRY_MAX          512     /* SL_TRY blocks nested at once per thread */
+#define SL_TRY_MAX          512     /* SL_TRY blocks nested per thread before the
+                                       handler array grows (it doubles) */
 
 typedef struct sl_exception sl_exception;
 struct sl_exception {
     const sl_exception_type *type;
-    char message[SL_MESSAGE_MAX];       /* formatted, NUL-terminated, truncated */
+    char message[SL_MESSAGE_MAX];       /* formatted, NUL-terminated, truncated
+                                           (at a UTF-8 character boundary) */
     const char *file;                   /* where SL_THROW was written; */
     int line;                           /*   NULL / 0 for a signal */
     const char *function;
@@ -402,9 +407,9 @@ typedef struct sl__slot {
 
 typedef struct sl__handlers {
     sl__slot *top;              /* the innermost TRY's slot (slot[0]: none) */
-    sl__slot *last;             /* &slot[SL_TRY_MAX] */
+    sl__slot *last;             /* the array's last slot: full when top reaches it */
     unsigned ndefer;            /* cleanups registered and not yet run */
-    sl__slot slot[SL_TRY_MAX + 1];
+    sl__slot *slot;             /* the array, on the heap (it grows) */
 } sl__handlers;
 
 extern _Thread_local sl__handlers sl__tls_handlers;
@@ -527,9 +532,9 @@ void sl__try_end(sl__try *t, const char *end_file, int end_line)
 #define SL__THROW_SITE \
     static const sl__site sl__throw_site = { __FILE__, __LINE__, __func__ }
 /* A message alone is still a format ("100%% sure"), but the compiler folds
- * strchr and strlen of a literal: a message without '%' is copied with a
- * length known (and clamped) at compile time; (size_t)-1 asks for the "%%"
- * pass. */
+ * strchr and strlen of a literal: a message without '%' that fits is copied
+ * with a length known at compile time; (size_t)-1 asks for the "%%" pass,
+ * which also cuts a message too long (at a UTF-8 character boundary). */
 #define SL__THROW_D(Type)                                                   \
     do {                                                                    \
         SL__CHECK_TYPE(SL_THROW, Type);                                     \
@@ -544,7 +549,7 @@ void sl__try_end(sl__try *t, const char *end_file, int end_line)
         sl__throw_message(&(Type), &sl__throw_site, sl__m,                  \
             __builtin_strchr(sl__m, '%') ? (size_t)-1 :                     \
             __builtin_strlen(sl__m) < SL_MESSAGE_MAX ? __builtin_strlen(sl__m) \
-                                                     : SL_MESSAGE_MAX - 1); \
+                                                     : (size_t)-1);         \
     } while (0)
 #define SL__THROW_F(Type, ...)                                              \
     do {                                                                    \
