@@ -190,6 +190,15 @@ static inline void sl__fp_control_from_signal(const void *ucontext)
 struct sl_context;
 __attribute__((noreturn)) void sl__context_resume(const struct sl_context *ctx, int value);
 
+/* A fault's handler may start with a clean floating-point state; the
+ * interrupted code's is in the signal frame, whose layout is the
+ * architecture's.  Not known here: a fault landing in a TRY keeps the
+ * handler's rounding mode and masks (x86-64's context.h restores them). */
+static inline void sl__fp_control_from_signal(const void *ucontext)
+{
+    (void)ucontext;
+}
+
 static inline uint64_t sl__ctx_mangle(uint64_t v)
 {
     v ^= sl__context_secret;
@@ -293,10 +302,13 @@ static inline uint64_t sl__ctx_demangle(uint64_t v)
  *     there; its record is exactly as a live one.  Do not longjmp out of a
  *     TRY: throw.  SL_END_TRY reached with its TRY not active names its own
  *     FILE:LINE.
- *  9. No heap allocation on the TRY, THROW, CATCH and FINALLY paths: the
- *     exceptions live in a per-thread pool (SL_EXCEPTIONS_MAX alive at once),
- *     cleanups in a per-thread pool that grows on the heap only beyond
- *     SL_DEFER_POOL entries.
+ *  9. No heap allocation on the TRY, THROW, CATCH and FINALLY paths: a
+ *     thread's state is allocated once, at its first SL_TRY (or throw);
+ *     then exceptions come from a per-thread pool, cleanups from another,
+ *     and the handler array has room for SL_TRY_MAX nested TRYs.  Past
+ *     those (SL_EXCEPTIONS_MAX exceptions alive: a long cause chain;
+ *     SL_DEFER_POOL cleanups; SL_TRY_MAX nested TRYs) they grow on the
+ *     heap instead of failing.
  * 10. Works through frames built with any compiler options and through
  *     stacklab's assembly shims: nothing depends on frame layout or CFI.
  *
@@ -377,14 +389,16 @@ SL_DECLARE_EXCEPTION(SL_IllegalInstruction);    /*       SL_SignalError */
 
 #define SL_MESSAGE_MAX      256     /* bytes of message, NUL included */
 #define SL_BACKTRACE_MAX    64      /* return addresses kept per exception */
-#define SL_EXCEPTIONS_MAX   16      /* exceptions alive at once per thread */
+#define SL_EXCEPTIONS_MAX   16      /* exceptions alive per thread before the heap */
 #define SL_DEFER_POOL       64      /* cleanups per thread before the heap */
-#define SL_TRY_MAX          512     /* SL_TRY blocks nested at once per thread */
+#define SL_TRY_MAX          512     /* SL_TRY blocks nested per thread before the
+                                       handler array grows (it doubles) */
 
 typedef struct sl_exception sl_exception;
 struct sl_exception {
     const sl_exception_type *type;
-    char message[SL_MESSAGE_MAX];       /* formatted, NUL-terminated, truncated */
+    char message[SL_MESSAGE_MAX];       /* formatted, NUL-terminated, truncated
+                                           (at a UTF-8 character boundary) */
     const char *file;                   /* where SL_THROW was written; */
     int line;                           /*   NULL / 0 for a signal */
     const char *function;
@@ -608,9 +622,9 @@ typedef struct sl__slot {
 
 typedef struct sl__handlers {
     sl__slot *top;              /* the innermost TRY's slot (slot[0]: none) */
-    sl__slot *last;             /* &slot[SL_TRY_MAX] */
+    sl__slot *last;             /* the array's last slot: full when top reaches it */
     unsigned ndefer;            /* cleanups registered and not yet run */
-    sl__slot slot[SL_TRY_MAX + 1];
+    sl__slot *slot;             /* the array, on the heap (it grows) */
 } sl__handlers;
 
 extern _Thread_local sl__handlers sl__tls_handlers;
@@ -733,9 +747,9 @@ void sl__try_end(sl__try *t, const char *end_file, int end_line)
 #define SL__THROW_SITE \
     static const sl__site sl__throw_site = { __FILE__, __LINE__, __func__ }
 /* A message alone is still a format ("100%% sure"), but the compiler folds
- * strchr and strlen of a literal: a message without '%' is copied with a
- * length known (and clamped) at compile time; (size_t)-1 asks for the "%%"
- * pass. */
+ * strchr and strlen of a literal: a message without '%' that fits is copied
+ * with a length known at compile time; (size_t)-1 asks for the "%%" pass,
+ * which also cuts a message too long (at a UTF-8 character boundary). */
 #define SL__THROW_D(Type)                                                   \
     do {                                                                    \
         SL__CHECK_TYPE(SL_THROW, Type);                                     \
@@ -750,7 +764,7 @@ void sl__try_end(sl__try *t, const char *end_file, int end_line)
         sl__throw_message(&(Type), &sl__throw_site, sl__m,                  \
             __builtin_strchr(sl__m, '%') ? (size_t)-1 :                     \
             __builtin_strlen(sl__m) < SL_MESSAGE_MAX ? __builtin_strlen(sl__m) \
-                                                     : SL_MESSAGE_MAX - 1); \
+                                                     : (size_t)-1);         \
     } while (0)
 #define SL__THROW_F(Type, ...)                                              \
     do {                                                                    \
@@ -1366,6 +1380,7 @@ static void context_choose_secret(void)
  * is seen, with no heap and nothing freed twice.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -1402,18 +1417,26 @@ SL_DEFINE_EXCEPTION(SL_IllegalInstruction, SL_SignalError, "illegal instruction"
 
 /* ---- per-thread state --------------------------------------------------- */
 
-/* The handler array the macros push on.  slot[0] is a sentinel whose frame
+/* Thread-local storage holds only what the hot paths reach first: the
+ * handler array's top and end, and a pointer to the rest of the thread's
+ * state.  Both the handler array and that state are allocated at the
+ * thread's first SL_TRY (or first throw) and grow on the heap, so that
+ * libstacklab.so keeps a few dozen bytes of static TLS, not kilobytes
+ * (a library loaded by dlopen gets very little), and no depth is a hard
+ * limit.  The fast paths touch the heap only at that first use.
+ *
+ * The handler array the macros push on: slot[0] is a sentinel whose frame
  * address is above every stack, so "is the enclosing TRY above me?" needs
- * no special case for the outermost TRY. */
-/* Until a thread's first SL_TRY, top points at a shared read-only record
- * with no site ("no TRY here"), and last is NULL, so that first push takes
- * the slow path (top >= last), which points both into the thread's array. */
+ * no special case for the outermost TRY.  Until a thread's first SL_TRY,
+ * top points at a shared read-only record with no site ("no TRY here"),
+ * and last is NULL, so that first push takes the slow path (top >= last),
+ * which allocates the array. */
 static const sl__slot no_handlers = { NULL, NULL, 0 };
 
 _Thread_local sl__handlers sl__tls_handlers = {
     .top = (sl__slot *)&no_handlers,
     .last = NULL,
-    .slot = { [0] = { .frame = (sl__try *)UINTPTR_MAX, .site = NULL } }
+    .slot = NULL
 };
 
 /* How many TRY blocks are active in this thread: slot[depth()] is the
@@ -1427,21 +1450,75 @@ static unsigned depth(void)
 typedef struct pooled {
     sl_exception e;             /* first, so a pointer to e is one to the entry */
     int refs;                   /* 0: free */
+    bool heap;                  /* beyond the pool: freed when released */
 } pooled;
 
 typedef struct deferred {
     void (*fn)(void *);
     void *arg;
-    const sl__slot *owner;      /* the TRY whose body registered it */
+    unsigned owner;             /* the TRY whose body registered it: its depth */
 } deferred;
 
-static _Thread_local struct {
-    pooled pool[SL_EXCEPTIONS_MAX];
+typedef struct thread_state {
+    pooled pool[SL_EXCEPTIONS_MAX];     /* beyond it, exceptions come from the heap */
     deferred defers[SL_DEFER_POOL];
     deferred *more;             /* on the heap: cleanups SL_DEFER_POOL and up */
     unsigned more_capacity;
+    bool in_uncaught;           /* the uncaught handler runs, on uncaught: */
+    const sl_exception *uncaught;
+} thread_state;
+
+static _Thread_local struct {
+    thread_state *s;            /* allocated at first use */
     bool backtrace_off;         /* zero-initialized: capture is on by default */
 } tls;
+
+/* A thread's state is given back when it exits (the key's destructor). */
+static pthread_key_t state_key;
+static pthread_once_t state_key_once = PTHREAD_ONCE_INIT;
+
+static void state_free(void *unused)
+{
+    sl__handlers *h = &sl__tls_handlers;
+    (void)unused;
+    if (tls.s) {
+        free(tls.s->more);
+        free(tls.s);
+        tls.s = NULL;
+    }
+    free(h->slot);
+    h->slot = NULL;
+    h->top = (sl__slot *)&no_handlers;
+    h->last = NULL;
+}
+
+static void make_state_key(void)
+{
+    pthread_key_create(&state_key, state_free);
+}
+
+static __attribute__((noreturn, cold)) void no_memory(const char *what)
+{
+    fprintf(stderr, "stacklab: out of memory for %s\n", what);
+    abort();
+}
+
+/* The calling thread's state, allocated at its first use. */
+static __attribute__((noinline, cold)) thread_state *state_start(void)
+{
+    tls.s = calloc(1, sizeof *tls.s);
+    if (!tls.s)
+        no_memory("this thread's exception state");
+    pthread_once(&state_key_once, make_state_key);
+    pthread_setspecific(state_key, tls.s);
+    return tls.s;
+}
+
+static inline thread_state *state(void)
+{
+    thread_state *st = tls.s;
+    return __builtin_expect(st != NULL, 1) ? st : state_start();
+}
 
 static _Atomic(sl_uncaught_handler) uncaught_handler;
 
@@ -1493,6 +1570,17 @@ bool sl_exception_is(const sl_exception *e, const sl_exception_type *t)
 
 /* ---- the exception pool ----------------------------------------------- */
 
+/* An exception beyond the pool: every entry is held (a cause chain longer
+ * than SL_EXCEPTIONS_MAX, say).  release() frees it again. */
+static __attribute__((noinline, cold)) pooled *pooled_from_heap(void)
+{
+    pooled *p = calloc(1, sizeof *p);
+    if (!p)
+        no_memory("an exception beyond the pool");
+    p->heap = true;
+    return p;
+}
+
 static __attribute__((noreturn, cold)) void null_type(const sl__site *site)
 {
     fprintf(stderr, "stacklab: SL_THROW at %s:%d in %s() threw a NULL exception type\n",
@@ -1507,29 +1595,30 @@ static inline __attribute__((always_inline))
 sl_exception *take(const sl_exception_type *type, const sl__site *site)
 {
     int saved_errno = errno;
-    pooled *p = tls.pool, *end = tls.pool + SL_EXCEPTIONS_MAX;
+    thread_state *st = state();
+    pooled *p = st->pool, *end = st->pool + SL_EXCEPTIONS_MAX;
 
     if (__builtin_expect(type == NULL, 0))
         null_type(site);
-    for (; p < end; p++) {
-        if (p->refs == 0) {
-            sl_exception *x = &p->e;
-            p->refs = 1;                /* the thrower's reference */
-            x->type = type;
-            x->file = site->file;
-            x->line = site->line;
-            x->function = site->function;
-            x->error_number = saved_errno;
-            x->signal_number = 0;
-            x->fault_address = NULL;
-            x->cause = NULL;
-            x->backtrace_length = 0;
-            return x;
+    while (p->refs != 0) {
+        if (__builtin_expect(++p == end, 0)) {
+            p = pooled_from_heap();     /* a long cause chain: past the pool */
+            break;
         }
     }
-    fprintf(stderr, "stacklab: more than %d exceptions alive in one thread "
-            "(throwing %s)\n", SL_EXCEPTIONS_MAX, type->name);
-    abort();
+
+    sl_exception *x = &p->e;
+    p->refs = 1;                        /* the thrower's reference */
+    x->type = type;
+    x->file = site->file;
+    x->line = site->line;
+    x->function = site->function;
+    x->error_number = saved_errno;
+    x->signal_number = 0;
+    x->fault_address = NULL;
+    x->cause = NULL;
+    x->backtrace_length = 0;
+    return x;
 }
 
 sl_exception *sl__exception_new(const sl_exception_type *type)
@@ -1554,6 +1643,8 @@ static void release(const sl_exception *x)
         const sl_exception *cause = x->cause;
         if (--p->refs > 0)
             return;
+        if (p->heap)
+            free(p);
         x = cause;
     }
 }
@@ -1621,19 +1712,27 @@ static __attribute__((noreturn, cold)) void stale(void)
     misuse(sl__tls_handlers.top, SL__LEFT_STALE);
 }
 
-/* The push found top >= last: the thread's first TRY, or one too many. */
+/* The push found top >= last: the thread's first TRY (the array is
+ * allocated, SL_TRY_MAX deep), or the array is full (it doubles).  Returns
+ * the slot to push above. */
 sl__slot *sl__try_first(const sl__site *site)
 {
     sl__handlers *h = &sl__tls_handlers;
+    size_t depth_now = h->last ? (size_t)(h->top - h->slot) : 0;
+    size_t capacity = h->last ? 2 * (size_t)(h->last - h->slot) : SL_TRY_MAX;
+    sl__slot *slot = realloc(h->slot, (capacity + 1) * sizeof *slot);
 
-    if (h->last == NULL) {
-        h->top = &h->slot[0];
-        h->last = &h->slot[SL_TRY_MAX];
-        return h->top;
+    (void)site;
+    if (!slot)
+        no_memory("the SL_TRY handler array");
+    if (!h->last) {
+        slot[0] = (sl__slot){ (sl__try *)UINTPTR_MAX, NULL, 0 };
+        state();                        /* and the rest of the thread's state */
     }
-    fprintf(stderr, "stacklab: more than %d SL_TRY blocks nested in one thread "
-            "(SL_TRY at %s:%d)\n", SL_TRY_MAX, site->file, site->line);
-    abort();
+    h->slot = slot;
+    h->top = &slot[depth_now];
+    h->last = &slot[capacity];
+    return h->top;
 }
 
 /* The innermost TRY's frame is not above the new one t.  If it lies below
@@ -1663,21 +1762,24 @@ static __attribute__((noinline, cold)) void check_again(const sl__slot *top, uin
 
 static deferred *defer_at(unsigned i)
 {
-    return i < SL_DEFER_POOL ? &tls.defers[i] : &tls.more[i - SL_DEFER_POOL];
+    thread_state *st = tls.s;
+    return i < SL_DEFER_POOL ? &st->defers[i] : &st->more[i - SL_DEFER_POOL];
 }
 
 /* Runs the cleanups of the TRY in slot owner, last first.  Each is removed
  * before it runs, so one that throws is not run again by the new throw. */
-static void run_defers(const sl__slot *owner)
+static void run_defers(unsigned owner)
 {
     sl__handlers *h = &sl__tls_handlers;
 
+    thread_state *st = tls.s;
+
     while (h->ndefer > 0 && defer_at(h->ndefer - 1)->owner == owner) {
         deferred c = *defer_at(--h->ndefer);
-        if (tls.more && h->ndefer <= SL_DEFER_POOL) {
-            free(tls.more);             /* back within the pool */
-            tls.more = NULL;
-            tls.more_capacity = 0;
+        if (st->more && h->ndefer <= SL_DEFER_POOL) {
+            free(st->more);             /* back within the pool */
+            st->more = NULL;
+            st->more_capacity = 0;
         }
         c.fn(c.arg);
     }
@@ -1692,7 +1794,7 @@ void sl__leave_body(sl__try *t)
     if (h->top->frame != t)
         stale();
     t->phase = SL__BODY;
-    run_defers(h->top);
+    run_defers(depth());
     t->phase = SL__BODY;
 }
 
@@ -1722,17 +1824,18 @@ void sl_defer(void (*fn)(void *), void *arg)
         s--;                            /* CATCH or FINALLY: not a body */
     if (!s->site)
         defer_outside_try(__builtin_return_address(0));
-    if (h->ndefer >= SL_DEFER_POOL + tls.more_capacity) {
-        unsigned cap = tls.more_capacity ? 2 * tls.more_capacity : SL_DEFER_POOL;
-        deferred *more = realloc(tls.more, cap * sizeof *more);
+    thread_state *st = tls.s;           /* (a TRY is active: allocated) */
+    if (h->ndefer >= SL_DEFER_POOL + st->more_capacity) {
+        unsigned cap = st->more_capacity ? 2 * st->more_capacity : SL_DEFER_POOL;
+        deferred *more = realloc(st->more, cap * sizeof *more);
         if (!more) {
             fn(arg);                    /* nothing may leak: clean up now */
             SL_THROW(SL_OutOfMemory, "no memory to register cleanup %u", h->ndefer);
         }
-        tls.more = more;
-        tls.more_capacity = cap;
+        st->more = more;
+        st->more_capacity = cap;
     }
-    *defer_at(h->ndefer++) = (deferred){ fn, arg, s };
+    *defer_at(h->ndefer++) = (deferred){ fn, arg, (unsigned)(s - h->slot) };
     if (s->frame->phase == SL__BODY)
         s->frame->phase = SL__BODY_DEFERS;     /* its end must run them */
 }
@@ -1786,7 +1889,7 @@ void raise_to(sl_exception *x, uintptr_t below)
     } else if (t->phase <= SL__UNWINDING) {
         t->phase = SL__UNWINDING;
         if (h->ndefer)
-            run_defers(top);            /* one may throw: that throw takes over */
+            run_defers((unsigned)(top - h->slot));  /* one may throw: it takes over */
         t->phase = SL__THROWN;
     }
     sl__context_resume(&t->context, 1);    /* (as sl__try_enter saved it) */
@@ -1873,6 +1976,24 @@ static const char *default_message(const sl_exception_type *t)
     return "";
 }
 
+/* A message cut at SL_MESSAGE_MAX - 1 bytes may end inside a UTF-8
+ * character; then that character's first bytes go too, so that what is
+ * left is still valid text.  (Only the end is looked at: the last lead
+ * byte and whether all the bytes it announces are there.) */
+static __attribute__((noinline, cold)) void cut_at_character(char *m)
+{
+    size_t n = strlen(m), lead = n;
+    unsigned char c;
+
+    while (lead > 0 && n - lead < 3 && ((unsigned char)m[lead - 1] & 0xc0) == 0x80)
+        lead--;                         /* continuation bytes: 10xxxxxx */
+    if (lead == 0)
+        return;
+    c = (unsigned char)m[lead - 1];
+    if (c >= 0xc0 && n - (lead - 1) < (c >= 0xf0 ? 4u : c >= 0xe0 ? 3u : 2u))
+        m[lead - 1] = '\0';
+}
+
 /* Copies n < SL_MESSAGE_MAX bytes and the NUL.  Eight at a time, the last
  * eight overlapping: a short message costs a few moves, not a memcpy call
  * (what compilers do for a constant size, done here for a variable one). */
@@ -1891,8 +2012,8 @@ void copy_message(char *dst, const char *src, size_t n)
 }
 
 /* SL_THROW(Type, "message") and SL_THROW(Type): length is the message's,
- * at most SL_MESSAGE_MAX - 1 (the macro folds and clamps it for a literal),
- * or (size_t)-1 when the message holds a '%'.  thrower: the return address
+ * below SL_MESSAGE_MAX (the macro folds it for a literal), or (size_t)-1
+ * when the message holds a '%' or is too long.  thrower: the return address
  * into the function that threw, where the backtrace begins. */
 static inline __attribute__((always_inline, noreturn))
 void throw_message(const sl_exception_type *type, const sl__site *site,
@@ -1903,14 +2024,18 @@ void throw_message(const sl_exception_type *type, const sl__site *site,
     if (length != (size_t)-1) {
         copy_message(x->message, message, length);
     } else {
-        /* A format with no arguments: only "%%" means something. */
+        /* A format with no arguments: only "%%" means something.  (Also
+         * a message too long for the buffer: it is cut here.) */
         char *out = x->message, *end = x->message + SL_MESSAGE_MAX - 1;
-        for (const char *p = message; *p && out < end; p++) {
+        const char *p = message;
+        for (; *p && out < end; p++) {
             if (p[0] == '%' && p[1] == '%')
                 p++;
             *out++ = *p;
         }
         *out = '\0';
+        if (*p)
+            cut_at_character(x->message);
     }
     if (!tls.backtrace_off)
         capture(x, thrower);
@@ -1929,8 +2054,15 @@ void sl__throw_default(const sl_exception_type *type, const sl__site *site)
     const char *message = default_message(type);
     size_t n = strlen(message);
 
-    throw_message(type, site, message, n < SL_MESSAGE_MAX ? n : SL_MESSAGE_MAX - 1,
-                  __builtin_return_address(0));
+    if (n >= SL_MESSAGE_MAX) {          /* cut: through the pass that cuts */
+        sl_exception *x = begin(type, site);
+        copy_message(x->message, message, SL_MESSAGE_MAX - 1);
+        cut_at_character(x->message);
+        if (!tls.backtrace_off)
+            capture(x, __builtin_return_address(0));
+        raise_to(x, (uintptr_t)__builtin_frame_address(0));
+    }
+    throw_message(type, site, message, n, __builtin_return_address(0));
 }
 
 void sl__throw_format(const sl_exception_type *type, const sl__site *site,
@@ -1940,7 +2072,8 @@ void sl__throw_format(const sl_exception_type *type, const sl__site *site,
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(x->message, SL_MESSAGE_MAX, fmt, ap);     /* truncates, terminates */
+    if (vsnprintf(x->message, SL_MESSAGE_MAX, fmt, ap) >= SL_MESSAGE_MAX)
+        cut_at_character(x->message);                   /* truncated */
     va_end(ap);
     if (!tls.backtrace_off)
         capture(x, __builtin_return_address(0));
@@ -1970,7 +2103,18 @@ sl_uncaught_handler sl_set_uncaught_handler(sl_uncaught_handler h)
 void sl__uncaught(const sl_exception *x)
 {
     sl_uncaught_handler h = atomic_load(&uncaught_handler);
+    thread_state *st = state();
 
+    if (st->in_uncaught) {              /* the handler threw, and nobody caught it */
+        fprintf(stderr, "stacklab: the uncaught-exception handler threw %s: %s\n"
+                "stacklab: (while handling this uncaught exception)\n",
+                x->type ? x->type->name : "(no type)", x->message);
+        sl_exception_print(st->uncaught, stderr);
+        fflush(NULL);
+        abort();
+    }
+    st->in_uncaught = true;
+    st->uncaught = x;
     (h ? h : default_uncaught)(x);
     fflush(NULL);
     abort();
