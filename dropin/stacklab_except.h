@@ -190,15 +190,6 @@ static inline void sl__fp_control_from_signal(const void *ucontext)
 struct sl_context;
 __attribute__((noreturn)) void sl__context_resume(const struct sl_context *ctx, int value);
 
-/* A fault's handler may start with a clean floating-point state; the
- * interrupted code's is in the signal frame, whose layout is the
- * architecture's.  Not known here: a fault landing in a TRY keeps the
- * handler's rounding mode and masks (x86-64's context.h restores them). */
-static inline void sl__fp_control_from_signal(const void *ucontext)
-{
-    (void)ucontext;
-}
-
 static inline uint64_t sl__ctx_mangle(uint64_t v)
 {
     v ^= sl__context_secret;

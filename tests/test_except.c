@@ -1730,7 +1730,7 @@ static void fp_state_child(void *arg)
     printf("traps %d\n", traps);
 }
 
-static __attribute__((unused)) void signals_restore_fp_control(void)
+static void signals_restore_fp_control(void)
 {
 #if defined(SL_DROPIN_PORTABLE) && defined(__x86_64__)
     puts("  (not on the drop-in's generic context on x86-64: asm/generic/context.h)");
@@ -2076,13 +2076,8 @@ void suite_except(void)
                 signals_untrapped_raise_is_default);
     CU_add_test(s, "signals: raise in an untrapped thread: ignored stays ignored",
                 signals_untrapped_raise_ignored);
-#ifndef SL_DROPIN_PORTABLE      /* the generic context cannot read a signal frame */
     CU_add_test(s, "signals: a caught fault keeps the FP control state",
                 signals_restore_fp_control);
-#else
-    printf("except (portable drop-in): left out: \"a caught fault keeps the FP control "
-           "state\" (asm/generic/context.h cannot read the signal frame's)\n");
-#endif
     CU_add_test(s, "signals: alternate stack above the thread's stack",
                 signals_altstack_above_stack);
     CU_add_test(s, "signals: sl_untrap_signals in a fault's cleanup", signals_untrap_in_cleanup);
