@@ -10,6 +10,12 @@ HOST_ARCH := $(shell uname -m)
 ARCH    ?= $(HOST_ARCH)
 PREFIX  ?= /usr/local
 DESTDIR ?=
+# Debian keeps /usr's libraries in lib/<multiarch> (lib/x86_64-linux-gnu).
+MULTIARCH  := $(shell gcc -print-multiarch 2>/dev/null)
+LIBDIR     ?= $(PREFIX)/lib$(if $(and $(filter /usr,$(PREFIX)),$(MULTIARCH)),/$(MULTIARCH))
+INCLUDEDIR ?= $(PREFIX)/include
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
 VERSION := $(shell sed -n 's/^\#define STACKLAB_VERSION "\(.*\)"/\1/p' lib/include/stacklab/version.h)
 SOMAJOR := 0
 CXX     ?= g++
@@ -99,6 +105,7 @@ TEST_SRC := $(filter-out $(TEST_ARCH_SRC:tests/arch/$(ARCH)/%=tests/%),$(wildcar
             $(TEST_ARCH_SRC) $(if $(TEST_LIBS),,$(wildcard tests/cunit/*.c))
 TEST_OBJ := $(TEST_SRC:%=$(BUILD)/%.o)
 RUN_TESTS := $(BUILD)/tests/run_tests
+CXX_HEADERS := $(BUILD)/tests/cxx_headers
 
 BENCH_SRC := $(wildcard tests/bench/*.c tests/bench/*.cc)
 BENCH_OBJ := $(BENCH_SRC:%=$(BUILD)/%.o)
@@ -271,10 +278,18 @@ test: $(RUN_TESTS)
 	$(if $(WITHOUT_DWARF_LIBS),@echo "stacklab: $(strip $(WITHOUT_DWARF_LIBS))")
 	$(RUN) $(RUN_TESTS) $(SUITE)
 
-check: $(RUN_TESTS) $(DEMO_BINS) $(if $(CROSS_BUILD),,check-dropin)
+check: $(RUN_TESTS) $(DEMO_BINS) $(if $(CROSS_BUILD),,check-dropin $(CXX_HEADERS))
 	$(if $(WITHOUT_DWARF_LIBS),@echo "stacklab: $(strip $(WITHOUT_DWARF_LIBS))")
 	$(RUN) $(RUN_TESTS)
 	$(if $(wildcard tests/demos.sh),RUN="$(RUN)" $(SHELL) tests/demos.sh $(BUILD)/demos $(DEMOS))
+	$(if $(CROSS_BUILD),,$(CXX_HEADERS))
+	$(if $(CROSS_BUILD),,MAKE="$(MAKE)" CC="$(CC)" $(SHELL) tests/install.sh)
+
+# Every public header compiled as C++11 and linked by its C names.
+$(CXX_HEADERS): tests/cxx_headers.cc $(HEADERS) lib/include/stacklab.h $(LIB_A)
+	@mkdir -p $(@D)
+	$(CXX) -std=c++11 -Wall -Wextra -Werror $(OPT) -fno-omit-frame-pointer -Ilib/include \
+	    $(SANITIZE) -o $@ $< $(LIB_A) $(LIBS)
 
 check-sanitize:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)/sanitize \
@@ -473,38 +488,59 @@ diagrams: $(DEMO_BINS)
 
 # ---- install ----------------------------------------------------------------
 
+# The dynamic linker searches these without being told (Debian: ld.so.conf
+# lists /usr/local/lib); a library installed anywhere else is found through
+# the rpath that stacklab.pc then adds to every program linked with it.
+SYSTEM_LIBDIRS := /usr/lib /lib /usr/local/lib $(if $(MULTIARCH),/usr/lib/$(MULTIARCH) /lib/$(MULTIARCH))
+PC_RPATH := $(if $(filter $(LIBDIR),$(SYSTEM_LIBDIRS)),,-Wl,-rpath,$${libdir} )
+
 define PC_FILE
 prefix=$(PREFIX)
-includedir=$${prefix}/include
-libdir=$${prefix}/lib
+includedir=$(INCLUDEDIR)
+libdir=$(LIBDIR)
 
 Name: stacklab
 Description: calling conventions and stack unwinding made visible
 Version: $(VERSION)
 Cflags: -I$${includedir}
-Libs: -L$${libdir} -lstacklab
+Libs: -L$${libdir} $(PC_RPATH)-lstacklab
 Libs.private: -lpthread
 Requires.private: libunwind-ptrace libunwind libdw
 endef
 export PC_FILE
 
+# Installing to the system (no DESTDIR) as root refreshes the dynamic
+# linker's cache, so that programs find libstacklab.so.0 at once.
 install: $(LIB_A) $(LIB_SO) $(DEMO_BINS)
-	install -d $(DESTDIR)$(PREFIX)/include/stacklab $(DESTDIR)$(PREFIX)/lib/pkgconfig \
-	    $(DESTDIR)$(PREFIX)/bin
-	install -m 644 lib/include/stacklab.h $(DESTDIR)$(PREFIX)/include/
-	install -m 644 $(HEADERS) $(DESTDIR)$(PREFIX)/include/stacklab/
-	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/
-	install -m 755 $(LIB_SO).$(VERSION) $(DESTDIR)$(PREFIX)/lib/
-	ln -sf libstacklab.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libstacklab.so.$(SOMAJOR)
-	ln -sf libstacklab.so.$(SOMAJOR) $(DESTDIR)$(PREFIX)/lib/libstacklab.so
-	echo "$$PC_FILE" > $(DESTDIR)$(PREFIX)/lib/pkgconfig/stacklab.pc
-	for d in $(DEMOS); do install -m 755 $(BUILD)/demos/$$d $(DESTDIR)$(PREFIX)/bin/stacklab-$$d; done
+	install -d $(DESTDIR)$(INCLUDEDIR)/stacklab $(DESTDIR)$(LIBDIR)/pkgconfig \
+	    $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3
+	install -m 644 lib/include/stacklab.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/stacklab/
+	install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(LIB_SO).$(VERSION) $(DESTDIR)$(LIBDIR)/
+	ln -sf libstacklab.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libstacklab.so.$(SOMAJOR)
+	ln -sf libstacklab.so.$(SOMAJOR) $(DESTDIR)$(LIBDIR)/libstacklab.so
+	echo "$$PC_FILE" > $(DESTDIR)$(LIBDIR)/pkgconfig/stacklab.pc
+	for d in $(DEMOS); do install -m 755 $(BUILD)/demos/$$d $(DESTDIR)$(BINDIR)/stacklab-$$d; done
+	install -m 644 man/stacklab.3 $(DESTDIR)$(MANDIR)/man3/
+	install -m 644 man/stacklab-demos.1 $(DESTDIR)$(MANDIR)/man1/
+	for d in $(DEMOS); do echo ".so man1/stacklab-demos.1" > $(DESTDIR)$(MANDIR)/man1/stacklab-$$d.1; done
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v ldconfig >/dev/null 2>&1; then \
+	    echo ldconfig; ldconfig; \
+	elif [ -z "$(DESTDIR)" ] && [ -n "$(filter $(LIBDIR),$(SYSTEM_LIBDIRS))" ]; then \
+	    echo "stacklab: run 'ldconfig' as root, so that programs find libstacklab.so.$(SOMAJOR)"; \
+	fi
+	@[ -n "$(filter $(LIBDIR),$(SYSTEM_LIBDIRS))" ] || \
+	    echo "stacklab: installed outside the system's directories: build with" \
+	         "PKG_CONFIG_PATH=$(LIBDIR)/pkgconfig (the .pc adds an rpath; run the demos from $(BINDIR))"
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/include/stacklab.h $(DESTDIR)$(PREFIX)/lib/pkgconfig/stacklab.pc
-	rm -rf $(DESTDIR)$(PREFIX)/include/stacklab
-	rm -f $(DESTDIR)$(PREFIX)/lib/libstacklab.a $(DESTDIR)$(PREFIX)/lib/libstacklab.so*
-	rm -f $(DEMO_ORDER:%=$(DESTDIR)$(PREFIX)/bin/stacklab-%) $(DEMOS:%=$(DESTDIR)$(PREFIX)/bin/stacklab-%)
+	rm -f $(DESTDIR)$(INCLUDEDIR)/stacklab.h $(DESTDIR)$(LIBDIR)/pkgconfig/stacklab.pc
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/stacklab
+	rm -f $(DESTDIR)$(LIBDIR)/libstacklab.a $(DESTDIR)$(LIBDIR)/libstacklab.so*
+	rm -f $(DEMO_ORDER:%=$(DESTDIR)$(BINDIR)/stacklab-%) $(DEMOS:%=$(DESTDIR)$(BINDIR)/stacklab-%)
+	rm -f $(DESTDIR)$(MANDIR)/man3/stacklab.3 $(DESTDIR)$(MANDIR)/man1/stacklab-demos.1 \
+	    $(DEMOS:%=$(DESTDIR)$(MANDIR)/man1/stacklab-%.1)
 
 clean:
 	rm -rf build

@@ -345,6 +345,9 @@ static inline uint64_t sl__ctx_demangle(uint64_t v)
 #include <stdio.h>
 
 #pragma GCC visibility push(default)
+#ifdef __cplusplus
+extern "C" {                    /* C names, also from C++ */
+#endif
 
 /* ---- Exception types ---------------------------------------------------- */
 
@@ -618,7 +621,11 @@ typedef struct sl__handlers {
     sl__slot *slot;             /* the array, on the heap (it grows) */
 } sl__handlers;
 
+#ifdef __cplusplus
+extern thread_local sl__handlers sl__tls_handlers;  /* C++'s name for _Thread_local */
+#else
 extern _Thread_local sl__handlers sl__tls_handlers;
+#endif
 
 /* How a TRY was left without SL_END_TRY (rule 8), for the report. */
 enum {
@@ -764,6 +771,9 @@ void sl__try_end(sl__try *t, const char *end_file, int end_line)
         sl__throw_format(&(Type), &sl__throw_site, __VA_ARGS__);            \
     } while (0)
 
+#ifdef __cplusplus
+}
+#endif
 #pragma GCC visibility pop
 
 #endif

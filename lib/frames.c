@@ -612,3 +612,13 @@ int sl_stack_capture_target(sl_stack *s, const sl_target *t, sl_walker w)
     __asm__ volatile("" ::: "memory");
     return n;
 }
+
+/* libunwind calls these only through weak references, and a weak reference
+ * does not pull a function out of libc.a: in a fully static program
+ * (-static) one of them left out is a call to address 0 inside the first
+ * unw_backtrace.  These strong references keep them in. */
+__attribute__((used)) static void (*const pthread_for_libunwind[])(void) = {
+    (void (*)(void))pthread_once, (void (*)(void))pthread_key_create,
+    (void (*)(void))pthread_setspecific, (void (*)(void))pthread_mutex_init,
+    (void (*)(void))pthread_mutex_lock, (void (*)(void))pthread_mutex_unlock,
+};

@@ -31,6 +31,9 @@
 #include "stacklab/context.h"
 
 #pragma GCC visibility push(default)
+#ifdef __cplusplus
+extern "C" {                    /* C names, also from C++ */
+#endif
 
 /* Lists what a saved context holds, one slot per register, for display.
  * Fills up to max slots and returns how many the architecture has. */
@@ -242,6 +245,9 @@ long sl_checked_call(sl_check_report *report, long (*fn)(long, long, long, long)
  * Returns 0, or -1 on an output error. */
 int sl_check_print(const sl_check_report *report, FILE *out);
 
+#ifdef __cplusplus
+}
+#endif
 #pragma GCC visibility pop
 
 #endif

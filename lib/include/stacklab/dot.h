@@ -26,6 +26,9 @@
 #include "stacklab/except.h"
 
 #pragma GCC visibility push(default)
+#ifdef __cplusplus
+extern "C" {                    /* C names, also from C++ */
+#endif
 
 /* What the DOT functions return: 0, or one of these (negative). */
 typedef enum {
@@ -122,6 +125,9 @@ const char *sl_dot_last_error(void);
 /* A short description of an sl_dot_error code. */
 const char *sl_dot_strerror(int code);
 
+#ifdef __cplusplus
+}
+#endif
 #pragma GCC visibility pop
 
 #endif

@@ -24,6 +24,9 @@
 #include <stacklab/target.h>
 
 #pragma GCC visibility push(default)
+#ifdef __cplusplus
+extern "C" {                    /* C names, also from C++ */
+#endif
 
 /* How to find the caller of a frame. */
 typedef enum {
@@ -163,6 +166,9 @@ const char *sl_stack_stop_string(sl_walk_stop why);
 /* The bounds of the calling thread's stack. Returns 0, or -1. */
 int sl_thread_stack_bounds(uintptr_t *low, uintptr_t *high);
 
+#ifdef __cplusplus
+}
+#endif
 #pragma GCC visibility pop
 
 #endif

@@ -20,6 +20,9 @@
 #include <stdio.h>
 
 #pragma GCC visibility push(default)
+#ifdef __cplusplus
+extern "C" {                    /* C names, also from C++ */
+#endif
 
 /* One line of /proc/self/maps. */
 typedef struct sl_region {
@@ -68,6 +71,9 @@ const sl_region *sl_memmap_find(const sl_memmap *m, const void *a);
  * Returns 0, or a negative sl_dot_error (dot.h). */
 int sl_memmap_write_dot(const sl_memmap *m, FILE *out, const sl_mark *marks, int n);
 
+#ifdef __cplusplus
+}
+#endif
 #pragma GCC visibility pop
 
 #endif
