@@ -259,6 +259,10 @@ $(BUILD)/tests/bench/%.cc.o: tests/bench/%.cc | $(BUILD)/.deps-ok
 # The frames suite's fixture without frame pointers.
 $(BUILD)/tests/frames_fixture_nofp.c.o: SL_CFLAGS += -fomit-frame-pointer
 $(BUILD)/tests/frames_fixture_canary.c.o: SL_CFLAGS += -fstack-protector-all
+# The variables suite's fixture, the same code at two optimization levels.
+$(BUILD)/tests/variables_fixture_O0.c.o: SL_CFLAGS += -O0
+$(BUILD)/tests/variables_fixture_O2.c.o: SL_CFLAGS += -O2
+$(BUILD)/tests/variables_fixture_%.c.o: tests/fixtures/variables_body.c
 # Nested TRYs must stay -Wshadow clean; the except suite also runs the
 # compiler on tests/refused/ (mistakes it must refuse), with this CC.
 $(BUILD)/tests/except_shadow.c.o: SL_CFLAGS += -Wshadow

@@ -104,6 +104,8 @@ static inline void clear_symbols(sl_frame *f)
     f->file = NULL;
     f->line = 0;
     f->module = NULL;
+    f->variables = NULL;
+    f->variable_count = 0;
 }
 
 void sl_stack_release(sl_stack *s)
@@ -135,6 +137,8 @@ int sl_stack_from_addresses(sl_stack *s, void *const *pcs, int n)
     s->count = n;
     s->prepared = 0;
     s->walker = SL_WALK_ADDRESSES;  /* every pc is a return address */
+    s->target = NULL;
+    s->regs.known = 0;
     s->stop = SL_STOP_END;
     return n;
 }
@@ -517,6 +521,15 @@ static int walk_cfi_self(sl_stack *s)
         s->stop = SL_STOP_UNWIND_ERROR;
         return -1;
     }
+    /* Frame 0's callee-saved registers, for variables living there. */
+    unw_word_t v;
+    s->regs.known = 0;
+    for (int k = 0; k < sl__arch_callee_saved_count; k++) {
+        if (unw_get_reg(&c, sl__arch_callee_saved_unw[k], &v) == 0) {
+            s->regs.value[sl__arch_callee_saved_dwarf[k]] = v;
+            s->regs.known |= 1ull << sl__arch_callee_saved_dwarf[k];
+        }
+    }
     int n = walk_cfi(s, &c, NULL, sl__arch_canary());
     __asm__ volatile("" ::: "memory");
     return n;
@@ -533,6 +546,7 @@ static inline int capture_self(sl_stack *s, sl_walker w)
     /* The thread's bounds, cached after its first capture: the common case
      * without a call; the first time and on an alternate signal stack, the
      * full lookup. */
+    s->regs.known = 0;
     uintptr_t here = (uintptr_t)__builtin_frame_address(0);
     if (here >= sl__self_stack_low && here < sl__self_stack_high) {
         s->stack_low = sl__self_stack_low;
@@ -583,6 +597,7 @@ static int capture_target(sl_stack *s, const sl_target *t, sl_walker w)
         s->stop = SL_STOP_UNWIND_ERROR;
         return -1;
     }
+    s->regs = r;
     int n;
     if (w == SL_WALK_FP) {
         n = walk_fp_target(s, t, &r);

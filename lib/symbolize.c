@@ -23,13 +23,14 @@
 
 #include <stacklab/frames.h>
 #include "frames_internal.h"
+#include "symbolize_internal.h"
 
 /* ---- strings owned by the stack ------------------------------------------- */
 
 typedef struct chunk {
     struct chunk *next;
     size_t used, size;
-    char data[];
+    _Alignas(16) char data[];
 } chunk;
 
 void sl__strings_free(sl_stack *s)
@@ -43,11 +44,9 @@ void sl__strings_free(sl_stack *s)
     s->strings = NULL;
 }
 
-static const char *keep(sl_stack *s, const char *str)
+void *sl__keep_bytes(sl_stack *s, size_t n)
 {
-    if (!str)
-        return NULL;
-    size_t len = strlen(str) + 1;
+    size_t len = (n + 15) & ~(size_t)15;    /* every block 16-aligned */
     chunk *c = s->strings;
     if (!c || c->size - c->used < len) {
         size_t size = len > 4000 ? len : 4000;
@@ -60,8 +59,18 @@ static const char *keep(sl_stack *s, const char *str)
         s->strings = c = nc;
     }
     char *p = c->data + c->used;
-    memcpy(p, str, len);
     c->used += len;
+    return p;
+}
+
+const char *sl__keep(sl_stack *s, const char *str)
+{
+    if (!str)
+        return NULL;
+    size_t len = strlen(str) + 1;
+    char *p = sl__keep_bytes(s, len);
+    if (p)
+        memcpy(p, str, len);
     return p;
 }
 
@@ -94,9 +103,12 @@ static const Dwfl_Callbacks callbacks = {
 };
 
 /* (Re)reads the module list from /proc/PID/maps.  Called with dwfl_lock. */
+unsigned sl__dwfl_generation;
+
 static int report_modules(struct described *d)
 {
     memset(d->cache, 0, sizeof d->cache);      /* modules come and go */
+    sl__dwfl_generation++;      /* modules (and their Dwarf) may go */
     if (!d->dwfl && !(d->dwfl = dwfl_begin(&callbacks)))
         return -1;
     dwfl_report_begin(d->dwfl);
@@ -133,23 +145,58 @@ static Dwfl *dwfl_refresh(pid_t pid)
 /* file:line by looking at every compilation unit's address ranges.
  * dwfl_module_getsrc finds the unit through .debug_aranges, which clang does
  * not emit by default; this is the slow path for such code. */
+int sl__cu_by_scan(Dwfl_Module *mod, uintptr_t a, Dwarf_Die *cudie, Dwarf_Addr *bias)
+{
+    Dwarf *dw = dwfl_module_getdwarf(mod, bias);
+    if (!dw)
+        return -1;
+    Dwarf_CU *cu = NULL;
+    while (dwarf_get_units(dw, cu, &cu, NULL, NULL, cudie, NULL) == 0)
+        if (dwarf_haspc(cudie, a - *bias) > 0)
+            return 0;
+    return -1;
+}
+
+int sl__cu_of(Dwfl_Module *mod, uintptr_t a, Dwarf_Die *cudie, Dwarf_Addr *bias)
+{
+    Dwarf_Die *d = dwfl_module_addrdie(mod, a, bias);
+    if (d) {
+        *cudie = *d;
+        return 0;
+    }
+    return sl__cu_by_scan(mod, a, cudie, bias);
+}
+
 static const char *line_by_scan(Dwfl_Module *mod, uintptr_t a, int *line)
 {
     Dwarf_Addr bias;
-    Dwarf *dw = dwfl_module_getdwarf(mod, &bias);
-    if (!dw)
-        return NULL;
-    Dwarf_CU *cu = NULL;
     Dwarf_Die cudie;
-    while (dwarf_get_units(dw, cu, &cu, NULL, NULL, &cudie, NULL) == 0) {
-        if (dwarf_haspc(&cudie, a - bias) <= 0)
-            continue;
-        Dwarf_Line *l = dwarf_getsrc_die(&cudie, a - bias);
-        if (!l || dwarf_lineno(l, line) != 0)
-            return NULL;
-        return dwarf_linesrc(l, NULL, NULL);
-    }
-    return NULL;
+    if (sl__cu_by_scan(mod, a, &cudie, &bias) < 0)
+        return NULL;
+    Dwarf_Line *l = dwarf_getsrc_die(&cudie, a - bias);
+    if (!l || dwarf_lineno(l, line) != 0)
+        return NULL;
+    return dwarf_linesrc(l, NULL, NULL);
+}
+
+uintptr_t sl__frame_lookup_pc(const sl_frame *f)
+{
+    int exact = (f->flags & (SL_FRAME_INTERRUPTED | SL_FRAME_SIGNAL)) != 0;
+    return exact ? f->pc : f->pc - 1;
+}
+
+Dwfl *sl__dwfl_acquire(pid_t pid)
+{
+    pthread_mutex_lock(&dwfl_lock);
+    Dwfl *d = dwfl_of(pid);
+    if (!d)
+        pthread_mutex_unlock(&dwfl_lock);
+    return d;
+}
+
+void sl__dwfl_release(void)
+{
+    pthread_mutex_unlock(&dwfl_lock);
 }
 
 /* What address a is: module, function and offset, file and line.  Called
@@ -187,19 +234,19 @@ static int symbolize_one(struct described *d, sl_stack *s, sl_frame *f, uintptr_
     }
     if (y->module != *last_module) {
         *last_module = y->module;
-        *last_copy = keep(s, y->module);
+        *last_copy = sl__keep(s, y->module);
     }
     f->module = *last_copy;
 
     int found = 0;
-    if (y->function && (f->function = keep(s, y->function)) != NULL) {
+    if (y->function && (f->function = sl__keep(s, y->function)) != NULL) {
         f->offset = y->offset + (f->pc - a);
         found = 1;
     } else {
         f->function = "??";
     }
     if (y->file) {
-        f->file = keep(s, y->file);
+        f->file = sl__keep(s, y->file);
         f->line = f->file ? y->line : 0;
     }
     return found;
@@ -227,6 +274,8 @@ int sl_stack_symbolize(sl_stack *s)
         f->file = NULL;
         f->line = 0;
         f->module = NULL;
+        f->variables = NULL;        /* their strings were just freed */
+        f->variable_count = 0;
         if (!ready || f->pc == 0)
             continue;
         /* A return address points after the call; the call itself is the
@@ -235,8 +284,7 @@ int sl_stack_symbolize(sl_stack *s)
          * one, frame 0's too (it returns from sl_stack_capture), except a
          * frame a signal interrupted and the kernel's signal trampoline:
          * their pcs are exact. */
-        int exact = (f->flags & (SL_FRAME_INTERRUPTED | SL_FRAME_SIGNAL)) != 0;
-        uintptr_t a = exact ? f->pc : f->pc - 1;
+        uintptr_t a = sl__frame_lookup_pc(f);
         if (!dwfl_addrmodule(dwfl, a) && !refreshed) {
             refreshed = 1;
             last_module = NULL;
@@ -283,6 +331,15 @@ int sl_stack_print(const sl_stack *s, FILE *out)
         if (r < 0)
             return -1;
         lines++;
+        /* Its variables, as gdb's `bt full`, with where each one is. */
+        for (int k = 0; k < f->variable_count; k++) {
+            const sl_variable *v = &f->variables[k];
+            char place[160];
+            sl__variable_place(f, v, place, sizeof place);
+            if (fprintf(out, "        %s = %s   [%s, %s]\n", v->name, v->value, place, v->type) < 0)
+                return -1;
+            lines++;
+        }
     }
     if (s->stop != SL_STOP_END) {
         if (fprintf(out, "     (walk stopped: %s)\n", sl_stack_stop_string(s->stop)) < 0)

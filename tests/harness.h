@@ -72,5 +72,6 @@ void suite_frames(void);
 void suite_dot(void);
 void suite_memmap(void);
 void suite_target(void);
+void suite_variables(void);
 
 #endif

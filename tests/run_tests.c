@@ -1,6 +1,6 @@
 /*
  * run_tests: the CUnit driver.  `run_tests` runs every suite, `run_tests NAME`
- * one (abi, except, frames, dot, memmap, target).  Exit status 0 only when every
+ * one (abi, except, frames, dot, memmap, target, variables).  Exit status 0 only when every
  * test passed.
  */
 #include <CUnit/Basic.h>
@@ -29,6 +29,7 @@ static const struct {
     { "dot",    suite_dot },
     { "memmap", suite_memmap },
     { "target", suite_target },
+    { "variables", suite_variables },
 #endif
 };
 #define NSUITES (int)(sizeof suites / sizeof suites[0])

@@ -73,6 +73,39 @@ typedef struct sl_saved_reg {
  * 11, RISC-V: 12). */
 #define SL_SAVED_MAX 12
 
+/* Where a variable lives at the frame's pc (sl_variable.place). */
+typedef enum {
+    SL_VAR_MEMORY,          /* lives at address (size bytes) */
+    SL_VAR_REGISTER,        /* lives in reg ("rbx"; pieces: "rbx+rbp") */
+    SL_VAR_COMPUTED,        /* no home: DWARF computes its value (DW_OP_stack_value, implicit value) */
+    SL_VAR_OPTIMIZED_OUT    /* not available at this pc: why says why */
+} sl_var_place;
+
+enum {                      /* sl_variable.flags */
+    SL_VAR_PARAMETER   = 1u << 0,   /* a formal parameter */
+    SL_VAR_ENTRY_VALUE = 1u << 1,   /* value as it was at function entry (gdb's n@entry) */
+    SL_VAR_PARTIAL     = 1u << 2,   /* some pieces known, others optimized out */
+    SL_VAR_STATIC      = 1u << 3    /* a static local (lives in .data/.bss) */
+};
+
+/* One argument or local of a frame, as sl_stack_read_variables found it.
+ * Strings are owned by the sl_stack. */
+typedef struct sl_variable {
+    const char *name;       /* "n" */
+    const char *type;       /* C spelling: "int", "char [16]", "struct node *", "const char *" */
+    unsigned flags;
+    sl_var_place place;
+    uintptr_t address;      /* SL_VAR_MEMORY: its first byte */
+    size_t size;            /* sizeof its type */
+    const char *reg;        /* SL_VAR_REGISTER */
+    const char *value;      /* formatted as gdb's `print` formats it; "<optimized out>" when unknown */
+    const char *why;        /* SL_VAR_OPTIMIZED_OUT: "not live at this pc", "no location",
+                               "in a call-clobbered register" */
+    int line;               /* declaration line, 0 when unknown */
+    uintptr_t pointer;      /* a pointer's value (0 otherwise), for the diagrams' arrows */
+    const char *pointee;    /* a pointer's target type, C spelling ("struct node"); NULL otherwise */
+} sl_variable;
+
 /* One frame.  "slot" fields hold the address where a value is stored, 0 when
  * unknown.  On x86-64 with frame pointers:
  *
@@ -105,6 +138,11 @@ typedef struct sl_frame {
     const char *file;           /* source file of pc, NULL without debug info */
     int line;                   /* 0 without debug info */
     const char *module;         /* executable or shared object path */
+
+    /* Filled in by sl_stack_read_variables: parameters first, then the
+     * locals of every block in scope at the pc, innermost block last. */
+    sl_variable *variables;
+    int variable_count;
 } sl_frame;
 
 /* A captured stack.  Zero it before the first capture; a capture reuses the
@@ -121,6 +159,8 @@ typedef struct sl_stack {
                                    outlive the stack's use */
     uintptr_t stack_low;        /* this thread's stack: [stack_low, stack_high) */
     uintptr_t stack_high;
+    sl_regs regs;               /* the registers the walk started from (frame 0's);
+                                   known says which (the FP walk records none) */
     void *strings;              /* private: storage for symbolized strings */
     int prepared;               /* private: frames[0..prepared) already hold what
                                  * every FP frame shares (saved_count 1, saved[0]
@@ -147,6 +187,13 @@ int sl_stack_from_addresses(sl_stack *s, void *const *pcs, int n);
  * Returns the number of frames whose function was found. */
 int sl_stack_symbolize(sl_stack *s);
 
+/* Reads every frame's arguments and locals (names, C types, places and
+ * values, from DWARF debug information), symbolizing first if that was not
+ * done.  For the calling thread, call it while the captured frames still
+ * exist (before the function that captured returns).  Returns the number of
+ * variables found, or -1 when the stack holds nothing to read. */
+int sl_stack_read_variables(sl_stack *s);
+
 /* What frame i's saved-rbp slot held at capture (its caller's rbp), for
  * either walker: the CFI walk records it in saved_fp_value; in an FP walk it
  * is where the walk went next, frames[i + 1].fp, and for the frame where the
@@ -156,7 +203,9 @@ uintptr_t sl_frame_saved_fp(const sl_stack *s, int i);
 /* Frees what the stack holds and zeroes it. */
 void sl_stack_release(sl_stack *s);
 
-/* Prints one line per frame ("#3  0x... name+0x1c  file.c:42  [module]").
+/* Prints one line per frame ("#3  0x... name+0x1c  file.c:42  [module]"),
+ * and under it the frame's variables when they were read, as gdb's
+ * `bt full` does, with each one's place: "n = 12   [CFA-20, int]".
  * Returns the number of lines written, or -1 on an output error. */
 int sl_stack_print(const sl_stack *s, FILE *out);
 

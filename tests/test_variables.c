@@ -1,0 +1,373 @@
+/*
+ * test_variables.c: the variables suite.  The fixture (variables_body.c,
+ * built at -O0 and at -O2) calls a hook from its innermost block; the hook
+ * captures the stack there and reads every frame's variables.
+ *
+ *   -O0     every argument and local by name, C type, address (== &var)
+ *           and exact value, formatted as gdb prints it;
+ *   -O2     every value shown equals the true one, or is marked optimized
+ *           out, computed or an entry value: never wrong;
+ *   gdb     the oracle: gdb -batch stops the same fixture at the hook and
+ *           prints `info args` / `info locals` of each frame; stacklab's
+ *           names and values must match (run_tests --variables-fixture is
+ *           the program gdb runs);
+ *   abuse   a wild pointer, a circular list, a 1 MiB array, a corrupt
+ *           frame: bounded output, no crash.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <stacklab/frames.h>
+#include "harness.h"
+#include "variables_fixture.h"
+
+#ifdef __clang__
+#define SL_NOCLONE __attribute__((noinline))
+#else
+#define SL_NOCLONE __attribute__((noinline, noclone))
+#endif
+
+void (*variables_fixture_hook)(const struct fx_locals *where);
+
+static const sl_variable *find_var(const sl_frame *f, const char *name, int nth)
+{
+    for (int k = 0; k < f->variable_count; k++)
+        if (strcmp(f->variables[k].name, name) == 0 && nth-- == 0)
+            return &f->variables[k];
+    return NULL;
+}
+
+static int frame_named(const sl_stack *s, const char *fn, int from)
+{
+    for (int i = from; i < s->count; i++)
+        if (s->frames[i].function && strcmp(s->frames[i].function, fn) == 0)
+            return i;
+    return -1;
+}
+
+#define CHECK_VALUE(f, name, nth, want)                                          \
+    do {                                                                         \
+        const sl_variable *v_ = find_var((f), (name), (nth));                    \
+        CU_ASSERT_PTR_NOT_NULL(v_);                                              \
+        if (v_)                                                                  \
+            SL_ASSERT_CONTAINS(v_->value, (want));                               \
+        if (v_ && strcmp(v_->value, (want)) != 0)                                \
+            CU_FAIL("value differs: " name);                                     \
+    } while (0)
+
+/* ---- -O0: everything exact -------------------------------------------------------- */
+
+static int o0_checked;
+
+__attribute__((noinline)) static void check_o0_leaf(const struct fx_locals *where)
+{
+    sl_stack s = {0};
+    CU_ASSERT_TRUE_FATAL(sl_stack_capture(&s, SL_WALK_CFI) > 3);
+    int n = sl_stack_read_variables(&s);
+    CU_ASSERT_TRUE(n >= 20);
+    int li = frame_named(&s, "leaf_O0", 0), mi = frame_named(&s, "mid_O0", 0);
+    CU_ASSERT_EQUAL_FATAL(li, 1);
+    CU_ASSERT_EQUAL_FATAL(mi, 2);
+    const sl_frame *leaf = &s.frames[li], *mid = &s.frames[mi];
+
+    /* parameters first, in order */
+    const char *params[] = { "n", "tag", "p", "d", "c", "fn", "list" };
+    for (int k = 0; k < 7; k++) {
+        CU_ASSERT_TRUE_FATAL(leaf->variable_count > k);
+        CU_ASSERT_STRING_EQUAL(leaf->variables[k].name, params[k]);
+        CU_ASSERT_TRUE(leaf->variables[k].flags & SL_VAR_PARAMETER);
+    }
+    const sl_variable *v = find_var(leaf, "n", 0);
+    CU_ASSERT_STRING_EQUAL(v->value, "7");
+    CU_ASSERT_STRING_EQUAL(v->type, "int");
+    CU_ASSERT_EQUAL(v->place, SL_VAR_MEMORY);
+    CU_ASSERT_EQUAL(v->address, (uintptr_t)where->n);
+    CU_ASSERT_EQUAL(v->size, sizeof(int));
+    CU_ASSERT_TRUE(v->line > 0);
+
+    v = find_var(leaf, "tag", 0);
+    CU_ASSERT_STRING_EQUAL(v->type, "const char *");
+    CU_ASSERT_TRUE(strncmp(v->value, "0x", 2) == 0 && strstr(v->value, " \"w0\""));
+    CU_ASSERT_STRING_EQUAL(find_var(leaf, "p", 0)->type, "struct fx_point");
+    CU_ASSERT_EQUAL(find_var(leaf, "p", 0)->address, (uintptr_t)where->p);
+    CHECK_VALUE(leaf, "p", 0, "{x = 1, y = 2}");
+    CHECK_VALUE(leaf, "d", 0, "2.5");
+    CHECK_VALUE(leaf, "c", 0, "65 'A'");
+    CU_ASSERT_STRING_EQUAL(find_var(leaf, "fn", 0)->type, "void (*)(void)");
+    SL_ASSERT_CONTAINS(find_var(leaf, "fn", 0)->value, " <target_fn_O0>");
+    CHECK_VALUE(leaf, "list", 0, "0x0");
+
+    v = find_var(leaf, "calls", 0);
+    CU_ASSERT_TRUE(v->flags & SL_VAR_STATIC);
+    CU_ASSERT_EQUAL(v->address, (uintptr_t)where->calls);
+    CU_ASSERT_STRING_EQUAL(v->value, "43");
+
+    v = find_var(leaf, "buf", 0);
+    CU_ASSERT_STRING_EQUAL(v->type, "char [16]");
+    CU_ASSERT_EQUAL(v->address, (uintptr_t)where->buf);
+    CU_ASSERT_EQUAL(v->size, 16);
+    CHECK_VALUE(leaf, "buf", 0, "\"quote\\\"<>&\\000\\000\\000\\000\\000\\000\"");
+    CU_ASSERT_STRING_EQUAL(find_var(leaf, "arr", 0)->type, "int [5]");
+    CU_ASSERT_EQUAL(find_var(leaf, "arr", 0)->address, (uintptr_t)where->arr);
+    CHECK_VALUE(leaf, "arr", 0, "{1, 2, 3, 0, 0}");
+    CHECK_VALUE(leaf, "zeros", 0, "{0 <repeats 20 times>}");
+    CHECK_VALUE(leaf, "num", 0, "{i = 1069547520, f = 1.5}");
+    CU_ASSERT_STRING_EQUAL(find_var(leaf, "num", 0)->type, "union fx_number");
+    CHECK_VALUE(leaf, "col", 0, "FX_GREEN");
+    CU_ASSERT_STRING_EQUAL(find_var(leaf, "col", 0)->type, "enum fx_color");
+    CHECK_VALUE(leaf, "flag", 0, "true");
+    CHECK_VALUE(leaf, "big", 0, "1234567890123");
+    CHECK_VALUE(leaf, "neg", 0, "-7");
+    CHECK_VALUE(leaf, "wild", 0, "0x10 <error: Cannot access memory at address 0x10>");
+    CHECK_VALUE(leaf, "f", 0, "0.100000001");
+
+    /* the shadowed x: the outer one first, the inner block's last */
+    CHECK_VALUE(leaf, "x", 0, "1");
+    CHECK_VALUE(leaf, "x", 1, "2");
+    CU_ASSERT_EQUAL(find_var(leaf, "x", 1)->address, (uintptr_t)where->x_inner);
+    CU_ASSERT_STRING_EQUAL(leaf->variables[leaf->variable_count - 2].name, "inner");
+    CU_ASSERT_STRING_EQUAL(leaf->variables[leaf->variable_count - 1].name, "where");
+    CHECK_VALUE(leaf, "inner", 0, "14");
+    CU_ASSERT_EQUAL(find_var(leaf, "inner", 0)->address, (uintptr_t)where->inner);
+
+    CHECK_VALUE(mid, "depth", 0, "3");
+    CHECK_VALUE(mid, "local", 0, "9");
+    CHECK_VALUE(mid, "q", 0, "{x = 1, y = 2}");
+
+    /* printed under each frame, with the place */
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    CU_ASSERT_TRUE(sl_stack_print(&s, out) > s.count + 20);
+    fclose(out);
+    SL_ASSERT_CONTAINS(text, "        n = 7   [CFA-");
+    SL_ASSERT_CONTAINS(text, ", int]\n");
+    SL_ASSERT_CONTAINS(text, "calls = 43   [static 0x");
+    free(text);
+    sl_stack_release(&s);
+    o0_checked = 1;
+}
+
+static void test_o0_values(void)
+{
+    o0_checked = 0;
+    variables_fixture_hook = check_o0_leaf;
+    mid_O0(3, NULL);
+    CU_ASSERT_TRUE(o0_checked);
+}
+
+static int recursion_checked;
+
+__attribute__((noinline)) static void check_recursion(const struct fx_locals *where)
+{
+    (void)where;
+    for (int w = SL_WALK_FP; w <= SL_WALK_CFI; w++) {
+        sl_stack s = {0};
+        CU_ASSERT_TRUE_FATAL(sl_stack_capture(&s, (sl_walker)w) > 101);
+        CU_ASSERT_TRUE(sl_stack_read_variables(&s) >= 202);
+        for (int k = 0; k <= 100; k++) {
+            const sl_frame *f = &s.frames[1 + k];
+            char want[32];
+            CU_ASSERT_STRING_EQUAL(f->function, "recurse_O0");
+            snprintf(want, sizeof want, "%d", k);
+            const sl_variable *v = find_var(f, "n", 0);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+            CU_ASSERT_STRING_EQUAL(v->value, want);
+            snprintf(want, sizeof want, "%d", 2 * k);
+            CU_ASSERT_STRING_EQUAL(find_var(f, "twice", 0)->value, want);
+        }
+        sl_stack_release(&s);
+    }
+    recursion_checked = 1;
+}
+
+static void test_o0_recursion(void)
+{
+    recursion_checked = 0;
+    variables_fixture_hook = check_recursion;
+    recurse_O0(100);
+    CU_ASSERT_TRUE(recursion_checked);
+}
+
+/* ---- -O2: true or honestly unknown --------------------------------------------------- */
+
+static const struct { const char *fn, *name, *value; } o2_truth[] = {
+    { "leaf_O2", "n", "7" },          { "leaf_O2", "p", "{x = 1, y = 2}" },
+    { "leaf_O2", "d", "2.5" },        { "leaf_O2", "c", "65 'A'" },
+    { "leaf_O2", "list", "0x0" },     { "leaf_O2", "calls", "43" },
+    { "leaf_O2", "inner", "14" },     { "leaf_O2", "col", "FX_GREEN" },
+    { "leaf_O2", "flag", "true" },    { "leaf_O2", "big", "1234567890123" },
+    { "leaf_O2", "neg", "-7" },       { "leaf_O2", "f", "0.100000001" },
+    { "leaf_O2", "arr", "{1, 2, 3, 0, 0}" },
+    { "leaf_O2", "zeros", "{0 <repeats 20 times>}" },
+    { "leaf_O2", "buf", "\"quote\\\"<>&\\000\\000\\000\\000\\000\\000\"" },
+    { "mid_O2", "depth", "3" },       { "mid_O2", "local", "9" },
+    { "mid_O2", "q", "{x = 1, y = 2}" },
+};
+static int o2_shown, o2_hidden, o2_checked;
+
+static void check_o2_frame(const sl_frame *f)
+{
+    for (int k = 0; k < f->variable_count; k++) {
+        const sl_variable *v = &f->variables[k];
+        if (v->place == SL_VAR_OPTIMIZED_OUT) {
+            CU_ASSERT_STRING_EQUAL(v->value, "<optimized out>");
+            CU_ASSERT_PTR_NOT_NULL(v->why);
+            o2_hidden++;
+            continue;
+        }
+        if (v->flags & SL_VAR_PARTIAL) {
+            SL_ASSERT_CONTAINS(v->value, "<optimized out>");
+            o2_hidden++;
+            continue;
+        }
+        for (size_t t = 0; t < sizeof o2_truth / sizeof o2_truth[0]; t++) {
+            if (strcmp(o2_truth[t].fn, f->function) || strcmp(o2_truth[t].name, v->name))
+                continue;
+            o2_shown++;
+            if (strcmp(v->value, o2_truth[t].value) != 0) {
+                char msg[300];
+                snprintf(msg, sizeof msg, "%s: %s = %s, truly %s", f->function, v->name,
+                         v->value, o2_truth[t].value);
+                CU_FAIL(msg);
+                fprintf(stderr, "%s\n", msg);
+            }
+        }
+    }
+}
+
+__attribute__((noinline)) static void check_o2(const struct fx_locals *where)
+{
+    (void)where;
+    sl_stack s = {0};
+    CU_ASSERT_TRUE_FATAL(sl_stack_capture(&s, SL_WALK_CFI) > 3);
+    sl_stack_read_variables(&s);
+    int li = frame_named(&s, "leaf_O2", 0), mi = frame_named(&s, "mid_O2", 0);
+    CU_ASSERT_TRUE((li > 0 && mi > li) || frame_named(&s, "recurse_O2", 0) > 0);
+    if (getenv("SL_TEST_VERBOSE"))
+        sl_stack_print(&s, stderr);
+    if (li > 0)
+        check_o2_frame(&s.frames[li]);
+    if (mi > 0)
+        check_o2_frame(&s.frames[mi]);
+    /* the recursion: n is k in the k-th frame, or unknown.  gcc may fold
+     * the recursion into a loop in one frame: then n may only be shown as
+     * its value at entry, which is what the outermost call passed. */
+    int first = frame_named(&s, "recurse_O2", 0), frames = 0;
+    for (int i = first; i >= 0 && i < s.count && !strcmp(s.frames[i].function, "recurse_O2"); i++)
+        frames++;
+    for (int j = 0; j < frames; j++) {
+        const sl_variable *v = find_var(&s.frames[first + j], "n", 0);
+        if (!v || v->place == SL_VAR_OPTIMIZED_OUT)
+            continue;
+        char want[16];
+        if (v->flags & SL_VAR_ENTRY_VALUE)
+            snprintf(want, sizeof want, "%d", 5 - (frames - 1 - j));
+        else if (frames == 6)
+            snprintf(want, sizeof want, "%d", j);
+        else
+            continue;
+        CU_ASSERT_STRING_EQUAL(v->value, want);
+        o2_shown++;
+    }
+    sl_stack_release(&s);
+    o2_checked++;
+}
+
+static void test_o2_honest(void)
+{
+    o2_shown = o2_hidden = o2_checked = 0;
+    variables_fixture_hook = check_o2;
+    mid_O2(3, NULL);
+    recurse_O2(5);
+    CU_ASSERT_EQUAL(o2_checked, 2);
+    CU_ASSERT_TRUE(o2_shown > 0);
+}
+
+/* ---- abuse ----------------------------------------------------------------------------- */
+
+struct big_holder { char megabyte[1 << 20]; };
+
+SL_NOCLONE static int abuse_frame(struct fx_node *cycle, int *wild_ptr,
+                                                 struct big_holder *big, sl_stack *s)
+{
+    static char huge[1 << 20];
+    memset(huge, 'A', sizeof huge);
+    sl_stack_capture(s, SL_WALK_CFI);
+    int n = sl_stack_read_variables(s);
+    return n + cycle->value + (wild_ptr != NULL) + big->megabyte[0] + huge[5];
+}
+
+static void test_abuse(void)
+{
+    struct fx_node a = { 1, NULL }, b = { 2, &a };
+    a.next = &b;        /* a circular list */
+    struct big_holder *big = calloc(1, sizeof *big);
+    sl_stack s = {0};
+    CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+    abuse_frame(&a, (int *)8, big, &s);
+    const sl_frame *f = &s.frames[0];
+    if (getenv("SL_TEST_VERBOSE"))
+        sl_stack_print(&s, stderr);
+    CU_ASSERT_STRING_EQUAL(f->function, "abuse_frame");
+    const sl_variable *v = find_var(f, "huge", 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+    /* gdb's max-value-size (64 KiB) and its message */
+    CU_ASSERT_STRING_EQUAL(v->value,
+                           "<error: value requires 1048576 bytes, which is more than max-value-size>");
+    CU_ASSERT_EQUAL(v->size, 1u << 20);
+    v = find_var(f, "wild_ptr", 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+    CU_ASSERT_STRING_EQUAL(v->value, "0x8");
+    CU_ASSERT_EQUAL(v->pointer, 8);
+    CU_ASSERT_STRING_EQUAL(v->pointee, "int");
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    sl_stack_print(&s, out);
+    fclose(out);
+    CU_ASSERT_TRUE(len < 64 * 1024);
+    free(text);
+    sl_stack_release(&s);
+    free(big);
+}
+
+/* A stack whose frame records point nowhere: reading must not crash. */
+static void corrupt_child(void *arg)
+{
+    (void)arg;
+    sl_stack s = {0};
+    sl_stack_capture(&s, SL_WALK_CFI);
+    for (int i = 0; i < s.count; i++) {
+        s.frames[i].cfa = 0x10 + (uintptr_t)i * 64;
+        s.frames[i].sp = 0x8;
+        s.frames[i].fp = 0x18;
+        for (int k = 0; k < s.frames[i].saved_count; k++)
+            s.frames[i].saved[k].slot = 0x20;
+    }
+    int n = sl_stack_read_variables(&s);
+    sl_stack_print(&s, stdout);
+    printf("read %d\n", n);
+    sl_stack_release(&s);
+}
+
+static void test_corrupt_frame(void)
+{
+    sl_child c;
+    CU_ASSERT_EQUAL_FATAL(sl_child_run(&c, corrupt_child, NULL, 30), 0);
+    SL_ASSERT_CHILD_EXITED(c, 0);
+    CU_ASSERT_TRUE(sl_child_says(&c, "read "));
+    CU_ASSERT_TRUE(sl_child_says(&c, "Cannot access memory at address 0x"));
+}
+
+void suite_variables(void)
+{
+    CU_pSuite s = CU_add_suite("variables", NULL, NULL);
+    CU_add_test(s, "-O0: names, types, addresses, values as gdb prints them", test_o0_values);
+    CU_add_test(s, "-O0: n in each of 100 recursive frames (FP and CFI walks)", test_o0_recursion);
+    CU_add_test(s, "-O2: every value true or marked unknown", test_o2_honest);
+    CU_add_test(s, "a 1 MiB array, a wild pointer, a cycle: bounded", test_abuse);
+    CU_add_test(s, "a corrupt frame: errors, no crash", test_corrupt_frame);
+}
