@@ -256,6 +256,10 @@ $(BUILD)/tests/bench/%.cc.o: tests/bench/%.cc | $(BUILD)/.deps-ok
 	@mkdir -p $(@D)
 	$(CXX) $(SL_CPPFLAGS) -Itests/bench $(OPT) -Wall -Wextra -Werror -fno-omit-frame-pointer -c $< -o $@
 
+# A throw calls __errno_location (errno is recorded): through the GOT, not
+# a PLT stub, like the library's own hot calls (SL_NOPLT).
+$(BUILD)/lib/except.c.o: SL_CFLAGS += -fno-plt
+
 # The frames suite's fixture without frame pointers.
 $(BUILD)/tests/frames_fixture_nofp.c.o: SL_CFLAGS += -fomit-frame-pointer
 $(BUILD)/tests/frames_fixture_canary.c.o: SL_CFLAGS += -fstack-protector-all

@@ -12,9 +12,12 @@
  * which the jump does not touch.
  */
 #include "stacklab/abi.h"
+#include "stacklab/except.h"
 
 long pitfall_plain(sl_context *ctx, long start);
 long pitfall_volatile(sl_context *ctx, long start);
+long clause_plain(long start);
+long clause_volatile(long start);
 const char *pitfall_explained(void);
 
 /* In setjmp_inside.c, so that the compiler cannot see it never returns. */
@@ -46,6 +49,59 @@ long pitfall_volatile(sl_context *ctx, long start)
         total += i;
     pitfall_jump(ctx, total);
     return -1;
+}
+
+/* The same rule holds in every clause of an SL_TRY: each throw to it, also
+ * one from its own CATCH, is a jump back to the one context SL_TRY saved.
+ * Here the CATCH changes `stage` and throws; the FINALLY then runs after
+ * that second jump and reads `stage`.  Both return what the FINALLY read
+ * (the second exception goes on to the caller's TRY). */
+static volatile long finally_read;
+
+static void stages_plain(long start)
+{
+    long stage = start;                 /* plain local */
+    SL_TRY {
+        stage = start + 1;
+        SL_THROW(SL_RuntimeError, "first");
+    } SL_CATCH_ANY(e) {
+        stage = start + 2;              /* changed in the CATCH, */
+        SL_THROW(SL_RuntimeError, "second");    /* which then throws */
+    } SL_FINALLY {
+        finally_read = stage;           /* read after that throw */
+    } SL_END_TRY;
+}
+
+static void stages_volatile(long start)
+{
+    volatile long stage = start;        /* every access goes to memory */
+    SL_TRY {
+        stage = start + 1;
+        SL_THROW(SL_RuntimeError, "first");
+    } SL_CATCH_ANY(e) {
+        stage = start + 2;
+        SL_THROW(SL_RuntimeError, "second");
+    } SL_FINALLY {
+        finally_read = stage;
+    } SL_END_TRY;
+}
+
+long clause_plain(long start)
+{
+    SL_TRY {
+        stages_plain(start);
+    } SL_CATCH_ANY(e) {
+    } SL_END_TRY;
+    return finally_read;
+}
+
+long clause_volatile(long start)
+{
+    SL_TRY {
+        stages_volatile(start);
+    } SL_CATCH_ANY(e) {
+    } SL_END_TRY;
+    return finally_read;
 }
 
 /* Where this compiler put `total` in pitfall_plain (read from `make listings`,

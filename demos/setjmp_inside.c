@@ -20,6 +20,8 @@
 /* From setjmp_inside-pitfall.c, compiled at -O2. */
 long pitfall_plain(sl_context *ctx, long start);
 long pitfall_volatile(sl_context *ctx, long start);
+long clause_plain(long start);
+long clause_volatile(long start);
 const char *pitfall_explained(void);
 
 /* "function+0x1c (file.c:42)" for a code address. */
@@ -207,5 +209,22 @@ int main(int argc, char **argv)
                 lecture_em("volatile"));
     if (vol != pitfall_seen)
         lecture_fail("the volatile local was read back wrong");
+
+    lecture_step("The same rule in every clause of an SL_TRY");
+    lecture_code("long stage = 100;                 /* or: volatile long stage = 100; */");
+    lecture_code("SL_TRY     { stage = 101; SL_THROW(SL_RuntimeError, \"first\"); }");
+    lecture_code("SL_CATCH_ANY(e) { stage = 102; SL_THROW(SL_RuntimeError, \"second\"); }");
+    lecture_code("SL_FINALLY { read stage } SL_END_TRY;");
+    long cplain = clause_plain(100), cvol = clause_volatile(100);
+    lecture_say("plain local:    the FINALLY read %ld  %s", cplain,
+                cplain == 102 ? lecture_good("right (this time)") : lecture_bad("WRONG (stale)"));
+    lecture_say("volatile local: the FINALLY read %ld  %s", cvol,
+                cvol == 102 ? lecture_good("right") : lecture_bad("WRONG"));
+    lecture_say("Every throw to a TRY, also the one from its own CATCH, jumps back to the "
+                "registers SL_TRY saved: a local changed after SL_TRY and read after a throw "
+                "(in a CATCH, the FINALLY, or after SL_END_TRY) must be %s.",
+                lecture_em("volatile"));
+    if (cvol != 102)
+        lecture_fail("the volatile local was read back wrong in the FINALLY");
     return lecture_end();
 }

@@ -257,6 +257,7 @@ sl_exception *take(const sl_exception_type *type, const sl__site *site)
     x->signal_number = 0;
     x->fault_address = NULL;
     x->cause = NULL;
+    x->data = NULL;
     x->backtrace_length = 0;
     return x;
 }
@@ -445,6 +446,22 @@ static __attribute__((noinline, cold, noreturn)) void defer_outside_try(void *ra
     sl__describe_code(ra, where, sizeof where);
     fprintf(stderr, "stacklab: sl_defer called outside any SL_TRY body, from %s\n", where);
     abort();
+}
+
+void sl_cleanup_free(void *p)
+{
+    free(p);
+}
+
+void sl_cleanup_fclose(void *file)
+{
+    if (file)
+        fclose(file);
+}
+
+void sl_cleanup_free_ptr(void *pointer_to_pointer)
+{
+    free(*(void **)pointer_to_pointer);
 }
 
 static bool is_body(int phase)
@@ -714,6 +731,22 @@ void sl__throw_format(const sl_exception_type *type, const sl__site *site,
     va_start(ap, fmt);
     if (vsnprintf(x->message, SL_MESSAGE_MAX, fmt, ap) >= SL_MESSAGE_MAX)
         cut_at_character(x->message);                   /* truncated */
+    va_end(ap);
+    if (!tls.backtrace_off)
+        capture(x, __builtin_return_address(0));
+    raise_to(x, (uintptr_t)__builtin_frame_address(0));
+}
+
+void sl__throw_data(const sl_exception_type *type, const sl__site *site, void *data,
+                    const char *fmt, ...)
+{
+    sl_exception *x = begin(type, site);
+    va_list ap;
+
+    x->data = data;
+    va_start(ap, fmt);
+    if (vsnprintf(x->message, SL_MESSAGE_MAX, fmt, ap) >= SL_MESSAGE_MAX)
+        cut_at_character(x->message);
     va_end(ap);
     if (!tls.backtrace_off)
         capture(x, __builtin_return_address(0));

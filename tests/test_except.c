@@ -1156,6 +1156,62 @@ static void uncaught_handler_throws(void)
     CU_ASSERT_FALSE(sl_child_says(&c, "more than"));
 }
 
+/* A pointer of the program's travels with the exception, also rethrown. */
+typedef struct { int line, column; } position;
+
+static NOINLINE void throw_at(position *at)
+{
+    SL_THROW_DATA(ParseError, at, "unexpected '%c'", '}');
+}
+
+static void throw_with_data(void)
+{
+    static position at = { 12, 7 };
+    volatile int line = 0, column = 0;
+    SL_TRY {
+        SL_TRY {
+            throw_at(&at);
+        } SL_CATCH(ParseError, e) {
+            SL_RETHROW();
+        } SL_END_TRY;
+    } SL_CATCH(ParseError, e) {
+        const position *p = e->data;
+        line = p->line;
+        column = p->column;
+        CU_ASSERT_STRING_EQUAL(e->message, "unexpected '}'");
+    } SL_END_TRY;
+    CU_ASSERT_EQUAL(line, 12);
+    CU_ASSERT_EQUAL(column, 7);
+    SL_TRY {
+        SL_THROW(ParseError, "no data");
+    } SL_CATCH_ANY(e) {
+        CU_ASSERT_PTR_NULL(e->data);
+    } SL_END_TRY;
+}
+
+/* The cleanup helpers: free, fclose and free-through-a-pointer (the buffer
+ * is realloc'd after it was registered); valgrind's leak check and ASan
+ * see that each ran. */
+static void cleanup_helpers(void)
+{
+    volatile int caught = 0;
+    SL_TRY {
+        char *buf = malloc(16);
+        FILE *f = tmpfile();
+        char *grown = malloc(8);
+        sl_defer_free(buf);
+        sl_defer_fclose(f);
+        sl_defer_fclose(NULL);                  /* a failed fopen: nothing to do */
+        sl_defer_free_ptr(&grown);
+        grown = realloc(grown, 4096);           /* the cleanup frees this one */
+        CU_ASSERT_PTR_NOT_NULL_FATAL(grown);
+        SL_THROW(SL_IOError, "after registering");
+    } SL_CATCH(SL_IOError, e) {
+        caught = 1;
+    } SL_END_TRY;
+    CU_ASSERT_EQUAL(caught, 1);
+}
+
 static int messages_made;
 
 static const char *next_message(void)
@@ -2048,6 +2104,8 @@ void suite_except(void)
     CU_add_test(s, "message truncated safely (20,000 bytes)", message_truncated_safely);
     CU_add_test(s, "message forms", message_forms);
     CU_add_test(s, "message cut at a UTF-8 character", message_cut_at_character);
+    CU_add_test(s, "SL_THROW_DATA: a pointer travels with the exception", throw_with_data);
+    CU_add_test(s, "cleanup helpers: free, fclose, free through a pointer", cleanup_helpers);
     CU_add_test(s, "a cause chain 40 deep", deep_cause_chain);
     CU_add_test(s, "2,000 nested TRYs", deeper_than_the_array);
     CU_add_test(s, "an uncaught handler that throws", uncaught_handler_throws);

@@ -59,11 +59,15 @@
  *     process aborts.
  *  6. All state is per thread: threads never see each other's exceptions.
  *  7. VOLATILE: a local variable of the function holding the SL_TRY that is
- *     changed inside the body and read after a throw must be declared
- *     `volatile`.  The throw resumes the function with the registers as they
- *     were when SL_TRY saved them, so at -O2 a variable kept in a register
- *     reads back its value from before the body (demos/setjmp_inside.c).
- *     gcc's -Wclobbered (part of -Wextra) names such variables.  A throw
+ *     changed anywhere after SL_TRY began (in the body, in a CATCH, in the
+ *     FINALLY) and read after a throw lands in that TRY (in a CATCH, in the
+ *     FINALLY, or after SL_END_TRY) must be declared `volatile`.  Every
+ *     throw to a TRY, also one from its own CATCH, resumes the function with
+ *     the registers as they were when SL_TRY saved them, so at -O2 a
+ *     variable kept in a register reads back its value from before the TRY:
+ *     a local a CATCH changes and then throws reads back stale in the
+ *     FINALLY (demos/setjmp_inside.c shows both).  gcc's -Wclobbered (part
+ *     of -Wextra) names some such variables, not all.  A throw
  *     leaves the floating-point control state (rounding mode, exception
  *     masks) as the thrower left it, as longjmp and C++ throw do.
  *  8. MISUSE: never leave a TRY body or clause with return, goto, break,
@@ -194,6 +198,7 @@ struct sl_exception {
     int signal_number;                  /* for signal exceptions, else 0 */
     void *fault_address;                /* for signal exceptions, else NULL */
     const sl_exception *cause;          /* the exception this one replaced */
+    void *data;                         /* SL_THROW_DATA's pointer, else NULL */
     void *backtrace[SL_BACKTRACE_MAX];  /* return addresses, innermost first */
     int backtrace_length;               /* 0 when capture was off */
 };
@@ -222,6 +227,18 @@ void sl_set_backtrace_capture(bool on);
  * thread (rule 2).  Called outside any TRY body: a message naming the caller
  * and abort. */
 void sl_defer(void (*fn)(void *), void *arg);
+
+/* Common cleanups, to register without a wrapper of one's own:
+ *     sl_defer_free(buf);          free(buf)
+ *     sl_defer_fclose(file);       fclose(file), if file is not NULL
+ *     sl_defer_free_ptr(&buf);     free(buf) as buf is when the cleanup runs,
+ *                                  for a buffer realloc'd after registering */
+void sl_cleanup_free(void *p);
+void sl_cleanup_fclose(void *file);
+void sl_cleanup_free_ptr(void *pointer_to_pointer);
+#define sl_defer_free(p)        sl_defer(sl_cleanup_free, (p))
+#define sl_defer_fclose(f)      sl_defer(sl_cleanup_fclose, (f))
+#define sl_defer_free_ptr(pp)   sl_defer(sl_cleanup_free_ptr, (pp))
 
 /* ---- Signals ---------------------------------------------------------------- */
 
@@ -319,6 +336,16 @@ void sl_untrap_signals(void);
  *     SL_TRY { result = parse(text); } SL_CATCH(ParseError, e) { ... } SL_END_TRY;
  *     return result;
  */
+
+/* SL_THROW_DATA(Type, data, fmt, ...): as SL_THROW(Type, fmt, ...), with
+ * e->data = data, a pointer of the program's (a record, an error code
+ * block) for the CATCH to use; the program keeps it alive until then. */
+#define SL_THROW_DATA(Type, data, ...)                                      \
+    do {                                                                    \
+        SL__CHECK_TYPE(SL_THROW_DATA, Type);                                \
+        SL__THROW_SITE;                                                     \
+        sl__throw_data(&(Type), &sl__throw_site, (data), __VA_ARGS__);      \
+    } while (0)
 
 /* Inside a CATCH: throws the caught exception on, unchanged (same object,
  * throw site and backtrace).  Outside a CATCH it does not compile. */
@@ -469,6 +496,9 @@ __attribute__((noreturn)) void sl__throw_default(const sl_exception_type *type,
 __attribute__((noreturn, format(printf, 3, 4))) void sl__throw_format(
         const sl_exception_type *type, const sl__site *site, const char *fmt, ...);
 __attribute__((noreturn)) void sl__rethrow(const sl_exception *e);
+__attribute__((noreturn, format(printf, 4, 5))) void sl__throw_data(
+        const sl_exception_type *type, const sl__site *site, void *data,
+        const char *fmt, ...);
 
 /* The compiler runs this on every way out of a TRY's block (the record's
  * cleanup attribute): a return or goto that skips SL_END_TRY is reported
