@@ -832,18 +832,20 @@ static void try_cuts(const double *ht, int n, int k, int j, int from, int *start
 }
 
 /* Splits n nodes of heights ht into k columns, in order; start[j] is the
- * first node of column j.  Returns the height of the columns.  A short
+ * first node of column j, and column 1 starts at node `first` or later.
+ * Returns the height of the columns.  A short
  * chain (the usual one, max_frames) tries every cut; a long one is cut into
  * columns of about equal height. */
-static double split_columns(const double *ht, int n, int k, int *start)
+static double split_columns(const double *ht, int n, int k, int first, int *start)
 {
     double total = 0, col = 0, best = -1;
     int j = 0, tmp[MAX_COLUMNS];
 
     if (k > 1 && k <= 4 && n <= 24) {
         tmp[0] = 0;
-        try_cuts(ht, n, k, 1, 1, tmp, &best, start);
-        return best;
+        try_cuts(ht, n, k, 1, first, tmp, &best, start);
+        if (best >= 0)
+            return best;
     }
     for (int i = 0; i < n; i++)
         total += ht[i];
@@ -890,6 +892,8 @@ static void out_columns(const ctx *c, const int *seq, int n, const sl_handler_re
     sl__out *o = c->o;
     double *ht, wide = 0, extra = 0, best = 0;
     int start[MAX_COLUMNS], k = c->opt.columns;
+    /* The box of start-up frames heads the first column, never fills it. */
+    int first = seq[0] == ITEM_OUTER && n > 2 ? 2 : 1;
 
     if (n == 0)
         return;
@@ -924,7 +928,7 @@ static void out_columns(const ctx *c, const int *seq, int n, const sl_handler_re
     if (k <= 0) {
         k = 1;
         for (int t = 1; t <= min_int(n, MAX_COLUMNS); t++) {
-            double h = split_columns(ht, n, t, start) +
+            double h = split_columns(ht, n, t, first, start) +
                        (c->opt.title ? 1.25 * (c->opt.font_size + 6) + 12 : 0);
             double w = t * wide + (t - 1) * 100 + extra;   /* columns: nodesep and arrows */
             double scale = SLIDE_W / w < SLIDE_H / h ? SLIDE_W / w : SLIDE_H / h;
@@ -936,7 +940,7 @@ static void out_columns(const ctx *c, const int *seq, int n, const sl_handler_re
     }
     k = min_int(min_int(k, n), MAX_COLUMNS);
     if (ht)
-        split_columns(ht, n, k, start);
+        split_columns(ht, n, k, first, start);
     else
         start[0] = 0;
     free(ht);
