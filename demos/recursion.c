@@ -34,6 +34,7 @@ static void draw_deepest(void)
     sl_dot_options o = SL_DOT_DEFAULTS;
     o.title = "factorial(12) at its deepest: one frame per call";
     o.relative = lecture_stable();
+    o.max_frames = 6;                   /* main, two outer and three inner calls */
     o.skip_frames = 1;                  /* start at factorial(1), not here */
     o.highlight = "factorial";
     diagram_ok = sl_diagram_here(lecture_diagram_path("recursion.dot"), &o) == 0;
