@@ -19,6 +19,9 @@
 
 #include "lecture.h"
 
+/* calling_convention-four.c: the four conventions side by side. */
+void cc_four_table(void);
+
 #define MS __attribute__((ms_abi))
 
 /* The probes, reached through pointers the compiler cannot see through:
@@ -522,6 +525,17 @@ int main(int argc, char **argv)
     lecture_say("Microsoft x64 has no al: variadic doubles go in the integer register of their "
                 "position (and a copy in the xmm register), so va_arg only reads memory after "
                 "the callee spills the four registers into the shadow space.");
+
+    lecture_step("One prototype, four conventions");
+    lecture_say("The same call under the two x86-64 conventions and the two other 64-bit ABIs "
+                "a course meets: AAPCS64 (Arm) and RISC-V LP64D. Their rules are plain C in "
+                "the library (sl_probe_predict), so this machine can predict them; "
+                "make ARCH=aarch64 demo measures AAPCS64 with the probe under qemu.");
+    cc_four_table();
+    lecture_say("AAPCS64 and RISC-V pass the mixed 16-byte struct in integer registers "
+                "(AArch64) or one integer and one FP register (RISC-V, like System V's "
+                "INTEGER+SSE); three floats are an HFA in v registers on AArch64 but two "
+                "integer registers on RISC-V; over 16 bytes, both pass a pointer to a copy.");
 
     lecture_step("The rules, on one slide");
     lecture_code("                System V AMD64                 Microsoft x64");

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "dot_out.h"
+#include "frames_layout.h"        /* the frame pointer's and sp's names, the red zone */
 #include "stacklab/dot.h"
 
 extern char **environ;
@@ -339,7 +340,7 @@ static enum fp_target fp_target(const ctx *c, int i, int *j, char *port, size_t 
  * run after the spaces that end one. */
 static void out_rsp_mark(sl__out *o)
 {
-    sl__out_str(o, "  <B>\xe2\x86\x90 rsp</B>");
+    sl__out_str(o, "  <B>\xe2\x86\x90 " SL_ARCH_SP_NAME "</B>");
 }
 
 static void out_row(ctx *c, int i, const row *r, int k)
@@ -390,16 +391,16 @@ static void out_row(ctx *c, int i, const row *r, int k)
         out_cell_open(o, COL_FP, port, 0);
         if (t == FP_ROW && j > i + 1) {
             /* The caller keeps no frame record: rbp still held this one. */
-            sl__out_str(o, "saved rbp \xe2\x86\x92 frame record of #");
+            sl__out_str(o, "saved " SL_ARCH_FP_NAME " \xe2\x86\x92 frame record of #");
             sl__out_int(o, j - c->first);
         } else if (t != FP_NONE) {
-            sl__out_str(o, "saved rbp \xe2\x86\x92 caller's frame record");
+            sl__out_str(o, "saved " SL_ARCH_FP_NAME " \xe2\x86\x92 caller's frame record");
         } else if (!sl_frame_saved_fp(c->s, i)) {
-            sl__out_str(o, "saved rbp");
+            sl__out_str(o, "saved " SL_ARCH_FP_NAME);
         } else if (c->opt.relative) {
-            sl__out_str(o, "saved rbp (not a frame record drawn here)");
+            sl__out_str(o, "saved " SL_ARCH_FP_NAME " (not a frame record drawn here)");
         } else {
-            sl__out_str(o, "saved rbp = ");
+            sl__out_str(o, "saved " SL_ARCH_FP_NAME " = ");
             sl__out_hex(o, sl_frame_saved_fp(c->s, i));
             sl__out_str(o, " (not a frame record drawn here)");
         }
@@ -512,13 +513,13 @@ static void out_frame(ctx *c, int i, const sl_handler_record *h, int nh)
          * another lies its callee's frame.  A function that called a capture
          * is no leaf; one a signal interrupted may be (the kernel builds the
          * signal frame 128 bytes further down, to spare it). */
-        if ((f->flags & SL_FRAME_INTERRUPTED) && c->opt.show_red_zone && f->sp) {
+        if (SL_ARCH_RED_ZONE && (f->flags & SL_FRAME_INTERRUPTED) && c->opt.show_red_zone && f->sp) {
             sl__out_str(o, "<TR><TD ALIGN=\"RIGHT\"><FONT FACE=\"" MONO "\">");
-            out_addr(c, f->sp - 128, top);
+            out_addr(c, f->sp - SL_ARCH_RED_ZONE, top);
             sl__out_str(o, "</FONT></TD>");
             c->used |= 1u << KEY_REDZONE;
             out_cell_open(o, COL_REDZONE, "redzone", 1);
-            sl__out_str(o, "<I>red zone: 128 B below rsp a leaf may use</I></TD></TR>\n");
+            sl__out_str(o, "<I>red zone: 128 B below " SL_ARCH_SP_NAME " a leaf may use</I></TD></TR>\n");
         }
     }
     sl__out_str(o, "</TABLE>>];\n");
@@ -532,11 +533,11 @@ static void out_legend(const ctx *c)
         [KEY_SIGNAL]  = { COL_SIGNAL,  "kernel signal frame" },
         [KEY_ARGS]    = { COL_ARGS,    "incoming stack arguments (caller's area)" },
         [KEY_RET]     = { COL_RET,     "return address (where ret jumps)" },
-        [KEY_FP]      = { COL_FP,      "saved frame pointer (rbp chain)" },
+        [KEY_FP]      = { COL_FP,      "saved frame pointer (" SL_ARCH_FP_NAME " chain)" },
         [KEY_SAVED]   = { COL_SAVED,   "callee-saved register spill" },
         [KEY_CANARY]  = { COL_CANARY,  "stack-protector canary" },
         [KEY_LOCALS]  = { COL_LOCALS,  "locals, spills, padding, outgoing args" },
-        [KEY_REDZONE] = { COL_REDZONE, "red zone (below rsp, leaf only)" },
+        [KEY_REDZONE] = { COL_REDZONE, "red zone (below " SL_ARCH_SP_NAME ", leaf only)" },
         [KEY_HIGHLIGHT] = { "#ffffff",  "thick orange border: the function in focus" },
     };
     sl__out *o = c->o;
@@ -560,7 +561,7 @@ static void out_legend(const ctx *c)
                                    : "addresses: absolute (change under ASLR)<BR ALIGN=\"LEFT\"/>");
     sl__out_str(o, "high addresses at the top; the stack grows down<BR ALIGN=\"LEFT\"/>");
     if (c->used & (1u << KEY_FP))
-        sl__out_str(o, "blue arrows: saved rbp \xe2\x86\x92 caller's frame record<BR ALIGN=\"LEFT\"/>");
+        sl__out_str(o, "blue arrows: saved " SL_ARCH_FP_NAME " \xe2\x86\x92 caller's frame record<BR ALIGN=\"LEFT\"/>");
     out_small(c, 0);
     sl__out_str(o, "</TD></TR></TABLE>>];\n");
 }
@@ -1392,7 +1393,9 @@ __attribute__((noinline)) int sl_diagram_here(const char *path, const sl_dot_opt
 
     if (!path)
         return fail(SL_DOT_EINVAL, "sl_diagram_here: NULL path");
-    if (sl_stack_capture(&s, SL_WALK_CFI) < 0) {
+    /* A build without a CFI walk (riscv64) draws the frame-pointer chain. */
+    if (sl_stack_capture(&s, SL_WALK_CFI) < 0 &&
+        (s.stop != SL_STOP_NOT_BUILT || sl_stack_capture(&s, SL_WALK_FP) < 0)) {
         rc = fail(SL_DOT_ECAPTURE, "sl_diagram_here(%s): capture failed: %s", path,
                   sl_stack_stop_string(s.stop));
         sl_stack_release(&s);

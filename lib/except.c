@@ -472,7 +472,7 @@ static bool is_body(int phase)
 void sl_defer(void (*fn)(void *), void *arg)
 {
     sl__handlers *h = &sl__tls_handlers;
-    uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+    uintptr_t here = SL__OWN_FRAME_TOP();
     sl__slot *s = h->top;               /* the sentinels have no site */
 
     if (s->site && (uintptr_t)s->frame <= here && (uintptr_t)s->frame <= sl__signal_bound(here))
@@ -582,7 +582,7 @@ void sl__try_finish(sl__try *t, const char *end_file, int end_line)
         return;
     x = t->exception;
     if (t->propagating)                 /* (a call: keeps this path lean) */
-        sl__raise(x, (uintptr_t)__builtin_frame_address(0));
+        sl__raise(x, SL__OWN_FRAME_TOP());
     release(x);
 }
 
@@ -696,7 +696,7 @@ void throw_message(const sl_exception_type *type, const sl__site *site,
     }
     if (!tls.backtrace_off)
         capture(x, thrower);
-    raise_to(x, (uintptr_t)__builtin_frame_address(0));
+    raise_to(x, SL__OWN_FRAME_TOP());
 }
 
 void sl__throw_message(const sl_exception_type *type, const sl__site *site,
@@ -734,7 +734,7 @@ void sl__throw_format(const sl_exception_type *type, const sl__site *site,
     va_end(ap);
     if (!tls.backtrace_off)
         capture(x, __builtin_return_address(0));
-    raise_to(x, (uintptr_t)__builtin_frame_address(0));
+    raise_to(x, SL__OWN_FRAME_TOP());
 }
 
 void sl__throw_data(const sl_exception_type *type, const sl__site *site, void *data,
@@ -756,7 +756,7 @@ void sl__throw_data(const sl_exception_type *type, const sl__site *site, void *d
 void sl__rethrow(const sl_exception *e)
 {
     retain(e);                          /* the reference the throw carries */
-    raise_to((sl_exception *)e, (uintptr_t)__builtin_frame_address(0));
+    raise_to((sl_exception *)e, SL__OWN_FRAME_TOP());
 }
 
 /* ---- uncaught (rule 5) ----------------------------------------------------- */

@@ -10,15 +10,25 @@
  * only libc (glibc's backtrace()), so these few functions are the whole
  * seam between the exceptions and the rest of stacklab.
  */
+#ifndef SL_WITHOUT_DWARF_LIBS
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
+#else
+/* No libunwind (riscv64): glibc's backtrace(), whose libgcc unwinder reads
+ * the .eh_frame that -fasynchronous-unwind-tables provides and steps
+ * through the kernel's signal frame. */
+#include <execinfo.h>
+#include "frames_arch.h"
+#endif
 
 #include <stdio.h>
 
 #include <stacklab/except.h>
 #include <stacklab/frames.h>
 #include "except_internal.h"
+#include "frames_layout.h"
 
+#ifndef SL_WITHOUT_DWARF_LIBS
 int sl__backtrace_capture(void **pcs, int max)
 {
     int n;
@@ -26,6 +36,13 @@ int sl__backtrace_capture(void **pcs, int max)
     SL_QUIET_VALGRIND_BEGIN;
     n = unw_backtrace(pcs, max);
     SL_QUIET_VALGRIND_END;
+    /* libunwind 1.6.2's AArch64 unw_backtrace hands out each return
+     * address minus one (the lookup address of its fast path).  Where every
+     * instruction is SL_ARCH_INSN_ALIGN-aligned such a pc is recognisable:
+     * give the return address back, as on x86-64. */
+    for (int i = 0; SL_ARCH_INSN_ALIGN > 1 && i < n; i++)
+        if ((uintptr_t)pcs[i] % SL_ARCH_INSN_ALIGN == SL_ARCH_INSN_ALIGN - 1)
+            pcs[i] = (char *)pcs[i] + 1;
     return n > 0 ? n : 0;
 }
 
@@ -52,6 +69,38 @@ int sl__backtrace_interrupted(void *ucontext, uintptr_t *sp, void **pcs, int max
     SL_QUIET_VALGRIND_END;
     return n;
 }
+
+#else /* SL_WITHOUT_DWARF_LIBS */
+int sl__backtrace_capture(void **pcs, int max)
+{
+    int n = backtrace(pcs, max);
+    return n > 0 ? n : 0;
+}
+
+/* The interrupted pc and sp from the ucontext (lib/arch/), the frames
+ * above from backtrace(): what lies below the interrupted pc (this
+ * handler, the trampoline) is dropped. */
+int sl__backtrace_interrupted(void *ucontext, uintptr_t *sp, void **pcs, int max)
+{
+    void *all[SL_BACKTRACE_MAX + 8];
+    uintptr_t pc;
+    int n, first = 0, k = 0;
+
+    sl__arch_signal_pc_sp(ucontext, &pc, sp);
+    if (max <= 0)
+        return 0;
+    n = backtrace(all, SL_BACKTRACE_MAX + 8);
+    while (first < n && (uintptr_t)all[first] != pc)
+        first++;
+    if (first == n) {                   /* not found: the exact pc alone */
+        pcs[0] = (void *)pc;
+        return 1;
+    }
+    for (; first + k < n && k < max; k++)
+        pcs[k] = all[first + k];
+    return k;
+}
+#endif /* SL_WITHOUT_DWARF_LIBS */
 
 void sl__backtrace_print(void *const *pcs, int n, FILE *out)
 {

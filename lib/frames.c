@@ -29,7 +29,9 @@
  */
 /* libunwind's generic API (no UNW_LOCAL_ONLY): one walk loop serves both
  * unw_init_local (this thread) and unw_init_remote (another process). */
+#ifndef SL_WITHOUT_DWARF_LIBS           /* (riscv64: no libunwind in Debian) */
 #include <libunwind.h>
+#endif
 
 #include <limits.h>
 #include <pthread.h>
@@ -50,7 +52,9 @@
 #include "frames_internal.h"
 #include "target_arch.h"
 #include "target_internal.h"
+#ifndef SL_WITHOUT_DWARF_LIBS
 #include "unwind_target.h"
+#endif
 
 /* ASan keeps redzones around locals; the walkers read raw words of other
  * functions' frames (saved registers, canaries), which is the point. */
@@ -164,6 +168,7 @@ const char *sl_stack_stop_string(sl_walk_stop why)
     case SL_STOP_LIMIT:            return "too many frames (SL_STACK_MAX_FRAMES)";
     case SL_STOP_NO_MEMORY:        return "out of memory for the frame array";
     case SL_STOP_BAD_ARGUMENT:     return "bad argument (NULL stack or unknown walker)";
+    case SL_STOP_NOT_BUILT:        return "this build has no CFI walk (no libunwind for the architecture)";
     }
     return "unknown stop reason";
 }
@@ -299,6 +304,7 @@ static int walk_fp_target(sl_stack *s, const sl_target *t, const sl_regs *r)
 }
 
 /* ---- SL_WALK_CFI ----------------------------------------------------------- */
+#ifndef SL_WITHOUT_DWARF_LIBS
 
 /* Whether libunwind has unwind information for an ip of process pid (0: our
  * own), remembered per thread: unw_get_proc_info searches every loaded
@@ -407,6 +413,7 @@ static int walk_cfi(sl_stack *s, unw_cursor_t *cp, const sl_target *t, uintptr_t
          * libunwind guesses a frame record from rbp, and a guess that finds
          * rbp 0 or garbage also ends in 0 or an error: that walk did not
          * reach the end of the stack, it lost its way. */
+        int tramp_here = !sl__arch_unw_signal_late && unw_is_signal_frame(&c) > 0;
         int r = unw_step(&c);
         if (r <= 0) {
             if (r == -UNW_ENOINFO || (f->flags & SL_FRAME_NO_CFI)) {
@@ -426,15 +433,20 @@ static int walk_cfi(sl_stack *s, unw_cursor_t *cp, const sl_target *t, uintptr_t
          * interrupted frame: so the frame just left, f, is the trampoline.
          * Its caller's registers, return address included, were saved by
          * the kernel in the ucontext (the "rip" slot there); the interrupted
-         * frame's pc is exact, not a return address. */
+         * frame's pc is exact, not a return address.  (libunwind's AArch64
+         * port answers on the trampoline itself: sl__arch_unw_signal_late.) */
         next_flags = 0;
-        if (unw_is_signal_frame(&c) > 0) {
+        if (sl__arch_unw_signal_late ? unw_is_signal_frame(&c) > 0 : tramp_here) {
             f->flags |= SL_FRAME_SIGNAL;
             next_flags = SL_FRAME_INTERRUPTED;
         }
         unw_save_loc_t ra;
         f->cfa = sp;
-        f->return_address_slot = unw_get_save_loc(&c, sl__arch_unw_ip, &ra) == 0 &&
+        /* Where the return address was: the register that holds it at a
+         * call (x86-64: the pc, pushed; AArch64: x30), or for the
+         * trampoline the pc slot of the kernel's saved context. */
+        int ra_reg = (f->flags & SL_FRAME_SIGNAL) ? sl__arch_unw_ip : sl__arch_unw_ra;
+        f->return_address_slot = unw_get_save_loc(&c, ra_reg, &ra) == 0 &&
                                  ra.type == UNW_SLT_MEMORY ? (uintptr_t)ra.u.addr
                                                           : sp - o_cfa + o_ra;
         for (int i = 0; i < nregs; i++) {
@@ -483,6 +495,18 @@ static int walk_cfi(sl_stack *s, unw_cursor_t *cp, const sl_target *t, uintptr_t
                         break;
                     }
                 }
+            } else if (SL_ARCH_FP_CANARY_AT_TOP && f->saved_fp_slot && f->saved_fp_slot < sp) {
+                /* A frame record at the bottom of the frame (gcc on
+                 * AArch64): the locals lie above it, and the canary above
+                 * them, in the frame's highest word (or the one below it). */
+                for (uintptr_t slot = sp - sizeof(uintptr_t), k = 0;
+                     k < 2 && slot > f->saved_fp_slot; k++, slot -= sizeof(uintptr_t)) {
+                    if (read_word(slot) == canary) {
+                        f->canary_slot = slot;
+                        f->flags |= SL_FRAME_CANARY;
+                        break;
+                    }
+                }
             }
         }
         memcpy(prev, now, sizeof prev);
@@ -495,6 +519,8 @@ static int walk_cfi(sl_stack *s, unw_cursor_t *cp, const sl_target *t, uintptr_t
     return n;
 }
 
+#endif /* SL_WITHOUT_DWARF_LIBS */
+
 /* ---- the entry points ------------------------------------------------------- */
 
 static int bad_walker(sl_stack *s, sl_walker w)
@@ -506,6 +532,7 @@ static int bad_walker(sl_stack *s, sl_walker w)
     return 1;
 }
 
+#ifndef SL_WITHOUT_DWARF_LIBS
 /* The calling thread's CFI walk: libunwind's view of our own memory, from
  * here, stepped out of this function and of the public one that called it
  * (out of line, so the FP walk's caller keeps a small frame). */
@@ -534,6 +561,7 @@ static int walk_cfi_self(sl_stack *s)
     __asm__ volatile("" ::: "memory");
     return n;
 }
+#endif /* SL_WITHOUT_DWARF_LIBS */
 
 /* The calling thread, from the frame of the public function this is inlined
  * into: both walkers start there and skip it, so frames[0] is its caller. */
@@ -564,7 +592,13 @@ static inline int capture_self(sl_stack *s, sl_walker w)
         }
         n = walk_fp_self(s, here);
     } else {
+#ifndef SL_WITHOUT_DWARF_LIBS
         n = walk_cfi_self(s);
+#else
+        s->count = 0;
+        s->stop = SL_STOP_NOT_BUILT;
+        return -1;
+#endif
     }
     return n > 0 ? n : -1;
 }
@@ -602,6 +636,10 @@ static int capture_target(sl_stack *s, const sl_target *t, sl_walker w)
     if (w == SL_WALK_FP) {
         n = walk_fp_target(s, t, &r);
     } else {
+#ifdef SL_WITHOUT_DWARF_LIBS
+        s->stop = SL_STOP_NOT_BUILT;
+        return -1;
+#else
         sl_unwind_target *u = sl__unwind_target_open(t, &r);
         unw_cursor_t c;
         if (!u || sl__unwind_target_cursor(u, &c) < 0) {
@@ -611,6 +649,7 @@ static int capture_target(sl_stack *s, const sl_target *t, sl_walker w)
         }
         n = walk_cfi(s, &c, t, sl__arch_target_canary(t, &r));
         sl__unwind_target_close(u);
+#endif
     }
     /* Stopped, not calling: frame 0's pc is exact, as an interrupted one's. */
     if (n > 0)

@@ -10,8 +10,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#ifndef SL_WITHOUT_DWARF_LIBS
 #include <gelf.h>
 #include <libelf.h>
+#else                                   /* riscv64: no libelf in Debian */
+#include <elf.h>
+typedef Elf64_Shdr GElf_Shdr;
+#endif
 #include <link.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,10 +77,53 @@ static int loaded(const sl__memmap_priv *p, const sl_region *r, int only_exe)
     return 0;
 }
 
+/* Keeps one allocated section of the executable, if it is one we draw. */
+static void keep_section(sl__memmap_priv *p, const char *name, GElf_Shdr *sh)
+{
+    const char *kind = name ? section_kind(name, sh) : NULL;
+
+    if (!kind || sh->sh_size == 0 || p->nsections >= SL__MAX_SECTIONS)
+        return;
+    sl__section *s = &p->sections[p->nsections++];
+    s->start = p->bias + sh->sh_addr;
+    s->end = s->start + sh->sh_size;
+    s->kind = kind;
+    snprintf(s->name, sizeof s->name, "%s", name);
+}
+
+#ifdef SL_WITHOUT_DWARF_LIBS
+/* Reads the executable's allocated sections into p: the ELF header, the
+ * section headers and their name table, by hand (<elf.h>, 64-bit). */
+static void read_sections(sl__memmap_priv *p)
+{
+    int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    Elf64_Ehdr eh;
+    Elf64_Shdr *sh = NULL;
+    char *names = NULL;
+
+    if (fd < 0)
+        return;
+    if (pread(fd, &eh, sizeof eh, 0) == (ssize_t)sizeof eh &&
+        memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 && eh.e_ident[EI_CLASS] == ELFCLASS64 &&
+        eh.e_shentsize == sizeof *sh && eh.e_shnum > 0 && eh.e_shstrndx < eh.e_shnum &&
+        (sh = calloc(eh.e_shnum, sizeof *sh)) != NULL &&
+        pread(fd, sh, eh.e_shnum * sizeof *sh, (off_t)eh.e_shoff) ==
+            (ssize_t)(eh.e_shnum * sizeof *sh) &&
+        (names = calloc(1, sh[eh.e_shstrndx].sh_size + 1)) != NULL &&
+        pread(fd, names, sh[eh.e_shstrndx].sh_size, (off_t)sh[eh.e_shstrndx].sh_offset) ==
+            (ssize_t)sh[eh.e_shstrndx].sh_size) {
+        for (unsigned i = 1; i < eh.e_shnum; i++)
+            keep_section(p, sh[i].sh_name < sh[eh.e_shstrndx].sh_size ? names + sh[i].sh_name
+                                                                       : NULL, &sh[i]);
+    }
+    free(names);
+    free(sh);
+    close(fd);
+}
+#else
 /* Reads the executable's allocated sections into p. */
 static void read_sections(sl__memmap_priv *p)
 {
-    uintptr_t bias = p->bias;
     int fd;
     Elf *e;
     Elf_Scn *scn = NULL;
@@ -90,24 +138,15 @@ static void read_sections(sl__memmap_priv *p)
     if (e && elf_getshdrstrndx(e, &shstrndx) == 0) {
         while ((scn = elf_nextscn(e, scn)) != NULL && p->nsections < SL__MAX_SECTIONS) {
             GElf_Shdr sh;
-            const char *name, *kind;
-            if (!gelf_getshdr(scn, &sh) || sh.sh_size == 0)
-                continue;
-            name = elf_strptr(e, shstrndx, sh.sh_name);
-            kind = section_kind(name, &sh);
-            if (!kind || !name)
-                continue;
-            sl__section *s = &p->sections[p->nsections++];
-            s->start = bias + sh.sh_addr;
-            s->end = s->start + sh.sh_size;
-            s->kind = kind;
-            snprintf(s->name, sizeof s->name, "%s", name);
+            if (gelf_getshdr(scn, &sh))
+                keep_section(p, elf_strptr(e, shstrndx, sh.sh_name), &sh);
         }
     }
     if (e)
         elf_end(e);
     close(fd);
 }
+#endif
 
 static const sl__section *find_section(const sl__memmap_priv *p, uintptr_t a)
 {

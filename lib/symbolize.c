@@ -13,8 +13,15 @@
  * Strings are copied into storage owned by the sl_stack, so they stay valid
  * until the stack is symbolized again or released.
  */
+#ifndef SL_WITHOUT_DWARF_LIBS           /* (riscv64: no libdw in Debian) */
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
+#else
+#include <dlfcn.h>
+#include <elf.h>
+#include <fcntl.h>
+#include <stdio.h>
+#endif
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -75,6 +82,7 @@ const char *sl__keep(sl_stack *s, const char *str)
 }
 
 /* ---- the Dwfl of a process ---------------------------------------------------- */
+#ifndef SL_WITHOUT_DWARF_LIBS
 
 /* One Dwfl for our own process and one for the last other process a stack
  * was captured from (the `stacklab` command looks at one at a time). */
@@ -298,6 +306,132 @@ int sl_stack_symbolize(sl_stack *s)
     pthread_mutex_unlock(&dwfl_lock);
     return found;
 }
+
+#else /* SL_WITHOUT_DWARF_LIBS */
+
+/* Without libdw: the dynamic linker's dladdr finds the module of an
+ * address, and the module's own symbol table (.symtab, read by hand from
+ * the file with <elf.h>) names the function, static ones too.  file:line
+ * would need the DWARF line table, which this build does not read. */
+
+typedef struct symtab {
+    char path[256];
+    Elf64_Sym *syms;
+    size_t nsyms;
+    char *names;
+    size_t names_size;
+    int relative;                       /* ET_DYN: values are offsets from the base */
+} symtab;
+
+#define SYMTABS 8
+static symtab symtabs[SYMTABS];
+static int nsymtabs;
+static pthread_mutex_t symtab_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Reads count * size bytes at offset into a new buffer (NULL on failure). */
+static void *read_at(int fd, off_t offset, size_t size)
+{
+    void *buf = size ? malloc(size) : NULL;
+    if (buf && pread(fd, buf, size, offset) != (ssize_t)size) {
+        free(buf);
+        buf = NULL;
+    }
+    return buf;
+}
+
+/* The symbol table of the file at path, loaded once.  Called with the lock. */
+static const symtab *symtab_of(const char *path)
+{
+    for (int i = 0; i < nsymtabs; i++)
+        if (strcmp(symtabs[i].path, path) == 0)
+            return &symtabs[i];
+    if (nsymtabs == SYMTABS)
+        return NULL;
+    symtab *t = &symtabs[nsymtabs++];
+    snprintf(t->path, sizeof t->path, "%s", path);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    Elf64_Ehdr eh;
+    Elf64_Shdr *sh = NULL;
+    if (fd < 0)
+        return t;                       /* (kept empty: not read again) */
+    if (pread(fd, &eh, sizeof eh, 0) == (ssize_t)sizeof eh &&
+        memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 && eh.e_ident[EI_CLASS] == ELFCLASS64 &&
+        eh.e_shentsize == sizeof *sh &&
+        (sh = read_at(fd, (off_t)eh.e_shoff, eh.e_shnum * sizeof *sh)) != NULL) {
+        for (unsigned i = 0; i < eh.e_shnum; i++) {
+            if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh.e_shnum)
+                continue;
+            const Elf64_Shdr *str = &sh[sh[i].sh_link];
+            t->syms = read_at(fd, (off_t)sh[i].sh_offset, sh[i].sh_size);
+            t->names = read_at(fd, (off_t)str->sh_offset, str->sh_size);
+            if (t->syms && t->names) {
+                t->nsyms = sh[i].sh_size / sizeof *t->syms;
+                t->names_size = str->sh_size;
+                t->relative = eh.e_type == ET_DYN;
+            }
+            break;
+        }
+    }
+    free(sh);
+    close(fd);
+    return t;
+}
+
+/* The function covering a (an address in the module loaded at base). */
+static const char *function_at(const symtab *t, uintptr_t base, uintptr_t a, uintptr_t *start)
+{
+    uintptr_t v = t->relative ? a - base : a;
+    for (size_t i = 0; t->names && i < t->nsyms; i++) {
+        const Elf64_Sym *y = &t->syms[i];
+        if (ELF64_ST_TYPE(y->st_info) == STT_FUNC && y->st_value <= v &&
+            v < y->st_value + (y->st_size ? y->st_size : 1) && y->st_name < t->names_size) {
+            *start = (t->relative ? base : 0) + y->st_value;
+            return t->names + y->st_name;
+        }
+    }
+    return NULL;
+}
+
+int sl_stack_symbolize(sl_stack *s)
+{
+    if (!s)
+        return -1;
+    sl__strings_free(s);
+    s->prepared = 0;
+    int found = 0;
+    pthread_mutex_lock(&symtab_lock);
+    for (int i = 0; i < s->count; i++) {
+        sl_frame *f = &s->frames[i];
+        int exact = (f->flags & (SL_FRAME_INTERRUPTED | SL_FRAME_SIGNAL)) != 0;
+        uintptr_t a = exact ? f->pc : f->pc - 1, start = 0;
+        const char *name = NULL;
+        Dl_info info;
+        f->function = "??";
+        f->offset = 0;
+        f->file = NULL;
+        f->line = 0;
+        f->module = NULL;
+        if (f->pc == 0 || !dladdr((void *)a, &info) || !info.dli_fname)
+            continue;
+        f->module = keep(s, info.dli_fname);
+        const symtab *t = symtab_of(info.dli_fname[0] == '/' ? info.dli_fname : "/proc/self/exe");
+        if (t)
+            name = function_at(t, (uintptr_t)info.dli_fbase, a, &start);
+        if (!name && info.dli_sname) {
+            name = info.dli_sname;
+            start = (uintptr_t)info.dli_saddr;
+        }
+        if (name && (f->function = keep(s, name)) != NULL) {
+            f->offset = f->pc - start;
+            found++;
+        } else {
+            f->function = "??";
+        }
+    }
+    pthread_mutex_unlock(&symtab_lock);
+    return found;
+}
+#endif /* SL_WITHOUT_DWARF_LIBS */
 
 /* ---- printing ------------------------------------------------------------------- */
 

@@ -17,7 +17,9 @@
  *
  * Nothing above this file needs to know which kind it reads.
  */
+#ifndef SL_WITHOUT_DWARF_LIBS
 #include <libunwind.h>          /* generic API: unw_init_local for our own registers */
+#endif
 
 #include <errno.h>
 #include <pthread.h>
@@ -145,6 +147,16 @@ static int self_read(const sl_target *t, uintptr_t addr, void *buf, size_t n)
  * own context and steps once out of it, restoring every callee-saved
  * register the way the caller sees it.  Call-clobbered registers hold
  * nothing the caller can rely on after a call, so they stay unknown. */
+#ifdef SL_WITHOUT_DWARF_LIBS
+/* Without libunwind (riscv64) this thread's caller's registers are not
+ * recovered: the target layer serves other processes only. */
+static int self_regs(const sl_target *t, sl_regs *r)
+{
+    (void)t, (void)r;
+    errno = ENOSYS;
+    return -1;
+}
+#else
 __attribute__((noinline))
 static int self_regs(const sl_target *t, sl_regs *r)
 {
@@ -180,6 +192,7 @@ static int self_regs(const sl_target *t, sl_regs *r)
     r->tp = sl__arch_thread_pointer();
     return 0;
 }
+#endif
 
 static int self_stack_bounds(const sl_target *t, uintptr_t *low, uintptr_t *high)
 {

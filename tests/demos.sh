@@ -3,6 +3,10 @@
 #
 #   sh tests/demos.sh BUILD/demos DEMO...
 #
+# ARCH names the architecture the demos were built for (default x86_64).
+# RUN, when set, prefixes every run (another architecture's demos run under
+# qemu-user: RUN="qemu-aarch64 -L /usr/aarch64-linux-gnu").
+#
 # Runs every demo once as `make check` would see it: no terminal on stdin,
 # --no-color, diagrams into a temporary directory.  For each demo it checks
 #   - `--help` exits 0 and prints a usage line;
@@ -39,7 +43,14 @@ ok()   { passed=$((passed + 1)); }
 fail() { failed=$((failed + 1)); echo "FAIL $demo: $*"; }
 
 # What each demo's output must say, one phrase a line (fixed strings).
+# ARCH (default x86_64) picks another architecture's version of a demo.
 phrases() {
+    case ${ARCH-x86_64}:$1 in
+    aarch64:calling_convention) printf '%s\n' 'AAPCS64' 'v1 + v2 + v3' 'x3 = pointer to a copy' \
+                       'four conventions' 'qemu-user' ; return ;;
+    riscv64:calling_convention) printf '%s\n' 'RISC-V LP64D' 'a1 + fa1' 'a4 = pointer to a copy' \
+                       'four conventions' 'qemu-user' ; return ;;
+    esac
     case $1 in
     address_space) printf '%s\n' 'text' 'rodata' 'data' 'bss' 'heap' 'stack' 'mmap' \
                        'library' 'virtual' 'second run' 'SL_SegmentationFault' 'fault address' ;;
@@ -70,6 +81,10 @@ phrases() {
 # What its diagrams must show: "FILE.svg NAME", one a line.  FILE.svg must
 # exist and contain NAME.
 diagram_names() {
+    case ${ARCH-x86_64}:$1 in
+    x86_64:*)      ;;
+    *:calling_convention) printf '%s\n' 'calling_convention.svg main' ; return ;;
+    esac
     case $1 in
     address_space) printf '%s\n' 'address_space.svg text' 'address_space.svg heap' \
                        'address_space.svg stack' 'address_space.svg bss' ;;
@@ -134,7 +149,7 @@ for demo in "$@"; do
         continue
     fi
 
-    if "$exe" --help >"$out" 2>&1 </dev/null && grep -q '^usage:' "$out"; then ok
+    if ${RUN-} "$exe" --help >"$out" 2>&1 </dev/null && grep -q '^usage:' "$out"; then ok
     else fail "--help did not exit 0 with a usage line"; fi
     if grep -q -- '-h, --help' "$out" && grep -q -- '--version' "$out"; then ok
     else fail "--help does not list -h and --version"; fi
@@ -150,7 +165,7 @@ for demo in "$@"; do
     done
 
     if command -v timeout >/dev/null 2>&1; then run="timeout 60"; else run=""; fi
-    NO_COLOR=1 $run "$exe" --no-color --diagrams "$dir" >"$out" 2>&1 </dev/null
+    NO_COLOR=1 $run ${RUN-} "$exe" --no-color --diagrams "$dir" >"$out" 2>&1 </dev/null
     status=$?
     if [ $status -eq 0 ]; then ok
     else fail "exited with status $status; its last lines:"; tail -n 5 "$out" | sed 's/^/    /'; fi

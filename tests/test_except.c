@@ -1358,7 +1358,8 @@ static void handler_records(void)
 static NOINLINE void mark_inner(int *marked, int *count)
 {
     sl_stack s = {0};
-    sl_stack_capture(&s, SL_WALK_CFI);
+    if (sl_stack_capture(&s, SL_WALK_CFI) < 0 && s.stop == SL_STOP_NOT_BUILT)
+        sl_stack_capture(&s, SL_WALK_FP);       /* riscv64: no CFI walk */
     *count = s.count;
     *marked = sl_stack_mark_handlers(&s);
     /* frame 1 is handler_marks's caller frame chain: find the marked one */

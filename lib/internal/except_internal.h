@@ -66,4 +66,11 @@ int sl__backtrace_interrupted(void *ucontext, uintptr_t *sp, void **pcs, int max
 void sl__backtrace_print(void *const *pcs, int n, FILE *out);
 void sl__describe_code(const void *pc, char *buf, size_t size);
 
+/* The highest address of the calling function's own frame: everything
+ * below its CFA (the caller's sp at the call) dies when it returns, so a
+ * TRY record at or below this is dead.  Not __builtin_frame_address(0):
+ * on x86-64 and AArch64 the frame pointer points at the frame record, but
+ * on RISC-V it is the CFA itself, the first byte of the caller's frame. */
+#define SL__OWN_FRAME_TOP() ((uintptr_t)__builtin_dwarf_cfa() - 1)
+
 #endif

@@ -26,4 +26,19 @@ extern const int sl__arch_callee_saved_count;
  * pointer, the canonical frame address and the frame pointer. */
 extern const int sl__arch_unw_ip, sl__arch_unw_sp, sl__arch_unw_cfa, sl__arch_unw_fp;
 
+/* libunwind's number for the register that holds the return address at a
+ * call: the pc itself on x86-64 (call pushes it), x30 on AArch64. */
+extern const int sl__arch_unw_ra;
+
+/* Which frame libunwind's unw_is_signal_frame answers for: 1 when it
+ * answers for the frame reached by stepping out of the sigreturn
+ * trampoline (x86-64, libunwind 1.6.2), 0 when for the trampoline itself
+ * (AArch64). */
+extern const int sl__arch_unw_signal_late;
+
+/* Where a signal interrupted the thread: its pc and sp, from the handler's
+ * ucontext.  Only builds without libunwind (riscv64) use it; with libunwind
+ * the signal frame is read through unw_init_local2. */
+void sl__arch_signal_pc_sp(const void *ucontext, uintptr_t *pc, uintptr_t *sp);
+
 #endif

@@ -26,3 +26,5 @@ const int sl__arch_unw_ip = UNW_AARCH64_PC;
 const int sl__arch_unw_sp = UNW_AARCH64_SP;
 const int sl__arch_unw_cfa = UNW_AARCH64_CFA;
 const int sl__arch_unw_fp = UNW_AARCH64_X29;
+const int sl__arch_unw_signal_late = 0;
+const int sl__arch_unw_ra = UNW_AARCH64_X30;

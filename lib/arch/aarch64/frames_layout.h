@@ -30,6 +30,10 @@
 #define SL_ARCH_FP_CFA             16   /* the CFA's lower bound (see above) */
 #define SL_ARCH_FP_CANARY          (-8) /* where a canary is looked for below a record */
 #define SL_ARCH_FP_NAME            "x29"
+#define SL_ARCH_FP_CANARY_AT_TOP   1    /* gcc: record at the bottom, canary at the top */
+#define SL_ARCH_INSN_ALIGN         4    /* every instruction is 4 bytes, 4-aligned */
+#define SL_ARCH_SP_NAME            "sp"
+#define SL_ARCH_RED_ZONE           0  /* AAPCS64 has none: memory below sp is not the function's */
 
 /* This thread's stack-protector canary: on AArch64 glibc keeps one for the
  * whole process in __stack_chk_guard (exported by ld.so), which gcc's

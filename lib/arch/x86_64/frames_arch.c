@@ -24,3 +24,5 @@ const int sl__arch_unw_ip = UNW_X86_64_RIP;
 const int sl__arch_unw_sp = UNW_X86_64_RSP;
 const int sl__arch_unw_cfa = UNW_X86_64_CFA;
 const int sl__arch_unw_fp = UNW_X86_64_RBP;
+const int sl__arch_unw_signal_late = 1;
+const int sl__arch_unw_ra = UNW_X86_64_RIP;

@@ -22,6 +22,10 @@
 #define SL_ARCH_FP_CFA             16   /* canonical frame address */
 #define SL_ARCH_FP_CANARY          (-8) /* gcc's canary, below the record */
 #define SL_ARCH_FP_NAME            "rbp"
+#define SL_ARCH_FP_CANARY_AT_TOP   0    /* (the record is always right below the CFA) */
+#define SL_ARCH_INSN_ALIGN         1    /* instructions may start at any byte */
+#define SL_ARCH_SP_NAME            "rsp"
+#define SL_ARCH_RED_ZONE           128  /* System V psABI 3.2.2: 128 bytes below rsp a leaf may use */
 
 /* This thread's stack-protector canary: glibc keeps it in the thread
  * control block at %fs:0x28, where the protector's prologue loads it. */

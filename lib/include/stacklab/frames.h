@@ -46,7 +46,8 @@ typedef enum {
     SL_STOP_UNWIND_ERROR,       /* CFI walk: libunwind reported an error */
     SL_STOP_LIMIT,              /* SL_STACK_MAX_FRAMES reached */
     SL_STOP_NO_MEMORY,          /* could not grow the frame array */
-    SL_STOP_BAD_ARGUMENT        /* NULL stack or unknown walker */
+    SL_STOP_BAD_ARGUMENT,       /* NULL stack or unknown walker */
+    SL_STOP_NOT_BUILT           /* CFI walk: this build has none (riscv64: no libunwind) */
 } sl_walk_stop;
 
 /* The deepest stack a capture records. */

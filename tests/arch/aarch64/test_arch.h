@@ -1,0 +1,29 @@
+/*
+ * test_arch.h (AArch64): what the shared suites need to know about this
+ * architecture's registers (found by path: -Itests/arch/$(ARCH)).
+ */
+#ifndef SL_TEST_ARCH_H
+#define SL_TEST_ARCH_H
+
+#include <ucontext.h>
+
+/* The frame record's offsets from the frame pointer (SL_ARCH_FP_*). */
+#include "frames_layout.h"
+
+/* The kernel's saved registers in a signal handler's ucontext (struct
+ * sigcontext: regs[31], sp, pc): the interrupted pc, and one callee-saved
+ * register with its name. */
+#define SL_TEST_UC_PC_SLOT(uc)      ((uintptr_t)&(uc)->uc_mcontext.pc)
+#define SL_TEST_UC_PC(uc)           ((uintptr_t)(uc)->uc_mcontext.pc)
+#define SL_TEST_UC_CALLEE_SLOT(uc)  ((uintptr_t)&(uc)->uc_mcontext.regs[19])
+#define SL_TEST_CALLEE_NAME         "x19"
+
+/* `bl` leaves the return address in x30; the callee saves it where its
+ * frame record is, not necessarily right below the CFA. */
+#define SL_TEST_RA_AT_CFA_MINUS_8   0
+
+/* without CFI, libunwind's AArch64 port takes x30 as the
+ * return address and walks on (no frame-record guess) */
+#define SL_TEST_UNW_FOLLOWS_LR      1
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * test_arch.h (RISC-V): what the shared suites need to know about this
+ * architecture's registers (found by path: -Itests/arch/$(ARCH)).
+ */
+#ifndef SL_TEST_ARCH_H
+#define SL_TEST_ARCH_H
+
+#include <ucontext.h>
+
+/* The frame record's offsets from the frame pointer (SL_ARCH_FP_*). */
+#include "frames_layout.h"
+
+/* The kernel's saved registers in a signal handler's ucontext (__gregs[0]
+ * is the pc, __gregs[n] is xn): the interrupted pc, and one callee-saved
+ * register (s1 = x9) with its name. */
+#define SL_TEST_UC_PC_SLOT(uc)      ((uintptr_t)&(uc)->uc_mcontext.__gregs[REG_PC])
+#define SL_TEST_UC_PC(uc)           ((uintptr_t)(uc)->uc_mcontext.__gregs[REG_PC])
+#define SL_TEST_UC_CALLEE_SLOT(uc)  ((uintptr_t)&(uc)->uc_mcontext.__gregs[9])
+#define SL_TEST_CALLEE_NAME         "s1"
+
+/* gcc and clang save ra at s0-8, and s0 is the CFA: right below it. */
+#define SL_TEST_RA_AT_CFA_MINUS_8   1
+
+/* (no libunwind in this build) */
+#define SL_TEST_UNW_FOLLOWS_LR      0
+
+#endif

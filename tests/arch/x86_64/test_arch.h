@@ -1,0 +1,26 @@
+/*
+ * test_arch.h (x86-64): what the shared suites need to know about this
+ * architecture's registers (found by path: -Itests/arch/$(ARCH)).
+ */
+#ifndef SL_TEST_ARCH_H
+#define SL_TEST_ARCH_H
+
+#include <ucontext.h>
+
+/* The frame record's offsets from the frame pointer (SL_ARCH_FP_*). */
+#include "frames_layout.h"
+
+/* The kernel's saved registers in a signal handler's ucontext: where the
+ * interrupted pc is, and one callee-saved register with its name. */
+#define SL_TEST_UC_PC_SLOT(uc)      ((uintptr_t)&(uc)->uc_mcontext.gregs[REG_RIP])
+#define SL_TEST_UC_PC(uc)           ((uintptr_t)(uc)->uc_mcontext.gregs[REG_RIP])
+#define SL_TEST_UC_CALLEE_SLOT(uc)  ((uintptr_t)&(uc)->uc_mcontext.gregs[REG_RBX])
+#define SL_TEST_CALLEE_NAME         "rbx"
+
+/* `call` pushes the return address right below the CFA. */
+#define SL_TEST_RA_AT_CFA_MINUS_8   1
+
+/* without CFI, libunwind guesses a frame record at rbp */
+#define SL_TEST_UNW_FOLLOWS_LR      0
+
+#endif
