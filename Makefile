@@ -121,14 +121,14 @@ DEMOS      := $(foreach d,$(DEMO_ORDER) $(filter-out $(DEMO_ORDER),$(notdir \
               $(basename $(wildcard demos/[a-z]*.c)))),$(if $(wildcard demos/$(d).c),$(d)))
 DEMOS      := $(filter-out lecture $(foreach d,$(DEMOS),$(if $(findstring -,$(d)),$(d))),$(DEMOS))
 # Under qemu-user, the demos whose C holds on every architecture, and
-# calling_convention from demos/ports/ (the x86-64 one has a Microsoft x64
-# column).  The others are x86-64 lessons as written (their assembly or
-# their text names x86-64 registers: prologue_epilogue, unwinding,
-# callee_saved, stack_smash, setjmp_inside),
+# calling_convention, prologue_epilogue and unwinding from demos/ports/
+# (the x86-64 ones have a Microsoft x64 column, or trace x86-64 assembly).
+# The others are x86-64 lessons as written (their assembly or their text
+# names x86-64 registers: callee_saved, stack_smash, setjmp_inside),
 # or need a real kernel's address space (address_space: qemu-user
 # emulates /proc/self/maps, with no [heap]).
 ifneq ($(TRIPLE),)
-DEMOS      := calling_convention recursion exceptions segfault
+DEMOS      := calling_convention prologue_epilogue unwinding recursion exceptions segfault
 endif
 DEMO_SUPPORT := $(patsubst %,$(BUILD)/%.o,$(wildcard demos/lecture.c))
 DEMO_BINS  := $(DEMOS:%=$(BUILD)/demos/%)
@@ -472,14 +472,15 @@ $(BUILD)/demos/stack_smash-unprotected.c.o: SL_CFLAGS += -fno-stack-protector
 
 .SECONDEXPANSION:
 $(BUILD)/demos/%: $(BUILD)/demos/%.c.o \
-        $$(addprefix $(BUILD)/,$$(addsuffix .o,$$(wildcard demos/$$*.S demos/$$*-*.c))) \
+        $$(addprefix $(BUILD)/,$$(addsuffix .o,$$(wildcard $(if $(TRIPLE),,demos/$$*.S) demos/$$*-*.c))) \
         $(DEMO_SUPPORT) $(LIB_A)
 	$(CC) $(SL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_A) $(LIBS)
 
-# Another architecture's calling_convention is demos/ports/calling_convention.c.
+# Another architecture's version of a demo is demos/ports/NAME.c (with the
+# same demos/NAME-*.c parts, but no x86-64 demos/NAME.S); make prefers this
+# rule, whose stem is shorter, where such a file exists.
 ifneq ($(TRIPLE),)
-$(BUILD)/demos/calling_convention.c.o: demos/ports/calling_convention.c $(HEADERS) \
-        $(wildcard demos/*.h) | $(BUILD)/.deps-ok
+$(BUILD)/demos/%.c.o: demos/ports/%.c $(HEADERS) $(wildcard demos/*.h) | $(BUILD)/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(SL_CPPFLAGS) -Idemos $(SL_CFLAGS) -c $< -o $@
 endif

@@ -495,13 +495,13 @@ static int walk_cfi(sl_stack *s, unw_cursor_t *cp, const sl_target *t, uintptr_t
                         break;
                     }
                 }
-            } else if (SL_ARCH_FP_CANARY_AT_TOP && f->saved_fp_slot && f->saved_fp_slot < sp) {
+            } else if (SL_ARCH_FP_CANARY_AT_TOP && canary && f->saved_fp_slot && f->saved_fp_slot < sp) {
                 /* A frame record at the bottom of the frame (gcc on
                  * AArch64): the locals lie above it, and the canary above
                  * them, in the frame's highest word (or the one below it). */
                 for (uintptr_t slot = sp - sizeof(uintptr_t), k = 0;
                      k < 2 && slot > f->saved_fp_slot; k++, slot -= sizeof(uintptr_t)) {
-                    if (read_word(slot) == canary) {
+                    if (read_word(t, slot) == canary) {
                         f->canary_slot = slot;
                         f->flags |= SL_FRAME_CANARY;
                         break;

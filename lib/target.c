@@ -137,10 +137,37 @@ static int vm_read(pid_t pid, uintptr_t addr, void *buf, size_t n)
 
 /* ---- the calling thread -------------------------------------------------------- */
 
+/* Where process_vm_readv does not exist (ENOSYS: qemu-user emulates no
+ * such system call, nor do some seccomp sandboxes allow it), our own
+ * memory is read through a pipe: write(2) from an unmapped address fails
+ * with EFAULT instead of faulting, as libunwind's own probe does. */
+static int pipe_read(uintptr_t addr, void *buf, size_t n)
+{
+    int fd[2], ok = 0;
+    if (addr + n < addr || pipe(fd) < 0)
+        return -1;
+    while (n > 0) {
+        size_t chunk = n < 4096 ? n : 4096;     /* within the pipe's buffer */
+        if (write(fd[1], (const void *)addr, chunk) != (ssize_t)chunk ||
+            read(fd[0], buf, chunk) != (ssize_t)chunk) {
+            ok = -1;
+            break;
+        }
+        addr += chunk;
+        buf = (char *)buf + chunk;
+        n -= chunk;
+    }
+    close(fd[0]);
+    close(fd[1]);
+    return ok;
+}
+
 static int self_read(const sl_target *t, uintptr_t addr, void *buf, size_t n)
 {
     (void)t;
-    return vm_read(getpid(), addr, buf, n);
+    if (vm_read(getpid(), addr, buf, n) == 0)
+        return 0;
+    return errno == ENOSYS ? pipe_read(addr, buf, n) : -1;
 }
 
 /* The registers of sl_target_regs' caller: libunwind saves this function's

@@ -48,6 +48,12 @@ phrases() {
     case ${ARCH-x86_64}:$1 in
     aarch64:calling_convention) printf '%s\n' 'AAPCS64' 'v1 + v2 + v3' 'x3 = pointer to a copy' \
                        'four conventions' 'qemu-user' ; return ;;
+    *:prologue_epilogue) [ "${ARCH-x86_64}" = x86_64 ] ||
+        { printf '%s\n' 'sl_asm_framed' 'compiled_framed' 'saved fp at fp' 'skips' 'aligned'
+          return; } ;;
+    *:unwinding) [ "${ARCH-x86_64}" = x86_64 ] ||
+        { printf '%s\n' 'frame-pointer walk' '(missing)' 'un_nofp_outer' 'sl_asm_no_cfi' \
+                         'the frame record' ; return; } ;;
     riscv64:calling_convention) printf '%s\n' 'RISC-V LP64D' 'a1 + fa1' 'a4 = pointer to a copy' \
                        'four conventions' 'qemu-user' ; return ;;
     esac
@@ -84,6 +90,10 @@ diagram_names() {
     case ${ARCH-x86_64}:$1 in
     x86_64:*)      ;;
     *:calling_convention) printf '%s\n' 'calling_convention.svg main' ; return ;;
+    *:prologue_epilogue) printf '%s\n' 'prologue_epilogue.svg sl_asm_framed' \
+                       'prologue_epilogue.svg main' ; return ;;
+    *:unwinding)   printf '%s\n' 'unwinding-record.svg fp_inner' 'unwinding-fp.svg un_nofp_inner' ;
+                   return ;;
     esac
     case $1 in
     address_space) printf '%s\n' 'address_space.svg text' 'address_space.svg heap' \

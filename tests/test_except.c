@@ -1767,7 +1767,10 @@ static void fp_state_child(void *arg)
         printf("traps 3\n");
         return;
     }
-    feenableexcept(FE_DIVBYZERO);
+    if (feenableexcept(FE_DIVBYZERO) < 0) {    /* RISC-V: no FP traps at all */
+        printf("no FP traps here\n");
+        return;
+    }
     for (volatile int i = 0; i < 3; i++) {
         SL_TRY {
             fp_divide(1.0);

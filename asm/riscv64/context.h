@@ -59,6 +59,14 @@ __attribute__((noreturn)) void sl__context_restore(const struct sl_context *ctx,
  * to a context sl__try_enter saved without it. */
 __attribute__((noreturn)) void sl__context_resume(const struct sl_context *ctx, int value);
 
+/* A signal handler on RISC-V Linux runs with the interrupted code's fcsr
+ * (the kernel saves the FP registers and fcsr in the signal frame but does
+ * not reset them), so nothing needs restoring before a throw out of it. */
+static inline void sl__fp_control_from_signal(const void *ucontext)
+{
+    (void)ucontext;
+}
+
 static inline uint64_t sl__ctx_demangle(uint64_t v)
 {
     v = (v >> SL_CTX_ROTATE) | (v << (64 - SL_CTX_ROTATE));

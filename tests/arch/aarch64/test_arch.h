@@ -26,4 +26,7 @@
  * return address and walks on (no frame-record guess) */
 #define SL_TEST_UNW_FOLLOWS_LR      1
 
+/* A breakpoint: the thread stops with SIGTRAP for its tracer. */
+#define SL_TEST_BREAKPOINT()        __asm__ volatile("brk #0")
+
 #endif

@@ -24,4 +24,7 @@
 /* (no libunwind in this build) */
 #define SL_TEST_UNW_FOLLOWS_LR      0
 
+/* A breakpoint: the thread stops with SIGTRAP for its tracer. */
+#define SL_TEST_BREAKPOINT()        __asm__ volatile("ebreak")
+
 #endif

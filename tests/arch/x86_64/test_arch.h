@@ -23,4 +23,7 @@
 /* without CFI, libunwind guesses a frame record at rbp */
 #define SL_TEST_UNW_FOLLOWS_LR      0
 
+/* A breakpoint: the thread stops with SIGTRAP for its tracer. */
+#define SL_TEST_BREAKPOINT()        __asm__ volatile("int3")
+
 #endif

@@ -37,6 +37,7 @@ CU_BOOL CU_assertImplementation(CU_BOOL value, unsigned line, const char *condit
     CU_assertImplementation((v) ? CU_TRUE : CU_FALSE, __LINE__, text, __FILE__, __func__, fatal); }
 
 #define CU_PASS(msg)                  CU__A(1, "CU_PASS(" #msg ")", CU_FALSE)
+#define CU_FAIL(msg)                  CU__A(0, "CU_FAIL(" #msg ")", CU_FALSE)
 #define CU_ASSERT(v)                  CU__A(v, #v, CU_FALSE)
 #define CU_ASSERT_FATAL(v)            CU__A(v, #v, CU_TRUE)
 #define CU_ASSERT_TRUE(v)             CU__A(v, "CU_ASSERT_TRUE(" #v ")", CU_FALSE)
