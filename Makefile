@@ -498,7 +498,7 @@ demo: $(DEMO_BINS)
 	@mkdir -p $(DIAGRAMS) && touch $(BUILD)/.demo-start
 	@for d in $(or $(DEMO),$(DEMOS)); do \
 	    [ -x $(BUILD)/demos/$$d ] || { echo "make demo: no demo '$$d' (have: $(DEMOS))" >&2; exit 2; }; \
-	    $(BUILD)/demos/$$d $(if $(STEP),--step) --diagrams $(DIAGRAMS) || exit 1; \
+	    $(RUN) $(BUILD)/demos/$$d $(if $(STEP),--step) --diagrams $(DIAGRAMS) || exit 1; \
 	done
 	@echo; echo "Diagrams written to $(DIAGRAMS)/ (each also as .dot):"; \
 	    cd $(DIAGRAMS) && find . -maxdepth 1 -name '*.svg' -newer $(CURDIR)/$(BUILD)/.demo-start | \
@@ -509,7 +509,7 @@ demo: $(DEMO_BINS)
 diagrams: $(DEMO_BINS)
 	@mkdir -p $(DIAGRAMS) && touch $(BUILD)/.demo-start
 	@for d in $(DEMOS); do \
-	    $(BUILD)/demos/$$d --stable --diagrams $(DIAGRAMS) </dev/null >/dev/null || \
+	    $(RUN) $(BUILD)/demos/$$d --stable --diagrams $(DIAGRAMS) </dev/null >/dev/null || \
 	    { echo "make diagrams: the $$d demo failed (its errors are above)" >&2; exit 1; }; \
 	done
 	@cd $(DIAGRAMS) && find . -maxdepth 1 -name '*.svg' -newer $(CURDIR)/$(BUILD)/.demo-start | \

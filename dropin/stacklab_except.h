@@ -937,6 +937,13 @@ int sl__backtrace_interrupted(void *ucontext, uintptr_t *sp, void **pcs, int max
 void sl__backtrace_print(void *const *pcs, int n, FILE *out);
 void sl__describe_code(const void *pc, char *buf, size_t size);
 
+/* The highest address of the calling function's own frame: everything
+ * below its CFA (the caller's sp at the call) dies when it returns, so a
+ * TRY record at or below this is dead.  Not __builtin_frame_address(0):
+ * on x86-64 and AArch64 the frame pointer points at the frame record, but
+ * on RISC-V it is the CFA itself, the first byte of the caller's frame. */
+#define SL__OWN_FRAME_TOP() ((uintptr_t)__builtin_dwarf_cfa() - 1)
+
 #endif
 
 #ifdef SL_CONTEXT_GENERIC
@@ -1863,7 +1870,7 @@ static bool is_body(int phase)
 void sl_defer(void (*fn)(void *), void *arg)
 {
     sl__handlers *h = &sl__tls_handlers;
-    uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+    uintptr_t here = SL__OWN_FRAME_TOP();
     sl__slot *s = h->top;               /* the sentinels have no site */
 
     if (s->site && (uintptr_t)s->frame <= here && (uintptr_t)s->frame <= sl__signal_bound(here))
@@ -1973,7 +1980,7 @@ void sl__try_finish(sl__try *t, const char *end_file, int end_line)
         return;
     x = t->exception;
     if (t->propagating)                 /* (a call: keeps this path lean) */
-        sl__raise(x, (uintptr_t)__builtin_frame_address(0));
+        sl__raise(x, SL__OWN_FRAME_TOP());
     release(x);
 }
 
@@ -2087,7 +2094,7 @@ void throw_message(const sl_exception_type *type, const sl__site *site,
     }
     if (!tls.backtrace_off)
         capture(x, thrower);
-    raise_to(x, (uintptr_t)__builtin_frame_address(0));
+    raise_to(x, SL__OWN_FRAME_TOP());
 }
 
 void sl__throw_message(const sl_exception_type *type, const sl__site *site,
@@ -2125,7 +2132,7 @@ void sl__throw_format(const sl_exception_type *type, const sl__site *site,
     va_end(ap);
     if (!tls.backtrace_off)
         capture(x, __builtin_return_address(0));
-    raise_to(x, (uintptr_t)__builtin_frame_address(0));
+    raise_to(x, SL__OWN_FRAME_TOP());
 }
 
 void sl__throw_data(const sl_exception_type *type, const sl__site *site, void *data,
@@ -2147,7 +2154,7 @@ void sl__throw_data(const sl_exception_type *type, const sl__site *site, void *d
 void sl__rethrow(const sl_exception *e)
 {
     retain(e);                          /* the reference the throw carries */
-    raise_to((sl_exception *)e, (uintptr_t)__builtin_frame_address(0));
+    raise_to((sl_exception *)e, SL__OWN_FRAME_TOP());
 }
 
 /* ---- uncaught (rule 5) ----------------------------------------------------- */

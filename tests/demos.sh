@@ -49,7 +49,7 @@ phrases() {
     aarch64:calling_convention) printf '%s\n' 'AAPCS64' 'v1 + v2 + v3' 'x3 = pointer to a copy' \
                        'four conventions' 'qemu-user' ; return ;;
     *:prologue_epilogue) [ "${ARCH-x86_64}" = x86_64 ] ||
-        { printf '%s\n' 'sl_asm_framed' 'compiled_framed' 'saved fp at fp' 'skips' 'aligned'
+        { printf '%s\n' 'sl_asm_framed' 'compiled_framed' 'saved fp at fp' 'sl_asm_frameless' 'aligned'
           return; } ;;
     *:unwinding) [ "${ARCH-x86_64}" = x86_64 ] ||
         { printf '%s\n' 'frame-pointer walk' '(missing)' 'un_nofp_outer' 'sl_asm_no_cfi' \
@@ -163,11 +163,11 @@ for demo in "$@"; do
     else fail "--help did not exit 0 with a usage line"; fi
     if grep -q -- '-h, --help' "$out" && grep -q -- '--version' "$out"; then ok
     else fail "--help does not list -h and --version"; fi
-    if "$exe" --version 2>&1 </dev/null | grep -q "^$demo (stacklab) [0-9]"; then ok
+    if ${RUN-} "$exe" --version 2>&1 </dev/null | grep -q "^$demo (stacklab) [0-9]"; then ok
     else fail "--version does not say '$demo (stacklab) VERSION'"; fi
     # A missing or empty --diagrams directory is an error, said once on stderr.
     for bad in "--diagrams" "--diagrams=" "--diagrams ''"; do
-        eval "\"\$exe\" $bad" >"$out" 2>"$out.err" </dev/null
+        eval "\${RUN-} \"\$exe\" $bad" >"$out" 2>"$out.err" </dev/null
         status=$?
         if [ $status -eq 2 ] && [ ! -s "$out" ] && grep -q -- '--diagrams' "$out.err" &&
            [ "$(grep -c . "$out.err")" -le 2 ]; then ok
@@ -244,7 +244,7 @@ step_test() {
     demo=$1
     input=$2
     printf "$input" | env TERM=${3:-xterm} ${4:+NO_COLOR=$4} \
-        script -qec "$bin/$demo --step --diagrams $tmp/step" /dev/null >"$tmp/step.out" 2>&1
+        script -qec "${RUN-} $bin/$demo --step --diagrams $tmp/step" /dev/null >"$tmp/step.out" 2>&1
 }
 if command -v script >/dev/null 2>&1 && [ -x "$bin/recursion" ]; then
     for input in '\nq\n' '\n\004'; do
