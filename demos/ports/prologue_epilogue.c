@@ -59,7 +59,7 @@ static int find(const char *function)
 static long draw_inside(void *arg)
 {
     (void)arg;
-    sl_asm_framed(draw_inside, NULL);
+    lecture_draw_stack("prologue_epilogue", "Inside sl_asm_framed's callee", "sl_asm_framed");
     return 0;
 }
 
@@ -110,7 +110,7 @@ int main(int argc, char **argv)
                     "sp; [s0-8] = ra, the return address the call left in a register; "
                     "[s0-16] = the caller's s0. The prologue moves sp first, stores ra and s0, "
                     "then sets s0 = sp + frame size.", lecture_em("above"));
-    lecture_draw_stack("prologue_epilogue", "Inside sl_asm_framed's callee", "sl_asm_framed");
+    sl_asm_framed(draw_inside, NULL);
 
     lecture_step("Without a frame record");
     if (pe_compiled_nofp(1) != 1 + 2 + 3 + 4 + 1)
