@@ -213,7 +213,7 @@ for demo in "$@"; do
 
     # --stable: two runs print and draw the same (the slides match a fresh run).
     for k in 1 2; do
-        NO_COLOR=1 $run "$exe" --stable --diagrams "$tmp/stable$k" </dev/null 2>&1 |
+        NO_COLOR=1 $run ${RUN-} "$exe" --stable --diagrams "$tmp/stable$k" </dev/null 2>&1 |
             sed "s|$tmp/stable$k|DIR|g" >"$tmp/stable$k.out"
     done
     if cmp -s "$tmp/stable1.out" "$tmp/stable2.out"; then ok
