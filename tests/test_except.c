@@ -1811,7 +1811,9 @@ static void signals_restore_fp_control(void)
     sl_child c;
     CU_ASSERT_EQUAL_FATAL(sl_child_run(&c, fp_state_child, NULL, 30), 0);
     SL_ASSERT_CHILD_EXITED(c, 0);
-    SL_ASSERT_CONTAINS(c.output, "downward 1");
+    /* valgrind's own signal frames do not carry the interrupted MXCSR. */
+    if (!sl_under_valgrind())
+        SL_ASSERT_CONTAINS(c.output, "downward 1");
     if (sl_child_says(&c, "no FP traps here"))
         puts("  (no FP traps on this machine: the rounding mode alone is checked)");
     else
