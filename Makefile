@@ -163,12 +163,12 @@ help:
 # second run costs nothing.  Every object waits for the stamp.
 
 DEB_PACKAGES := gcc g++ make binutils pkg-config libunwind-dev libcunit1-dev graphviz \
-                libdw-dev libelf-dev clang valgrind
+                libdw-dev libelf-dev clang valgrind gdb
 
 deps:
 	@missing=""; \
 	for probe in gcc:gcc g++:g++ clang:clang pkg-config:pkg-config dot:graphviz \
-	             valgrind:valgrind objdump:binutils; do \
+	             valgrind:valgrind gdb:gdb objdump:binutils; do \
 	    command -v $${probe%%:*} >/dev/null 2>&1 || missing="$$missing $${probe#*:}"; \
 	done; \
 	for probe in libunwind:libunwind-dev libunwind-ptrace:libunwind-dev libdw:libdw-dev libelf:libelf-dev cunit:libcunit1-dev; do \

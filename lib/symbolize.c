@@ -265,6 +265,8 @@ int sl_stack_symbolize(sl_stack *s)
     if (!s)
         return -1;
     sl__strings_free(s);
+    s->objects = NULL;          /* kept with the strings */
+    s->object_count = 0;
     s->prepared = 0;            /* the frames now hold names */
 
     int found = 0;

@@ -397,10 +397,17 @@ static void put_symbol(const fmt *F, uint64_t addr, sb *out)
     if (!name || GELF_ST_TYPE(sym.st_info) == STT_TLS || GELF_ST_TYPE(sym.st_info) == STT_SECTION ||
         (sym.st_size ? off >= sym.st_size : off != 0))
         return;
+    /* gcc names a function's static "calls" "calls.0" in the symbol
+     * table; gdb shows the source name */
+    int len = (int)strlen(name), k = len;
+    while (k > 0 && name[k - 1] >= '0' && name[k - 1] <= '9')
+        k--;
+    if (k > 1 && k < len && name[k - 1] == '.')
+        len = k - 1;
     if (off)
-        sb_printf(out, " <%s+%lu>", name, (unsigned long)off);
+        sb_printf(out, " <%.*s+%lu>", len, name, (unsigned long)off);
     else
-        sb_printf(out, " <%s>", name);
+        sb_printf(out, " <%.*s>", len, name);
 }
 
 static void format_base(Dwarf_Die *t, value v, sb *out)
@@ -537,14 +544,12 @@ static void format_array(const fmt *F, Dwarf_Die *t, value v, sb *out, int depth
 static void format_elements(const fmt *F, Dwarf_Die *elem, Dwarf_Die *next_dim,
                             size_t count, size_t esize, value v, sb *out, int depth)
 {
-    if (!next_dim && is_char_type(elem)) {
-        /* gdb drops one trailing NUL of a char array */
+    size_t have_all = v.avail < count ? v.avail : count;
+    if (!next_dim && is_char_type(elem) && all_known(v, 0, have_all)) {
+        /* a string; gdb drops one trailing NUL of a char array (partly
+         * known ones are printed as arrays of characters) */
         size_t n = count;
-        size_t have = v.avail < n ? v.avail : n;
-        if (!all_known(v, 0, have)) {
-            sb_puts(out, "<optimized out>");
-            return;
-        }
+        size_t have = have_all;
         int cut = have < n;
         if (!cut && n > 0 && v.bytes[n - 1] == 0)
             n--;
@@ -757,6 +762,42 @@ static Dwarf_Die *scopes_at(Dwfl_Module *mod, Dwarf_Die *cu, Dwarf_Addr pc, int 
     return scopes;
 }
 
+/* ---- objects pointers point at (for the diagrams) ---------------------------------- */
+
+typedef struct pending_obj {
+    uintptr_t address;
+    Dwarf_Die type;             /* the pointee's type, as the pointer declares it */
+    int depth;
+} pending_obj;
+
+typedef struct obj_queue {
+    pending_obj item[SL_OBJECTS_MAX * 4];
+    int n;
+} obj_queue;
+
+/* Queues what a pointer of value p to type t points at, when it is worth a
+ * box: outside the stack (pointers into the stack are arrows to slots),
+ * not NULL, and of a type with a value (not void, a function or chars,
+ * which are printed as strings already). */
+static void want_object(obj_queue *q, const sl_stack *s, uintptr_t p, Dwarf_Die *t, int depth)
+{
+    Dwarf_Die peeled;
+    if (!q || !p || depth > SL_OBJECTS_DEPTH || q->n == (int)(sizeof q->item / sizeof q->item[0]))
+        return;
+    if (p >= s->stack_low && p < s->stack_high)
+        return;
+    if (!t || dwarf_peel_type(t, &peeled) != 0 || is_char_type(&peeled))
+        return;
+    switch (dwarf_tag(&peeled)) {
+    case DW_TAG_structure_type: case DW_TAG_union_type: case DW_TAG_class_type:
+    case DW_TAG_base_type: case DW_TAG_pointer_type: case DW_TAG_enumeration_type:
+        break;
+    default:
+        return;
+    }
+    q->item[q->n++] = (pending_obj){ p, *t, depth };
+}
+
 /* ---- a frame, as DWARF sees it ------------------------------------------------------ */
 
 typedef struct frame_ctx {
@@ -773,6 +814,7 @@ typedef struct frame_ctx {
     uint64_t base;
     const char *base_why;
     int depth;                  /* entry values followed to get here */
+    obj_queue *queue;           /* where pointers' targets are queued, or NULL */
     sl_dwarf_frame df;
 } frame_ctx;
 
@@ -1229,7 +1271,9 @@ static void read_variable(frame_ctx *c, Dwarf_Die *var, int is_param, sl_variabl
             want >= sizeof(uintptr_t) && known[0] && !unreadable) {
             memcpy(&v->pointer, bytes, sizeof v->pointer);
             sb pn = {0};
-            spell(die_ref(&pt, DW_AT_type, &to) == 0 ? &to : NULL, "", &pn, 0);
+            int has_to = die_ref(&pt, DW_AT_type, &to) == 0;
+            spell(has_to ? &to : NULL, "", &pn, 0);
+            want_object(c->queue, s, v->pointer, has_to ? &to : NULL, 1);
             v->pointee = sl__keep(s, sb_str(&pn));
             free(pn.p);
         }
@@ -1286,7 +1330,7 @@ static void collect(Dwarf_Die *scope, int params, var_list *l)
 /* Frame i's variables: the function's parameters, then its locals and
  * those of each enclosing block, outermost first (innermost last), up to
  * the first function inlined into it. */
-static int read_frame(sl_stack *s, Dwfl *dwfl, int i)
+static int read_frame(sl_stack *s, Dwfl *dwfl, int i, obj_queue *q)
 {
     frame_ctx c;
     sl_frame *f = &s->frames[i];
@@ -1294,6 +1338,7 @@ static int read_frame(sl_stack *s, Dwfl *dwfl, int i)
     f->variable_count = 0;
     if (frame_setup(&c, s, dwfl, i, 0) < 0)
         return 0;
+    c.queue = q;
     var_list l = {0};
     collect(&c.scopes[c.fn], 1, &l);
     for (int k = c.fn; k >= 0; k--) {
@@ -1317,6 +1362,116 @@ static int read_frame(sl_stack *s, Dwfl *dwfl, int i)
     return f->variable_count;
 }
 
+/* Reads the objects queued, breadth first (so the first boxes are those
+ * variables point at), each once, following their pointer members. */
+static void read_objects(sl_stack *s, Dwfl *dwfl, obj_queue *q)
+{
+    s->objects = NULL;
+    s->object_count = 0;
+    if (!q)
+        return;
+    sl_object *obj = sl__keep_bytes(s, SL_OBJECTS_MAX * sizeof *obj);
+    if (!obj)
+        return;
+    const sl_target *t = s->target ? s->target : sl_target_self();
+    fmt F = { t, dwfl };
+    int n = 0;
+    for (int k = 0; k < q->n && n < SL_OBJECTS_MAX; k++) {
+        pending_obj *p = &q->item[k];
+        int seen = 0;
+        for (int j = 0; j < n && !seen; j++)
+            seen = obj[j].address == p->address;
+        if (seen)
+            continue;
+        Dwarf_Die peeled;
+        Dwarf_Word size = 0;
+        if (dwarf_peel_type(&p->type, &peeled) != 0 || dwarf_aggregate_size(&peeled, &size) != 0 ||
+            size == 0)
+            continue;
+        if (size > 4096)
+            size = 4096;
+        sl_object *o = &obj[n++];
+        memset(o, 0, sizeof *o);
+        o->address = p->address;
+        o->size = size;
+        o->depth = p->depth;
+        sb ts = {0};
+        spell(&p->type, "", &ts, 0);
+        o->type = sl__keep(s, sb_str(&ts));
+        free(ts.p);
+        unsigned char *bytes = malloc(size), *known = malloc(size);
+        if (!bytes || !known) {
+            free(bytes);
+            free(known);
+            continue;
+        }
+        o->readable = sl_target_read(t, p->address, bytes, size) == 0;
+        memset(known, 1, size);
+        value v = { bytes, known, size, p->address };
+        int tag = dwarf_tag(&peeled);
+        int is_struct = tag == DW_TAG_structure_type || tag == DW_TAG_union_type ||
+                        tag == DW_TAG_class_type;
+        Dwarf_Die m;
+        int fields = 0;
+        if (is_struct && dwarf_child(&peeled, &m) == 0) {
+            do
+                fields += dwarf_tag(&m) == DW_TAG_member;
+            while (dwarf_siblingof(&m, &m) == 0);
+        }
+        o->fields = sl__keep_bytes(s, (size_t)(fields ? fields : 1) * sizeof *o->fields);
+        if (!o->fields || !o->readable) {
+            free(bytes);
+            free(known);
+            continue;
+        }
+        if (!is_struct) {
+            sb val = {0};
+            format_value(&F, &p->type, v, &val, 0);
+            o->fields[0] = (sl_field){ "", sl__keep(s, sb_str(&val)), 0, 0 };
+            if (dwarf_tag(&peeled) == DW_TAG_pointer_type) {
+                Dwarf_Die to;
+                memcpy(&o->fields[0].pointer, bytes, sizeof(uintptr_t));
+                if (die_ref(&peeled, DW_AT_type, &to) == 0)
+                    want_object(q, s, o->fields[0].pointer, &to, p->depth + 1);
+            }
+            o->field_count = 1;
+            free(val.p);
+        } else if (dwarf_child(&peeled, &m) == 0) {
+            do {
+                Dwarf_Die mt, mp, to;
+                Dwarf_Attribute a;
+                Dwarf_Word off = 0;
+                if (dwarf_tag(&m) != DW_TAG_member || die_ref(&m, DW_AT_type, &mt) != 0)
+                    continue;
+                dwarf_formudata(dwarf_attr(&m, DW_AT_data_member_location, &a), &off);
+                sl_field *fl = &o->fields[o->field_count++];
+                const char *name = die_name(&m);
+                fl->name = sl__keep(s, name ? name : "");
+                fl->offset = off;
+                sb val = {0};
+                if (dwarf_bitsize(&m) > 0) {
+                    sb_puts(&val, "<bit-field>");
+                } else if (off < size) {
+                    value mv = { bytes + off, known + off, size - off, p->address + off };
+                    format_value(&F, &mt, mv, &val, 0);
+                    if (dwarf_peel_type(&mt, &mp) == 0 && dwarf_tag(&mp) == DW_TAG_pointer_type &&
+                        off + sizeof(uintptr_t) <= size) {
+                        memcpy(&fl->pointer, bytes + off, sizeof(uintptr_t));
+                        if (die_ref(&mp, DW_AT_type, &to) == 0)
+                            want_object(q, s, fl->pointer, &to, p->depth + 1);
+                    }
+                }
+                fl->value = sl__keep(s, sb_str(&val));
+                free(val.p);
+            } while (dwarf_siblingof(&m, &m) == 0 && o->field_count < fields);
+        }
+        free(bytes);
+        free(known);
+    }
+    s->objects = obj;
+    s->object_count = n;
+}
+
 int sl_stack_read_variables(sl_stack *s)
 {
     if (!s || s->count <= 0 || !s->frames)
@@ -1331,8 +1486,11 @@ int sl_stack_read_variables(sl_stack *s)
     if (!dwfl)
         return -1;
     int total = 0;
+    obj_queue *q = calloc(1, sizeof *q);
     for (int i = 0; i < s->count; i++)
-        total += read_frame(s, dwfl, i);
+        total += read_frame(s, dwfl, i, q);
+    read_objects(s, dwfl, q);
+    free(q);
     sl__dwfl_release();
     return total;
 }

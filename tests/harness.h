@@ -74,4 +74,8 @@ void suite_memmap(void);
 void suite_target(void);
 void suite_variables(void);
 
+/* run_tests --variables-fixture LEVEL FILE: the program the variables
+ * suite's gdb test runs under gdb (test_variables.c). */
+int variables_fixture_main(const char *level, const char *path);
+
 #endif

@@ -150,6 +150,10 @@ void sl_test_not_here(const char *reason)
 int main(int argc, char **argv)
 {
     const char *only = argc > 1 ? argv[1] : NULL;
+#ifndef SL_TEST_DROPIN
+    if (argc == 4 && strcmp(argv[1], "--variables-fixture") == 0)
+        return variables_fixture_main(argv[2], argv[3]);
+#endif
     int found = 0, failed;
 
     if (CU_initialize_registry() != CUE_SUCCESS) {

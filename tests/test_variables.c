@@ -372,6 +372,9 @@ static void test_corrupt_frame(void)
     CU_ASSERT_TRUE(sl_child_says(&c, "Cannot access memory at address 0x"));
 }
 
+static void test_gdb_o0(void);
+static void test_gdb_o2(void);
+
 void suite_variables(void)
 {
     CU_pSuite s = CU_add_suite("variables", NULL, NULL);
@@ -380,4 +383,242 @@ void suite_variables(void)
     CU_add_test(s, "-O2: every value true or marked unknown", test_o2_honest);
     CU_add_test(s, "a 1 MiB array, a wild pointer, a cycle: bounded", test_abuse);
     CU_add_test(s, "a corrupt frame: errors, no crash", test_corrupt_frame);
+    CU_add_test(s, "gdb -batch agrees: info args / info locals at -O0", test_gdb_o0);
+    CU_add_test(s, "gdb -batch agrees (or knows more) at -O2", test_gdb_o2);
+}
+
+/* ---- gdb as the oracle ------------------------------------------------------------- */
+
+/* run_tests --variables-fixture LEVEL FILE is the program gdb runs: the
+ * fixture at LEVEL (O0, O2) calls variables_gdb_marker from its innermost
+ * block; gdb stops there, prints `info args` and `info locals` of each
+ * frame, and continues; the marker then writes stacklab's view of the same
+ * frames to FILE. */
+static const char *gdb_dump_path;
+
+static int fixture_function(const char *fn)
+{
+    size_t n = fn ? strlen(fn) : 0;
+    return n > 3 && (strcmp(fn + n - 3, "_O0") == 0 || strcmp(fn + n - 3, "_O2") == 0);
+}
+
+__attribute__((noinline)) void variables_gdb_marker(const struct fx_locals *where)
+{
+    (void)where;
+    sl_stack s = {0};
+    sl_stack_capture(&s, SL_WALK_CFI);
+    sl_stack_read_variables(&s);
+    FILE *f = fopen(gdb_dump_path, "w");
+    if (f) {
+        for (int i = 1; i < s.count && fixture_function(s.frames[i].function); i++) {
+            fprintf(f, "@frame %s\n", s.frames[i].function);
+            for (int k = 0; k < s.frames[i].variable_count; k++) {
+                const sl_variable *v = &s.frames[i].variables[k];
+                fprintf(f, "%s = %s\t%s\n", v->name, v->value,
+                        v->place == SL_VAR_COMPUTED ? "computed" : "");
+            }
+        }
+        fclose(f);
+    }
+    sl_stack_release(&s);
+    __asm__ volatile("" ::: "memory");
+}
+
+int variables_fixture_main(const char *level, const char *path)
+{
+    gdb_dump_path = path;
+    variables_fixture_hook = variables_gdb_marker;
+    if (strcmp(level, "O0") == 0)
+        mid_O0(3, NULL);
+    else
+        mid_O2(3, NULL);
+    return 0;
+}
+
+/* One frame's variables as sorted "name = value" lines. */
+typedef struct frame_view {
+    char function[64];
+    char *lines[64];
+    int n;
+} frame_view;
+
+
+static void view_add(frame_view *v, const char *line)
+{
+    if (v->n < 64)
+        v->lines[v->n++] = strdup(line);
+}
+
+static void views_free(frame_view *v, int n)
+{
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < v[i].n; k++)
+            free(v[i].lines[k]);
+}
+
+/* Parses stacklab's dump. */
+static int read_dump(const char *path, frame_view *v, int max)
+{
+    FILE *f = fopen(path, "r");
+    char line[4096];
+    int n = -1;
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (strncmp(line, "@frame ", 7) == 0) {
+            if (++n == max)
+                break;
+            snprintf(v[n].function, sizeof v[n].function, "%.63s", line + 7);
+        } else if (n >= 0) {
+            view_add(&v[n], line);
+        }
+    }
+    fclose(f);
+    return n + 1;
+}
+
+/* Parses gdb's output: "@frame", the "#k ... in FUNCTION (" line, then the
+ * lines of info args and info locals ("No locals." and such skipped). */
+static int read_gdb(const char *path, frame_view *v, int max)
+{
+    FILE *f = fopen(path, "r");
+    char line[4096];
+    int n = -1, in_vars = 0;
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (strcmp(line, "@frame") == 0) {
+            if (++n == max)
+                break;
+            in_vars = 0;
+        } else if (strcmp(line, "@vars") == 0) {
+            in_vars = 1;
+        } else if (strcmp(line, "@end") == 0) {
+            break;
+        } else if (n >= 0 && !in_vars && line[0] == '#' && !v[n].function[0]) {
+            const char *p = strstr(line, " in ");
+            p = p ? p + 4 : line + strcspn(line, " ") + strspn(line + strcspn(line, " "), " ");
+            snprintf(v[n].function, sizeof v[n].function, "%.*s", (int)strcspn(p, " ("), p);
+        } else if (n >= 0 && in_vars && strstr(line, " = ") && line[0] != ' ') {
+            view_add(&v[n], line);
+        }
+    }
+    fclose(f);
+    return n + 1;
+}
+
+static void compare_with_gdb(const char *level)
+{
+    char dir[] = "/tmp/stacklab-gdb-XXXXXX", dump[64], out[64], cmd[4096], exe[1024];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    CU_ASSERT_TRUE_FATAL(len > 0);
+    exe[len] = '\0';
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    snprintf(dump, sizeof dump, "%s/stacklab", dir);
+    snprintf(out, sizeof out, "%s/gdb", dir);
+    int w = snprintf(cmd, sizeof cmd,
+                     "timeout 120 gdb -batch -nx -ex 'set width 0' -ex 'set height 0' "
+                     "-ex 'set debuginfod enabled off' "
+                     "-ex 'break variables_gdb_marker' -ex run");
+    for (int k = 1; k <= 4; k++)
+        w += snprintf(cmd + w, sizeof cmd - (size_t)w,
+                      " -ex 'echo @frame\\n' -ex 'frame %d' -ex 'echo @vars\\n'"
+                      " -ex 'info args' -ex 'info locals'", k);
+    snprintf(cmd + w, sizeof cmd - (size_t)w,
+             " -ex 'echo @end\\n' -ex continue --args %s --variables-fixture %s %s"
+             " > %s 2>&1 </dev/null", exe, level, dump, out);
+    int status = system(cmd);
+    CU_ASSERT_EQUAL(status, 0);
+
+    frame_view mine[8] = {0}, gdb[8] = {0};
+    int nm = read_dump(dump, mine, 8), ng = read_gdb(out, gdb, 8);
+    CU_ASSERT_TRUE(nm >= 2);        /* leaf, mid */
+    CU_ASSERT_TRUE(ng >= nm);
+    for (int i = 0; i < nm; i++)
+        CU_ASSERT_TRUE(mine[i].n < 64);
+    int compared = 0, hidden = 0;
+    for (int i = 0; i < nm && i < ng; i++) {
+        CU_ASSERT_STRING_EQUAL(mine[i].function, gdb[i].function);
+        /* pair the lines: equal ones first, then by name (gdb lists the
+         * innermost block first, stacklab last: a shadowed name twice) */
+        char used[64] = {0}, done[64] = {0};
+        for (int k = 0; k < gdb[i].n && k < 64; k++)
+            for (int j = 0; j < mine[i].n && !done[k]; j++) {
+                const char *a = mine[i].lines[j];
+                size_t na = strcspn(a, "\t");
+                if (!used[j] && na == strlen(gdb[i].lines[k]) &&
+                    strncmp(a, gdb[i].lines[k], na) == 0) {
+                    used[j] = done[k] = 1;
+                    compared++;
+                }
+            }
+        for (int k = 0; k < gdb[i].n && k < 64; k++) {
+            const char *b = gdb[i].lines[k], *a = NULL;
+            size_t nb = strcspn(b, " ");
+            if (done[k])
+                continue;
+            for (int j = 0; j < mine[i].n && !a; j++)
+                if (!used[j] && strncmp(mine[i].lines[j], b, nb + 1) == 0) {
+                    used[j] = 1;
+                    a = mine[i].lines[j];
+                }
+            char msg[600];
+            if (!a) {
+                snprintf(msg, sizeof msg, "%.63s -%.3s: gdb shows \"%.250s\", stacklab not",
+                         gdb[i].function, level, b);
+                CU_FAIL(msg);
+                if (getenv("SL_TEST_VERBOSE"))
+                    fprintf(stderr, "%s\n", msg);
+                continue;
+            }
+            size_t na = strcspn(a, "\t");
+            /* stacklab may know less than gdb (which also asks callers
+             * reached through pointers), never something else */
+            int same = na == strlen(b) && strncmp(a, b, na) == 0;
+            int ok = same || (strstr(a, "<optimized out>") && strcmp(level, "O0") != 0);
+            hidden += !same && ok;
+            compared++;
+            if (!ok) {
+                snprintf(msg, sizeof msg, "%.63s -%.3s: stacklab \"%.*s\", gdb \"%.250s\"",
+                         mine[i].function, level, (int)(na < 250 ? na : 250), a, b);
+                CU_FAIL(msg);
+                if (getenv("SL_TEST_VERBOSE"))
+                    fprintf(stderr, "%s\n", msg);
+            }
+        }
+        /* gdb's info locals leaves out constants given as bytes
+         * (DW_AT_const_value blocks); stacklab shows them, computed */
+        for (int j = 0; j < mine[i].n; j++)
+            if (!used[j] && !strstr(mine[i].lines[j], "\tcomputed")) {
+                char msg[400];
+                snprintf(msg, sizeof msg, "%.63s -%.3s: stacklab shows \"%.250s\", gdb not",
+                         mine[i].function, level, mine[i].lines[j]);
+                CU_FAIL(msg);
+            }
+    }
+    CU_ASSERT_TRUE(compared >= 10);
+    if (getenv("SL_TEST_VERBOSE"))
+        fprintf(stderr, "gdb -%s: %d variables compared, %d shown by gdb only\n", level,
+                compared, hidden);
+    views_free(mine, nm > 0 ? nm : 0);
+    views_free(gdb, ng > 0 ? ng : 0);
+    unlink(dump);
+    unlink(out);
+    rmdir(dir);
+}
+
+static void test_gdb_o0(void)
+{
+    if (sl_under_valgrind())
+        return;     /* gdb would run the suite under valgrind's loader */
+    compare_with_gdb("O0");
+}
+
+static void test_gdb_o2(void)
+{
+    if (sl_under_valgrind())
+        return;
+    compare_with_gdb("O2");
 }

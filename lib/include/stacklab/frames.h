@@ -107,6 +107,30 @@ typedef struct sl_variable {
     const char *pointee;    /* a pointer's target type, C spelling ("struct node"); NULL otherwise */
 } sl_variable;
 
+/* One field of an object a pointer points at (sl_object). */
+typedef struct sl_field {
+    const char *name;       /* member name; "" for a pointee that is not a struct */
+    const char *value;      /* formatted as gdb's print */
+    size_t offset;          /* from the object's first byte */
+    uintptr_t pointer;      /* a pointer member's value, 0 otherwise */
+} sl_field;
+
+/* An object outside the stack (heap, data, bss) that a variable's pointer,
+ * or another such object's pointer, points at: read for the diagrams. */
+typedef struct sl_object {
+    uintptr_t address;
+    size_t size;
+    const char *type;       /* C spelling: "struct node" */
+    int depth;              /* 1: a variable points at it; 2: an object of depth 1 does ... */
+    int readable;           /* 0: "Cannot access memory" there */
+    int field_count;
+    sl_field *fields;
+} sl_object;
+
+/* The most objects and the deepest chain sl_stack_read_variables follows. */
+#define SL_OBJECTS_MAX 64
+#define SL_OBJECTS_DEPTH 4
+
 /* One frame.  "slot" fields hold the address where a value is stored, 0 when
  * unknown.  On x86-64 with frame pointers:
  *
@@ -160,6 +184,9 @@ typedef struct sl_stack {
                                    outlive the stack's use */
     uintptr_t stack_low;        /* this thread's stack: [stack_low, stack_high) */
     uintptr_t stack_high;
+    sl_object *objects;         /* what pointers point at outside the stack (read by
+                                   sl_stack_read_variables, for the diagrams) */
+    int object_count;
     sl_regs regs;               /* the registers the walk started from (frame 0's);
                                    known says which (the FP walk records none) */
     void *strings;              /* private: storage for symbolized strings */
