@@ -116,7 +116,8 @@ BENCH     := $(BUILD)/bench/bench
 # The tour, in lecture order; a demo is demos/NAME.c, plus optionally
 # demos/NAME.S and demos/NAME-*.c (parts built with other flags).
 DEMO_ORDER := address_space calling_convention prologue_epilogue recursion \
-              exceptions unwinding callee_saved stack_smash setjmp_inside segfault
+              exceptions unwinding callee_saved stack_smash setjmp_inside segfault \
+              stack_and_heap
 DEMOS      := $(foreach d,$(DEMO_ORDER) $(filter-out $(DEMO_ORDER),$(notdir \
               $(basename $(wildcard demos/[a-z]*.c)))),$(if $(wildcard demos/$(d).c),$(d)))
 DEMOS      := $(filter-out lecture $(foreach d,$(DEMOS),$(if $(findstring -,$(d)),$(d))),$(DEMOS))
@@ -488,6 +489,9 @@ endif
 # Keep the demos' objects (make would delete them as intermediates, and then
 # relink every demo on each `make demo`).
 .PRECIOUS: $(BUILD)/demos/%.o
+
+# Where locals live is the lesson: every local in its slot, as at -O0.
+$(BUILD)/demos/stack_and_heap.c.o: SL_CFLAGS += -O0
 
 # The volatile pitfall is what the optimizer does: always at -O2.
 $(BUILD)/demos/setjmp_inside-pitfall.c.o: SL_CFLAGS += -O2

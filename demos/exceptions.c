@@ -71,6 +71,7 @@ static void level4(void)
         };
         sl_dot_options o = SL_DOT_DEFAULTS;
         o.title = "Two SL_TRY blocks and three deferred cleanups: a throw from level4";
+        o.show_variables = 0;           /* the handler chain and cleanups fill the slide */
         o.relative = lecture_stable();
         o.show_handlers = 1;
         o.notes = cleanups;

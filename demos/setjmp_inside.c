@@ -134,6 +134,8 @@ static void descend(int n)
     o.title = "Just before sl_context_restore: the frames the jump abandons";
     o.relative = lecture_stable();
     o.highlight = "descend";
+    o.show_variables = 0;               /* the lesson is the saved registers, not the
+                                           buffers this demo keeps for its notes */
     o.notes = &note;
     o.note_count = 1;
     if (sl_diagram_here(lecture_diagram_path("setjmp_inside.dot"), &o) == 0)

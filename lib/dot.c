@@ -78,11 +78,19 @@ const char *sl_dot_strerror(int code)
 #define COL_SAVED    "#d0bfff"
 #define COL_CANARY   "#ff6b6b"
 #define COL_LOCALS   "#f1f3f5"
+#define COL_VAR      "#e6fcf5"
+#define COL_PARAM    "#c3fae8"
+#define COL_HEAP     "#fff4e6"
+#define COL_POINTER  "#2b8a3e"
 #define COL_REDZONE  "#ffe3e3"
 #define COL_HANDLER  "#fff9db"
 #define MONO         "DejaVu Sans Mono"
 
-enum role { ROLE_ARGS, ROLE_RET, ROLE_FP, ROLE_SAVED, ROLE_CANARY, ROLE_LOCALS };
+enum role { ROLE_ARGS, ROLE_RET, ROLE_FP, ROLE_SAVED, ROLE_CANARY, ROLE_LOCALS, ROLE_VAR };
+
+/* The most variable rows one frame shows, and rows in all. */
+#define VAR_ROWS 40
+#define ROWS_MAX (2 * (SL_SAVED_MAX + 4 + VAR_ROWS) + 2)
 
 /* The legend's keys, in its order; a key is listed only when drawn. */
 enum { KEY_HEADER, KEY_TRY, KEY_SIGNAL, KEY_ARGS, KEY_RET, KEY_FP, KEY_SAVED, KEY_CANARY,
@@ -93,6 +101,7 @@ typedef struct row {
     uintptr_t size;             /* bytes, 0: unknown */
     enum role role;
     const char *reg;            /* ROLE_SAVED: register name */
+    const sl_variable *var;     /* ROLE_VAR */
 } row;
 
 /* What one drawing needs besides the stack. */
@@ -202,20 +211,30 @@ static int frame_rows(const ctx *c, int i, row *r, int max)
     const sl_frame *f = &c->s->frames[i];
     uintptr_t top = frame_top(f), bottom = frame_bottom(f);
     int n = 0, m = 0;
-    row known[SL_SAVED_MAX + 4];
+    row known[SL_SAVED_MAX + 4 + VAR_ROWS];
 
     if (top && i + 1 < c->s->count)
-        known[n++] = (row){ top, 0, ROLE_ARGS, NULL };
+        known[n++] = (row){ top, 0, ROLE_ARGS, NULL, NULL };
     if (f->return_address_slot)
-        known[n++] = (row){ f->return_address_slot, 8, ROLE_RET, NULL };
+        known[n++] = (row){ f->return_address_slot, 8, ROLE_RET, NULL, NULL };
     if (f->saved_fp_slot)
-        known[n++] = (row){ f->saved_fp_slot, 8, ROLE_FP, NULL };
+        known[n++] = (row){ f->saved_fp_slot, 8, ROLE_FP, NULL, NULL };
     for (int k = 0; k < f->saved_count && k < SL_SAVED_MAX; k++)
         if (f->saved[k].slot && f->saved[k].slot != f->saved_fp_slot &&
             f->saved[k].slot != f->return_address_slot)
-            known[n++] = (row){ f->saved[k].slot, 8, ROLE_SAVED, f->saved[k].name };
+            known[n++] = (row){ f->saved[k].slot, 8, ROLE_SAVED, f->saved[k].name, NULL };
     if ((f->flags & SL_FRAME_CANARY) && f->canary_slot)
-        known[n++] = (row){ f->canary_slot, 8, ROLE_CANARY, NULL };
+        known[n++] = (row){ f->canary_slot, 8, ROLE_CANARY, NULL, NULL };
+    /* Variables living in this frame's memory, each spanning its bytes. */
+    int vars = 0;
+    for (int k = 0; c->opt.show_variables && k < f->variable_count && vars < VAR_ROWS; k++) {
+        const sl_variable *v = &f->variables[k];
+        if (v->place == SL_VAR_MEMORY && !(v->flags & SL_VAR_STATIC) && bottom && top &&
+            v->address >= bottom && v->address < top && v->size) {
+            known[n++] = (row){ v->address, v->size, ROLE_VAR, NULL, v };
+            vars++;
+        }
+    }
     qsort(known, (size_t)n, sizeof known[0], row_cmp);
 
     for (int k = 0; k < n && m < max - 1; k++) {
@@ -223,15 +242,43 @@ static int frame_rows(const ctx *c, int i, row *r, int max)
             continue;                   /* one slot, one row */
         r[m++] = known[k];
         uintptr_t below = known[k].addr;
-        uintptr_t next = k + 1 < n ? known[k + 1].addr + 8 : bottom;
+        uintptr_t next = bottom;
+        if (k + 1 < n)
+            next = known[k + 1].addr + (known[k + 1].size ? known[k + 1].size : 8);
         if (known[k].role == ROLE_ARGS)
             continue;                   /* the slot under CFA is the return address */
         if (next && next < below && m < max)
-            r[m++] = (row){ next, below - next, ROLE_LOCALS, NULL };
+            r[m++] = (row){ next, below - next, ROLE_LOCALS, NULL, NULL };
     }
     if (n == 0 && top && bottom && bottom < top && m < max)
-        r[m++] = (row){ bottom, top - bottom, ROLE_LOCALS, NULL };
+        r[m++] = (row){ bottom, top - bottom, ROLE_LOCALS, NULL, NULL };
     return m;
+}
+
+/* Whether variable v of frame f has a row of its own (else it is listed
+ * in the frame's last row). */
+static int var_has_row(const ctx *c, const sl_frame *f, const sl_variable *v)
+{
+    uintptr_t top = frame_top(f), bottom = frame_bottom(f);
+    return c->opt.show_slots && c->opt.show_variables && v->place == SL_VAR_MEMORY && !(v->flags & SL_VAR_STATIC) &&
+           bottom && top && v->address >= bottom && v->address < top && v->size;
+}
+
+/* "char buf[16]", "void (*fn)(void)", "const char *tag": the declaration. */
+static void out_declaration(sl__out *o, const sl_variable *v)
+{
+    const char *t = v->type ? v->type : "?";
+    const char *fp = strstr(t, "(*)"), *arr = strstr(t, " [");
+    char buf[256];
+    if (fp)
+        snprintf(buf, sizeof buf, "%.*s(*%s)%s", (int)(fp - t), t, v->name, fp + 3);
+    else if (arr)
+        snprintf(buf, sizeof buf, "%.*s %s%s", (int)(arr - t), t, v->name, arr + 1);
+    else if (*t && t[strlen(t) - 1] == '*')
+        snprintf(buf, sizeof buf, "%s%s", t, v->name);
+    else
+        snprintf(buf, sizeof buf, "%s %s", t, v->name);
+    sl__out_html(o, buf, 32);
 }
 
 static void out_cell_open(sl__out *o, const char *colour, const char *port, int dashed)
@@ -318,7 +365,7 @@ static enum fp_target fp_target(const ctx *c, int i, int *j, char *port, size_t 
             return c->hidden_outer > 0 ? FP_OUTER : FP_NONE;
         if (!drawn(c, k))
             return FP_ELIDED;
-        row r[2 * (SL_SAVED_MAX + 4) + 2];
+        row r[ROWS_MAX];
         int n = frame_rows(c, k, r, (int)(sizeof r / sizeof r[0])), hit = -1;
         for (int m = 0; m < n; m++)
             if (r[m].addr == v && r[m].role != ROLE_ARGS && (hit < 0 || r[m].role == ROLE_FP))
@@ -355,7 +402,8 @@ static void out_row(ctx *c, int i, const row *r, int k)
     sl__out_str(o, "<TR><TD ALIGN=\"RIGHT\"><FONT FACE=\"" MONO "\">");
     out_addr(c, r->addr, top);
     sl__out_str(o, "</FONT></TD>");
-    c->used |= 1u << (KEY_ARGS + r->role);
+    if (r->role != ROLE_VAR)
+        c->used |= 1u << (KEY_ARGS + r->role);
     int at_rsp = f->sp && r->addr == f->sp && r->role != ROLE_ARGS;
     switch (r->role) {
     case ROLE_ARGS:
@@ -416,16 +464,109 @@ static void out_row(ctx *c, int i, const row *r, int k)
         out_cell_open(o, COL_CANARY, port, 0);
         sl__out_str(o, "<B>stack canary </B>(checked before ret)");
         break;
+    case ROLE_VAR: {
+        const sl_variable *v = r->var;
+        out_cell_open(o, (v->flags & SL_VAR_PARAMETER) ? COL_PARAM : COL_VAR, port, 0);
+        if (v->flags & SL_VAR_PARAMETER)
+            sl__out_str(o, "<I>arg </I>");
+        out_declaration(o, v);
+        sl__out_str(o, " = ");
+        sl__out_html(o, v->value, 28);
+        if (v->size > 8) {
+            sl__out_str(o, " \xc2\xb7 ");
+            sl__out_size(o, v->size);
+        }
+        break;
+    }
     case ROLE_LOCALS:
         out_cell_open(o, COL_LOCALS, port, 0);
         sl__out_str(o, (f->flags & SL_FRAME_SIGNAL) ? "siginfo + ucontext (saved registers)"
-                                                   : "locals / padding");
+                       : f->variable_count && c->opt.show_variables ? "padding / spill"
+                                                                    : "locals / padding");
         sl__out_str(o, " \xc2\xb7 ");
         sl__out_size(o, r->size);
         break;
     }
     if (at_rsp)
         out_rsp_mark(o);
+    sl__out_str(o, "</TD></TR>\n");
+}
+
+/* How many of frame f's variables live elsewhere than its own memory. */
+/* The frame's last row: variables in registers, computed, static, or in
+ * another frame's memory ("n = 12 (in rbx)", "k = 3 (computed)",
+ * "n@entry = 4"), then the optimized-out ones ("i, j: optimized out"),
+ * packed into lines of about LINE_CHARS characters so the frame stays
+ * short.  Writes nothing when o is NULL; returns the number of lines. */
+#define LINE_CHARS 44
+
+static int elsewhere_lines(const ctx *c, int i, sl__out *o)
+{
+    const sl_frame *f = &c->s->frames[i];
+    char item[160], gone[96] = "";
+    int lines = 0, col = 0;
+    size_t glen = 0;
+    if (!c->opt.show_variables)
+        return 0;
+    for (int k = 0; k <= f->variable_count; k++) {
+        const sl_variable *v = k < f->variable_count ? &f->variables[k] : NULL;
+        if (v && var_has_row(c, f, v))
+            continue;
+        if (v && v->place == SL_VAR_OPTIMIZED_OUT) {
+            glen += (size_t)snprintf(gone + glen, glen < sizeof gone ? sizeof gone - glen : 0,
+                                     "%s%s", glen ? ", " : "", v->name);
+            if (glen >= sizeof gone)
+                glen = sizeof gone - 1;
+            continue;
+        }
+        if (!v && !glen)
+            break;
+        const char *where = "";
+        if (v) {
+            char val[40];
+            snprintf(val, sizeof val, "%s", v->value);
+            if (strlen(v->value) > 28)
+                snprintf(val + 26, sizeof val - 26, "\xe2\x80\xa6");
+            where = v->place == SL_VAR_REGISTER ? "in " : v->place == SL_VAR_COMPUTED ? "computed"
+                  : (v->flags & SL_VAR_STATIC) ? "static" : "memory elsewhere";
+            snprintf(item, sizeof item, "%s%s = %s (%s%s)", v->name,
+                     (v->flags & SL_VAR_ENTRY_VALUE) ? "@entry" : "", val, where,
+                     v->place == SL_VAR_REGISTER && v->reg ? v->reg : "");
+        } else {
+            snprintf(item, sizeof item, "%s: optimized out", gone);
+        }
+        int len = (int)strlen(item);
+        if (col && col + 3 + len > LINE_CHARS) {
+            if (o)
+                out_line_break(o);
+            col = 0;
+        }
+        if (!col)
+            lines++;
+        else if (o)
+            sl__out_str(o, " \xc2\xb7 ");
+        if (o)
+            sl__out_html(o, item, 60);
+        col += (col ? 3 : 0) + len;
+    }
+    return lines;
+}
+
+static int elsewhere_count(const ctx *c, const sl_frame *f)
+{
+    return elsewhere_lines(c, (int)(f - c->s->frames), NULL);
+}
+
+static void out_elsewhere(ctx *c, int i)
+{
+    sl__out *o = c->o;
+    if (!elsewhere_lines(c, i, NULL))
+        return;
+    sl__out_str(o, "<TR><TD ALIGN=\"RIGHT\"><I>not in<BR/>this frame</I></TD>");
+    out_cell_open(o, COL_VAR, "else", 1);
+    out_lines_begin(o);
+    elsewhere_lines(c, i, o);
+    out_lines_end(o);
     sl__out_str(o, "</TD></TR>\n");
 }
 
@@ -505,10 +646,11 @@ static void out_frame(ctx *c, int i, const sl_handler_record *h, int nh)
     sl__out_str(o, "</TD></TR>\n");
 
     if (c->opt.show_slots) {
-        row r[2 * (SL_SAVED_MAX + 4) + 2];
+        row r[ROWS_MAX];
         int n = frame_rows(c, i, r, (int)(sizeof r / sizeof r[0]));
         for (int k = 0; k < n; k++)
             out_row(c, i, &r[k], k);
+        out_elsewhere(c, i);
         /* The red zone belongs to a leaf: below a function that calls
          * another lies its callee's frame.  A function that called a capture
          * is no leaf; one a signal interrupted may be (the kernel builds the
@@ -763,13 +905,18 @@ static void item_size(const ctx *c, int item, double *w, double *h)
         head = 0.6 * small * n;
     *h = line + 1.25 * small + 3 + pad;
     if (c->opt.show_slots) {
-        row r[2 * (SL_SAVED_MAX + 4) + 2];
+        row r[ROWS_MAX];
         int rows = frame_rows(c, item, r, (int)(sizeof r / sizeof r[0]));
         const sl_frame *caller = item + 1 < c->s->count ? &c->s->frames[item + 1] : NULL;
         for (int k = 0; k < rows; k++) {
             int chars = 30;
             if (r[k].role == ROLE_ARGS)
                 chars = 47;             /* "incoming stack args (7th+ int arg) from here up" */
+            if (r[k].role == ROLE_VAR) {
+                const sl_variable *v = r[k].var;
+                chars = 7 + min_int((int)(strlen(v->type) + strlen(v->name)), 32) +
+                        min_int((int)strlen(v->value), 28) + (v->size > 8 ? 9 : 0);
+            }
             if (r[k].role == ROLE_RET && caller && caller->file) {
                 *h += 1.25 * small + 3;
                 chars = 24 + (caller->function ? min_int((int)strlen(caller->function),
@@ -781,6 +928,12 @@ static void item_size(const ctx *c, int item, double *w, double *h)
         }
         if ((f->flags & SL_FRAME_INTERRUPTED) && c->opt.show_red_zone)
             *h += line + pad;
+        int extra = elsewhere_count(c, f);
+        if (extra > 0) {
+            *h += extra * line + pad;
+            if (0.52 * fs * (LINE_CHARS + 12) > body)
+                body = 0.52 * fs * (LINE_CHARS + 12);
+        }
         if (rows > 0)
             body += 0.6 * fs * (c->opt.relative ? 8 : 14) + 2 * pad;
     }
@@ -1032,6 +1185,167 @@ static void out_notes(const ctx *c)
     }
 }
 
+/* ---- pointers: arrows to slots, boxes for what lies outside the stack ---- */
+
+/* Whether object k is drawn: within the depth and the count asked for. */
+static int object_drawn(const ctx *c, int k)
+{
+    const sl_stack *s = c->s;
+    int max = c->opt.max_objects > 0 ? c->opt.max_objects : 32;
+    int depth = c->opt.pointer_depth;
+    return k >= 0 && k < s->object_count && k < max && s->objects[k].depth <= depth;
+}
+
+static int object_at(const ctx *c, uintptr_t p)
+{
+    for (int k = 0; k < c->s->object_count; k++)
+        if (c->s->objects[k].address == p)
+            return object_drawn(c, k) ? k : -1;
+    return -1;
+}
+
+/* The drawn frame and row holding stack address p: 0 and *j, port; -1. */
+static int stack_row_at(const ctx *c, uintptr_t p, int *j, char *port, size_t size)
+{
+    for (int i = c->first; i <= c->last; i++) {
+        if (!drawn(c, i))
+            continue;
+        const sl_frame *f = &c->s->frames[i];
+        uintptr_t lo = frame_bottom(f), hi = frame_top(f);
+        if (!lo || !hi || p < lo || p >= hi)
+            continue;
+        row r[ROWS_MAX];
+        int n = frame_rows(c, i, r, ROWS_MAX);
+        for (int m = 0; m < n; m++) {
+            uintptr_t len = r[m].size ? r[m].size : 8;
+            if (r[m].role != ROLE_ARGS && p >= r[m].addr && p < r[m].addr + len) {
+                *j = i;
+                row_port(&r[m], m, port, size);
+                return 0;
+            }
+        }
+    }
+    return -1;
+}
+
+/* An arrow from a pointer (node:port) to what it points at, if drawn. */
+static void out_pointer_edge(ctx *c, const char *from, uintptr_t p)
+{
+    sl__out *o = c->o;
+    int j, k;
+    char port[16];
+    if (!p)
+        return;
+    if (stack_row_at(c, p, &j, port, sizeof port) == 0) {
+        sl__out_str(o, from);
+        sl__out_str(o, " -> ");
+        node_name(o, j);
+        sl__out_str(o, ":");
+        sl__out_str(o, port);
+        sl__out_str(o, ":e [color=\"" COL_POINTER "\" penwidth=2 constraint=false];\n");
+    } else if ((k = object_at(c, p)) >= 0) {
+        sl__out_str(o, from);
+        sl__out_str(o, " -> obj");
+        sl__out_int(o, k);
+        sl__out_str(o, ":h:w [color=\"" COL_POINTER "\" penwidth=2];\n");
+    }
+}
+
+static void out_objects(ctx *c)
+{
+    sl__out *o = c->o;
+    const sl_stack *s = c->s;
+    int any = 0;
+    for (int k = 0; k < s->object_count; k++)
+        any |= object_drawn(c, k);
+    if (!any)
+        return;
+    /* The boxes side by side (a list reads left to right), beside the stack. */
+    sl__out_str(o, "subgraph cluster_heap {\nlabel=<<B>heap / data</B>> style=dashed color=\"#868e96\";\n"
+                   "{ rank=same;");
+    for (int k = 0; k < s->object_count; k++)
+        if (object_drawn(c, k)) {
+            sl__out_str(o, " obj");
+            sl__out_int(o, k);
+            sl__out_str(o, ";");
+        }
+    sl__out_str(o, " }\n");
+    for (int k = 0; k < s->object_count; k++) {
+        const sl_object *b = &s->objects[k];
+        if (!object_drawn(c, k))
+            continue;
+        sl__out_str(o, "obj");
+        sl__out_int(o, k);
+        sl__out_str(o, " [label=<<TABLE BORDER=\"2\" COLOR=\"#343a40\" CELLBORDER=\"1\" "
+                       "CELLSPACING=\"0\" CELLPADDING=\"4\">\n<TR><TD PORT=\"h\" BGCOLOR=\"" COL_HEAP
+                       "\" ALIGN=\"LEFT\"><B>");
+        sl__out_html(o, b->type, 32);
+        if (!c->opt.relative) {
+            sl__out_str(o, "  </B>\xc2\xb7 ");      /* no run may start with a space */
+            sl__out_hex(o, b->address);
+        } else {
+            sl__out_str(o, "</B>");
+        }
+        sl__out_str(o, "</TD></TR>\n");
+        if (!b->readable) {
+            sl__out_str(o, "<TR><TD ALIGN=\"LEFT\"><I>Cannot access memory here</I></TD></TR>\n");
+        }
+        for (int f = 0; f < b->field_count; f++) {
+            const sl_field *fl = &b->fields[f];
+            sl__out_str(o, "<TR><TD ALIGN=\"LEFT\" PORT=\"f");
+            sl__out_int(o, f);
+            sl__out_str(o, "\">");
+            if (fl->name[0]) {
+                sl__out_html(o, fl->name, 24);
+                sl__out_str(o, " = ");
+            }
+            if (fl->pointer == 0 && strcmp(fl->value, "0x0") == 0)
+                sl__out_str(o, "<B>NULL</B>");
+            else if (fl->pointer && c->opt.relative)
+                sl__out_str(o, "\xe2\x86\x92");       /* the arrow says where */
+            else
+                sl__out_html(o, fl->value, 36);
+            sl__out_str(o, "</TD></TR>\n");
+        }
+        sl__out_str(o, "</TABLE>>];\n");
+    }
+    sl__out_str(o, "}\n");
+    for (int k = 0; k < s->object_count; k++) {
+        if (!object_drawn(c, k))
+            continue;
+        for (int f = 0; f < s->objects[k].field_count; f++) {
+            char from[32];
+            snprintf(from, sizeof from, "obj%d:f%d:e", k, f);
+            out_pointer_edge(c, from, s->objects[k].fields[f].pointer);
+        }
+    }
+}
+
+/* Every pointer variable's arrow: from its row (or the frame's last row)
+ * to the slot or box it points at. */
+static void out_pointers(ctx *c)
+{
+    out_objects(c);
+    for (int i = c->first; i <= c->last; i++) {
+        const sl_frame *f = &c->s->frames[i];
+        if (!drawn(c, i) || !f->variable_count)
+            continue;
+        row r[ROWS_MAX];
+        int n = frame_rows(c, i, r, ROWS_MAX);
+        for (int k = 0; k < f->variable_count; k++) {
+            const sl_variable *v = &f->variables[k];
+            if (!v->pointer || !v->pointee || v->place == SL_VAR_OPTIMIZED_OUT)
+                continue;
+            char from[32], port[16] = "else";
+            for (int m = 0; m < n; m++)
+                if (r[m].role == ROLE_VAR && r[m].var == v)
+                    row_port(&r[m], m, port, sizeof port);
+            snprintf(from, sizeof from, "f%d:%s:e", i, port);
+            out_pointer_edge(c, from, v->pointer);
+        }
+    }
+}
+
 int sl_stack_write_dot(const sl_stack *s, FILE *out, const sl_dot_options *opt)
 {
     static const sl_dot_options defaults = SL_DOT_DEFAULTS;
@@ -1150,6 +1464,8 @@ int sl_stack_write_dot(const sl_stack *s, FILE *out, const sl_dot_options *opt)
         sl__out_str(o, " [color=\"#1c7ed6\" penwidth=2 constraint=false];\n");
     }
 
+    if (c.opt.show_variables && c.opt.show_slots)
+        out_pointers(&c);
     if (h && nh > 0)
         out_handlers(&c, h, nh);
     if (c.opt.notes && c.opt.note_count > 0)
@@ -1402,6 +1718,8 @@ __attribute__((noinline)) int sl_diagram_here(const char *path, const sl_dot_opt
         return rc;
     }
     sl_stack_symbolize(&s);
+    if (opt.show_variables)
+        sl_stack_read_variables(&s);    /* the frames are still there: we are called from them */
     sl_stack_mark_handlers(&s);
     opt.skip_frames += 1;               /* frames[0] is sl_diagram_here itself */
     rc = sl_stack_write_file(&s, path, &opt);

@@ -736,6 +736,18 @@ static struct scope_entry {
     int n;
 } scope_cache[SCOPE_CACHE];
 
+static Dwarf_Die **graveyard;
+static int graves;
+
+static void bury_scopes(void)
+{
+    for (int k = 0; k < graves; k++)
+        free(graveyard[k]);
+    free(graveyard);
+    graveyard = NULL;
+    graves = 0;
+}
+
 /* The scopes at module-relative pc of the unit cu (innermost first), or
  * NULL.  Called with the Dwfl locked; entries live until the Dwfl changes. */
 static Dwarf_Die *scopes_at(Dwfl_Module *mod, Dwarf_Die *cu, Dwarf_Addr pc, int *n)
@@ -752,7 +764,15 @@ static Dwarf_Die *scopes_at(Dwfl_Module *mod, Dwarf_Die *cu, Dwarf_Addr pc, int 
         free(scopes);
         return NULL;
     }
-    free(e->scopes);
+    /* The entry replaced may still be in use by a frame being read (an
+     * entry value reads the caller's scopes): freed after the read. */
+    if (e->scopes) {
+        Dwarf_Die **g = realloc(graveyard, (size_t)(graves + 1) * sizeof *g);
+        if (g) {
+            graveyard = g;
+            graveyard[graves++] = e->scopes;
+        }
+    }
     e->generation = sl__dwfl_generation;
     e->mod = mod;
     e->pc = pc;
@@ -1491,6 +1511,7 @@ int sl_stack_read_variables(sl_stack *s)
         total += read_frame(s, dwfl, i, q);
     read_objects(s, dwfl, q);
     free(q);
+    bury_scopes();
     sl__dwfl_release();
     return total;
 }

@@ -77,6 +77,8 @@ phrases() {
                        'no CFI here' 'outside this thread' ;;
     callee_saved)  printf '%s\n' 'NOT preserved: rbx,r13' 'NOT preserved: rbp' \
                        'every callee-saved register preserved' ;;
+    stack_and_heap) printf '%s\n' 'swap changed main' 'a = 2, b = 1' 'heap' 'sums to 6' \
+                       'leak' ;;
     stack_smash)   printf '%s\n' 'stack smashing detected' 'SIGABRT' 'canary' 'SIGSEGV' \
                        'ret pops it: back into main' \
                        'ss_hijacked() is running' 'exited with status 42' ;;
@@ -115,6 +117,9 @@ diagram_names() {
                        'unwinding-nocfi.svg sl_asm_no_cfi' ;;
     callee_saved)  printf '%s\n' 'callee_saved.svg sl_asm_saves_registers' 'callee_saved.svg r12' ;;
     stack_smash)   printf '%s\n' 'stack_smash.svg ss_protected_copy' 'stack_smash.svg canary' ;;
+    stack_and_heap) printf '%s\n' 'stack_and_heap-swap.svg swap' 'stack_and_heap-swap.svg int a = 2' \
+                       'stack_and_heap-list.svg heap / data' 'stack_and_heap-list.svg struct node' \
+                       'stack_and_heap-list.svg NULL' ;;
     *)             ;;
     esac
 }

@@ -88,13 +88,19 @@ typedef struct sl_dot_options {
                                    read like a newspaper (down, then the next
                                    column to the right); 0: as many as make the
                                    text largest on a 16:9 slide; 1: one column */
+    int show_variables;         /* each variable read by sl_stack_read_variables in
+                                   its own row, pointers as arrows (default on) */
+    int pointer_depth;          /* follow pointers out of the stack this deep into
+                                   boxes in a "heap / data" area (default 3) */
+    int max_objects;            /* at most this many such boxes (default 32) */
 } sl_dot_options;
 
 #define SL_DOT_DEFAULTS { .title = NULL, .show_slots = 1, .show_handlers = 1, \
     .relative = 0, .max_frames = 8, .legend = 0, .show_red_zone = 1,         \
     .font_size = 0, .name_width = 0, .skip_frames = 0, .highlight = NULL,    \
     .stop_at = "main", .handlers = NULL, .handler_count = 0,                 \
-    .dot_program = NULL, .notes = NULL, .note_count = 0, .columns = 0 }
+    .dot_program = NULL, .notes = NULL, .note_count = 0, .columns = 0,       \
+    .show_variables = 1, .pointer_depth = 3, .max_objects = 32 }
 
 /* Writes stack s as a DOT digraph to out.  The output is valid DOT for any
  * names (everything is escaped).  Returns 0 or a negative sl_dot_error. */
