@@ -95,8 +95,12 @@ int main(int argc, char **argv)
 
     lecture_step("Locals are slots in a frame");
     int a = 1, b = 2;
-    lecture_say("main's a and b live in main's frame, at %s and %s.", lecture_addr(&a),
-                lecture_addr(&b));
+    if (lecture_stable())
+        lecture_say("main's a and b live in main's frame, %s bytes apart.",
+                    lecture_offset((intptr_t)((char *)&b - (char *)&a)));
+    else
+        lecture_say("main's a and b live in main's frame, at %s and %s.", lecture_addr(&a),
+                    lecture_addr(&b));
 
     lecture_step("swap(&a, &b): pointers into the caller's frame");
     swap(&a, &b);

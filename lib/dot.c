@@ -264,6 +264,17 @@ static int var_has_row(const ctx *c, const sl_frame *f, const sl_variable *v)
            bottom && top && v->address >= bottom && v->address < top && v->size;
 }
 
+/* A variable's value as drawn: with relative addresses (--stable slides),
+ * a pointer into the stack is only its arrow, since its number changes
+ * from run to run. */
+static const char *value_text(const ctx *c, const sl_variable *v)
+{
+    if (c->opt.relative && v->pointer && v->pointer >= c->s->stack_low &&
+        v->pointer < c->s->stack_high)
+        return "\xe2\x86\x92 (a stack address)";
+    return v->value;
+}
+
 /* "char buf[16]", "void (*fn)(void)", "const char *tag": the declaration. */
 static void out_declaration(sl__out *o, const sl_variable *v)
 {
@@ -471,7 +482,7 @@ static void out_row(ctx *c, int i, const row *r, int k)
             sl__out_str(o, "<I>arg </I>");
         out_declaration(o, v);
         sl__out_str(o, " = ");
-        sl__out_html(o, v->value, 28);
+        sl__out_html(o, value_text(c, v), 28);
         if (v->size > 8) {
             sl__out_str(o, " \xc2\xb7 ");
             sl__out_size(o, v->size);
@@ -524,8 +535,8 @@ static int elsewhere_lines(const ctx *c, int i, sl__out *o)
         const char *where = "";
         if (v) {
             char val[40];
-            snprintf(val, sizeof val, "%s", v->value);
-            if (strlen(v->value) > 28)
+            snprintf(val, sizeof val, "%s", value_text(c, v));
+            if (strlen(val) > 28)
                 snprintf(val + 26, sizeof val - 26, "\xe2\x80\xa6");
             where = v->place == SL_VAR_REGISTER ? "in " : v->place == SL_VAR_COMPUTED ? "computed"
                   : (v->flags & SL_VAR_STATIC) ? "static" : "memory elsewhere";
