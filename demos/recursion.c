@@ -37,8 +37,6 @@ static void draw_deepest(void)
     o.max_frames = 6;                   /* main, two outer and three inner calls */
     o.skip_frames = 1;                  /* start at factorial(1), not here */
     o.highlight = "factorial";
-    o.max_frames = 6;                   /* with n drawn in each frame, 6 fit a slide */
-    o.columns = 3;
     diagram_ok = sl_diagram_here(lecture_diagram_path("recursion.dot"), &o) == 0;
     if (!diagram_ok)
         lecture_fail("sl_diagram_here: %s", sl_dot_last_error());
