@@ -466,6 +466,7 @@ void lecture_draw_stack(const char *name, const char *title, const char *highlig
     o.relative = lecture_stable();
     o.highlight = highlight;
     o.skip_frames = 1;                  /* this function */
+    o.pointer_depth = 0;                /* the stack only: stack_and_heap draws the heap */
     snprintf(file, sizeof file, "%s.dot", name);
     if (sl_diagram_here(lecture_diagram_path(file), &o) == 0)
         lecture_diagram_render(name);

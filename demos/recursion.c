@@ -35,6 +35,7 @@ static void draw_deepest(void)
     o.title = "factorial(12) at its deepest: one frame per call";
     o.relative = lecture_stable();
     o.max_frames = 6;                   /* main, two outer and three inner calls */
+    o.columns = 3;                      /* with n drawn in each frame */
     o.skip_frames = 1;                  /* start at factorial(1), not here */
     o.highlight = "factorial";
     diagram_ok = sl_diagram_here(lecture_diagram_path("recursion.dot"), &o) == 0;

@@ -1312,7 +1312,7 @@ static void out_objects(ctx *c)
             }
             if (fl->pointer == 0 && strcmp(fl->value, "0x0") == 0)
                 sl__out_str(o, "<B>NULL</B>");
-            else if (fl->pointer && c->opt.relative)
+            else if (fl->pointer && c->opt.relative && object_at(c, fl->pointer) >= 0)
                 sl__out_str(o, "\xe2\x86\x92");       /* the arrow says where */
             else
                 sl__out_html(o, fl->value, 36);
