@@ -94,7 +94,7 @@ endif
 # are plain C and built everywhere; the rest of lib/arch/ only for its own.
 LIB_SRC  := $(sort $(wildcard lib/*.c lib/arch/$(ARCH)/*.c asm/$(ARCH)/*.S lib/arch/*/classify_*.c))
 # Without libunwind (riscv64) there is no libunwind-ptrace view of another process.
-LIB_SRC  := $(if $(WITHOUT_DWARF_LIBS),$(filter-out lib/unwind_target.c,$(LIB_SRC)),$(LIB_SRC))
+LIB_SRC  := $(if $(WITHOUT_DWARF_LIBS),$(filter-out lib/unwind_target.c lib/dwarf_expr.c,$(LIB_SRC)),$(LIB_SRC))
 LIB_OBJ  := $(LIB_SRC:%=$(BUILD)/%.o)
 LIB_A    := $(BUILD)/libstacklab.a
 LIB_SO   := $(BUILD)/libstacklab.so

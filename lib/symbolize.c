@@ -415,7 +415,7 @@ int sl_stack_symbolize(sl_stack *s)
         f->module = NULL;
         if (f->pc == 0 || !dladdr((void *)a, &info) || !info.dli_fname)
             continue;
-        f->module = keep(s, info.dli_fname);
+        f->module = sl__keep(s, info.dli_fname);
         const symtab *t = symtab_of(info.dli_fname[0] == '/' ? info.dli_fname : "/proc/self/exe");
         if (t)
             name = function_at(t, (uintptr_t)info.dli_fbase, a, &start);
@@ -423,7 +423,7 @@ int sl_stack_symbolize(sl_stack *s)
             name = info.dli_sname;
             start = (uintptr_t)info.dli_saddr;
         }
-        if (name && (f->function = keep(s, name)) != NULL) {
+        if (name && (f->function = sl__keep(s, name)) != NULL) {
             f->offset = f->pc - start;
             found++;
         } else {

@@ -23,6 +23,7 @@
  * unwinder cannot recover (call-clobbered, in a caller) makes the variable
  * optimized out, with the reason.
  */
+#ifndef SL_WITHOUT_DWARF_LIBS           /* (riscv64: no libdw in Debian; stubs at the end) */
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
@@ -1544,3 +1545,27 @@ size_t sl__variable_place(const sl_frame *f, const sl_variable *v, char *buf, si
         n += snprintf(buf + n, size - (size_t)n, ", value at entry");
     return n < 0 ? 0 : (size_t)n;
 }
+
+#else /* SL_WITHOUT_DWARF_LIBS */
+
+#include <errno.h>
+#include <stdio.h>
+
+#include <stacklab/frames.h>
+
+/* Without libdw there are no DWARF scopes to read: no variables. */
+int sl_stack_read_variables(sl_stack *s)
+{
+    (void)s;
+    errno = ENOSYS;
+    return -1;
+}
+
+size_t sl__variable_place(const sl_frame *f, const sl_variable *v, char *buf, size_t size)
+{
+    (void)f, (void)v;
+    if (size)
+        buf[0] = '\0';
+    return 0;
+}
+#endif /* SL_WITHOUT_DWARF_LIBS */

@@ -21,6 +21,7 @@
 
 #include <stacklab/frames.h>
 #include "harness.h"
+#include "test_arch.h"
 #include "variables_fixture.h"
 
 #ifdef __clang__
@@ -163,7 +164,12 @@ static int recursion_checked;
 __attribute__((noinline)) static void check_recursion(const struct fx_locals *where)
 {
     (void)where;
-    for (int w = SL_WALK_FP; w <= SL_WALK_CFI; w++) {
+    /* The frame base is the CFA: where the FP walk cannot know it (gcc on
+     * AArch64 keeps the record at the bottom of the frame), only the CFI
+     * walk's frames are read. */
+    if (!SL_TEST_FP_WALK_KNOWS_CFA)
+        printf("(the FP walk's CFA is only a bound on this architecture: CFI walk only) ");
+    for (int w = SL_TEST_FP_WALK_KNOWS_CFA ? SL_WALK_FP : SL_WALK_CFI; w <= SL_WALK_CFI; w++) {
         sl_stack s = {0};
         CU_ASSERT_TRUE_FATAL(sl_stack_capture(&s, (sl_walker)w) > 101);
         CU_ASSERT_TRUE(sl_stack_read_variables(&s) >= 202);
@@ -374,10 +380,20 @@ static void test_corrupt_frame(void)
 
 static void test_gdb_o0(void);
 static void test_gdb_o2(void);
+#ifdef SL_WITHOUT_DWARF_LIBS
+static void variables_not_here(void)
+{
+    sl_test_not_here("no libdw for riscv64 in Debian: variables are not read in this build");
+}
+#endif
 
 void suite_variables(void)
 {
     CU_pSuite s = CU_add_suite("variables", NULL, NULL);
+#ifdef SL_WITHOUT_DWARF_LIBS
+    CU_add_test(s, "variables need libdw", variables_not_here);
+    return;
+#endif
     CU_add_test(s, "-O0: names, types, addresses, values as gdb prints them", test_o0_values);
     CU_add_test(s, "-O0: n in each of 100 recursive frames (FP and CFI walks)", test_o0_recursion);
     CU_add_test(s, "-O2: every value true or marked unknown", test_o2_honest);

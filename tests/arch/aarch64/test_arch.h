@@ -29,4 +29,8 @@
 /* A breakpoint: the thread stops with SIGTRAP for its tracer. */
 #define SL_TEST_BREAKPOINT()        __asm__ volatile("brk #0")
 
+/* Whether the FP walk knows each frame's CFA (AArch64: gcc puts the
+ * record at the bottom of the frame, so only a lower bound). */
+#define SL_TEST_FP_WALK_KNOWS_CFA   0
+
 #endif
