@@ -289,6 +289,12 @@ $(BUILD)/tests/test_except.c.o: SL_CPPFLAGS += -DSL_TEST_CC='"$(CC)"' -DSL_TEST_
 $(RUN_TESTS): $(filter-out $(BUILD)/tests/bench/%,$(TEST_OBJ)) $(LIB_A)
 	$(CC) $(SL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_A) $(TEST_LIBS) -lm $(LIBS)
 
+# Another architecture's tests run under qemu-user: they say where that
+# matters (no ptrace, no native gdb).
+ifneq ($(TRIPLE),)
+$(BUILD)/tests/%.o: SL_CPPFLAGS += -DSL_TEST_UNDER_QEMU
+endif
+
 # Without libcunit the suites include tests/cunit/'s headers.
 ifeq ($(TEST_LIBS),)
 $(BUILD)/tests/%.o: SL_CPPFLAGS += -Itests/cunit

@@ -627,6 +627,10 @@ static void compare_with_gdb(const char *level)
 
 static void test_gdb_o0(void)
 {
+#ifdef SL_TEST_UNDER_QEMU
+    sl_test_not_here("this machine's gdb cannot run the other architecture's program (qemu-user)");
+    return;
+#endif
     if (sl_under_valgrind())
         return;     /* gdb would run the suite under valgrind's loader */
     compare_with_gdb("O0");
@@ -634,6 +638,10 @@ static void test_gdb_o0(void)
 
 static void test_gdb_o2(void)
 {
+#ifdef SL_TEST_UNDER_QEMU
+    sl_test_not_here("this machine's gdb cannot run the other architecture's program (qemu-user)");
+    return;
+#endif
     if (sl_under_valgrind())
         return;
     compare_with_gdb("O2");
