@@ -109,6 +109,13 @@ TEST_OBJ := $(TEST_SRC:%=$(BUILD)/%.o)
 RUN_TESTS := $(BUILD)/tests/run_tests
 CXX_HEADERS := $(BUILD)/tests/cxx_headers
 
+# The `stacklab` command: cli/ and its per-architecture part, by path.
+CLI_SRC  := $(wildcard cli/*.c cli/arch/$(ARCH)/*.c)
+CLI_OBJ  := $(CLI_SRC:%=$(BUILD)/%.o)
+# Built natively only: it traces programs of this machine's architecture
+# (cli/arch/$(ARCH)/ is the seam), never under qemu.
+CLI      := $(if $(RUN),,$(if $(wildcard cli/arch/$(ARCH)/*.c),$(BUILD)/stacklab))
+
 BENCH_SRC := $(wildcard tests/bench/*.c tests/bench/*.cc)
 BENCH_OBJ := $(BENCH_SRC:%=$(BUILD)/%.o)
 BENCH     := $(BUILD)/bench/bench
@@ -140,7 +147,7 @@ DIAGRAMS   ?= diagrams
         listings install uninstall clean help
 .DELETE_ON_ERROR:
 
-all: $(LIB_A) $(LIB_SO) $(DEMO_BINS) $(RUN_TESTS)
+all: $(LIB_A) $(LIB_SO) $(DEMO_BINS) $(RUN_TESTS) $(CLI)
 
 help:
 	@echo "make demo [DEMO=name] [STEP=1]  the lecture tour, or one demo"
@@ -259,6 +266,22 @@ $(LIB_SO): $(LIB_OBJ)
 	ln -sf libstacklab.so.$(VERSION) $@.$(SOMAJOR)
 	ln -sf libstacklab.so.$(SOMAJOR) $@
 
+# ---- the command --------------------------------------------------------------
+# Only the public headers: the command is a user of the library, linked
+# statically like the demos so that an installed copy runs anywhere.
+
+CLI_CPPFLAGS = -D_GNU_SOURCE -Ilib/include -Icli $(CPPFLAGS) \
+               -DSTACKLAB_VERSION='"$(VERSION)"' -DSTACKLAB_DEMOS='"$(DEMOS)"'
+
+$(BUILD)/cli/%.c.o: cli/%.c $(HEADERS) $(wildcard cli/*.h) | $(BUILD)/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(CLI_CPPFLAGS) $(SL_CFLAGS) -c $< -o $@
+
+ifneq ($(CLI),)
+$(CLI): $(CLI_OBJ) $(LIB_A)
+	$(CC) $(SL_LDFLAGS) -o $@ $(CLI_OBJ) $(LIB_A) $(LIBS)
+endif
+
 # ---- tests ------------------------------------------------------------------
 
 $(BUILD)/tests/%.o: tests/% $(HEADERS) tests/harness.h | $(BUILD)/.deps-ok
@@ -309,9 +332,10 @@ test: $(RUN_TESTS)
 	$(if $(WITHOUT_DWARF_LIBS),@echo "stacklab: $(strip $(WITHOUT_DWARF_LIBS))")
 	$(RUN) $(RUN_TESTS) $(SUITE)
 
-check: $(RUN_TESTS) $(DEMO_BINS) $(if $(CROSS_BUILD),,check-dropin $(CXX_HEADERS))
+check: $(RUN_TESTS) $(DEMO_BINS) $(CLI) $(if $(CROSS_BUILD),,check-dropin $(CXX_HEADERS))
 	$(if $(WITHOUT_DWARF_LIBS),@echo "stacklab: $(strip $(WITHOUT_DWARF_LIBS))")
 	$(RUN) $(RUN_TESTS)
+	$(if $(CLI),$(SHELL) tests/cli.sh $(CLI))
 	$(if $(wildcard tests/demos.sh),ARCH=$(ARCH) RUN="$(RUN)" $(SHELL) tests/demos.sh $(BUILD)/demos $(DEMOS))
 	$(if $(CROSS_BUILD),,$(CXX_HEADERS))
 	$(if $(CROSS_BUILD),,MAKE="$(MAKE)" CC="$(CC)" $(SHELL) tests/install.sh)
@@ -554,9 +578,11 @@ export PC_FILE
 
 # Installing to the system (no DESTDIR) as root refreshes the dynamic
 # linker's cache, so that programs find libstacklab.so.0 at once.
-install: $(LIB_A) $(LIB_SO) $(DEMO_BINS)
+install: $(LIB_A) $(LIB_SO) $(DEMO_BINS) $(CLI)
 	install -d $(DESTDIR)$(INCLUDEDIR)/stacklab $(DESTDIR)$(LIBDIR)/pkgconfig \
 	    $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3
+	$(if $(CLI),install -m 755 $(CLI) $(DESTDIR)$(BINDIR)/stacklab)
+	$(if $(CLI),install -m 644 cli/stacklab.1 $(DESTDIR)$(MANDIR)/man1/stacklab.1)
 	install -m 644 lib/include/stacklab.h $(DESTDIR)$(INCLUDEDIR)/
 	install -m 644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/stacklab/
 	install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
@@ -578,6 +604,7 @@ install: $(LIB_A) $(LIB_SO) $(DEMO_BINS)
 	         "PKG_CONFIG_PATH=$(LIBDIR)/pkgconfig (the .pc adds an rpath; run the demos from $(BINDIR))"
 
 uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/stacklab $(DESTDIR)$(MANDIR)/man1/stacklab.1
 	rm -f $(DESTDIR)$(INCLUDEDIR)/stacklab.h $(DESTDIR)$(LIBDIR)/pkgconfig/stacklab.pc
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/stacklab
 	rm -f $(DESTDIR)$(LIBDIR)/libstacklab.a $(DESTDIR)$(LIBDIR)/libstacklab.so*

@@ -1,0 +1,36 @@
+/*
+ * machine.h: what the command needs to know about the processor it stops:
+ * where the program counter is in a stopped thread, what a breakpoint
+ * instruction looks like, and how to step over a prologue when the program
+ * has no line table.  One implementation per architecture, chosen by path
+ * (cli/arch/$(ARCH)/machine.c), so the rest of cli/ is the same everywhere.
+ */
+#ifndef STACKLAB_CLI_MACHINE_H
+#define STACKLAB_CLI_MACHINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* The breakpoint instruction, planted over the first byte(s) of an
+ * instruction, and its length. */
+extern const uint8_t machine_break_insn[];
+extern const size_t machine_break_len;
+
+/* The program counter of a thread stopped under ptrace.  0, or -1. */
+int machine_get_pc(pid_t tid, uintptr_t *pc);
+int machine_set_pc(pid_t tid, uintptr_t pc);
+
+/* The stack pointer of a stopped thread.  0, or -1. */
+int machine_get_sp(pid_t tid, uintptr_t *sp);
+
+/* Where a thread that trapped on a breakpoint planted at addr reports its pc
+ * (x86-64: after the one-byte int3, addr + 1). */
+uintptr_t machine_pc_after_break(uintptr_t addr);
+
+/* The length of the frame-setup prologue at the start of code (the bytes of
+ * a function without line information), so a breakpoint stops where gdb's
+ * `break FUNCTION` stops in such a function.  0 when there is none. */
+size_t machine_prologue_length(const uint8_t *code, size_t n);
+
+#endif
