@@ -1663,15 +1663,14 @@ static void name_the_path(const char *tmp, const char *path)
     snprintf(at, sizeof last_error - (size_t)(at - last_error), "%s%s", path, rest);
 }
 
-int sl_stack_write_file(const sl_stack *s, const char *path, const sl_dot_options *o)
+int sl__dot_write_file(const char *path, int (*write)(FILE *, const void *), const void *arg,
+                       const char *dot_program)
 {
     const char *fmt;
     char tmp[4096], dot_tmp[] = "/tmp/stacklab-XXXXXX.dot";
     FILE *f;
     int rc, fd;
 
-    if (!s || !path)
-        return fail(SL_DOT_EINVAL, "sl_stack_write_file: NULL %s", s ? "path" : "stack");
     if (!(fmt = format_of(path)))
         return fail(SL_DOT_EFORMAT, "cannot write %s: the name must end in .dot, .gv, .svg, "
                     ".png or .pdf", path);
@@ -1684,7 +1683,7 @@ int sl_stack_write_file(const sl_stack *s, const char *path, const sl_dot_option
             unlink(tmp);
             return fail(SL_DOT_EOPEN, "cannot create %s: %s", path, strerror(errno));
         }
-        rc = sl_stack_write_dot(s, f, o);
+        rc = write(f, arg);
         if (fclose(f) != 0 && rc == 0)
             rc = fail(SL_DOT_EIO, "cannot write %s: %s", path, strerror(errno));
     } else {
@@ -1697,10 +1696,10 @@ int sl_stack_write_file(const sl_stack *s, const char *path, const sl_dot_option
             return fail(SL_DOT_EOPEN, "cannot create a temporary file for %s: %s", path,
                         strerror(errno));
         }
-        rc = sl_stack_write_dot(s, f, o);
+        rc = write(f, arg);
         if (fclose(f) != 0 && rc == 0)
             rc = fail(SL_DOT_EIO, "cannot write %s: %s", dot_tmp, strerror(errno));
-        if (rc == 0 && (rc = sl_dot_render(dot_tmp, tmp, o ? o->dot_program : NULL)) != 0)
+        if (rc == 0 && (rc = sl_dot_render(dot_tmp, tmp, dot_program)) != 0)
             name_the_path(tmp, path);
         unlink(dot_tmp);
     }
@@ -1709,6 +1708,25 @@ int sl_stack_write_file(const sl_stack *s, const char *path, const sl_dot_option
     if (rc != 0)
         unlink(tmp);
     return rc;
+}
+
+typedef struct stack_and_options {
+    const sl_stack *s;
+    const sl_dot_options *o;
+} stack_and_options;
+
+static int write_stack(FILE *f, const void *arg)
+{
+    const stack_and_options *so = arg;
+    return sl_stack_write_dot(so->s, f, so->o);
+}
+
+int sl_stack_write_file(const sl_stack *s, const char *path, const sl_dot_options *o)
+{
+    stack_and_options so = { s, o };
+    if (!s || !path)
+        return fail(SL_DOT_EINVAL, "sl_stack_write_file: NULL %s", s ? "path" : "stack");
+    return sl__dot_write_file(path, write_stack, &so, o ? o->dot_program : NULL);
 }
 
 __attribute__((noinline)) int sl_diagram_here(const char *path, const sl_dot_options *o)

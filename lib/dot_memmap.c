@@ -235,7 +235,8 @@ static void out_title(sl__out *o, const block *b)
     }
 }
 
-int sl_memmap_write_dot(const sl_memmap *m, FILE *out, const sl_mark *marks, int n)
+static int write_memmap(const sl_memmap *m, FILE *out, const sl_mark *marks, int n,
+                        const char *title)
 {
     blocks bs = { 0 };
     sl__out *o;
@@ -255,7 +256,12 @@ int sl_memmap_write_dot(const sl_memmap *m, FILE *out, const sl_mark *marks, int
 
     sl__out_str(o, "digraph address_space {\n"
                    "graph [rankdir=LR nodesep=0.15 ranksep=0.8 fontname=\"DejaVu Sans\" fontsize=24 "
-                   "labelloc=t label=<<B>The address space of this process</B><BR/>"
+                   "labelloc=t label=<<B>");
+    if (title)
+        sl__out_html(o, title, 200);
+    else
+        sl__out_str(o, "The address space of this process");
+    sl__out_str(o, "</B><BR/>"
                    "<FONT POINT-SIZE=\"16\">high addresses at the top \xc2\xb7 "
                    "rows not to scale: see their sizes</FONT>>];\n"
                    "node [shape=plaintext fontname=\"DejaVu Sans\" fontsize=18];\n"
@@ -323,4 +329,31 @@ int sl_memmap_write_dot(const sl_memmap *m, FILE *out, const sl_mark *marks, int
     free(o);
     free(bs.b);
     return rc;
+}
+
+int sl_memmap_write_dot(const sl_memmap *m, FILE *out, const sl_mark *marks, int n)
+{
+    return write_memmap(m, out, marks, n, NULL);
+}
+
+typedef struct memmap_args {
+    const sl_memmap *m;
+    const sl_mark *marks;
+    int n;
+    const char *title;
+} memmap_args;
+
+static int write_args(FILE *f, const void *arg)
+{
+    const memmap_args *a = arg;
+    return write_memmap(a->m, f, a->marks, a->n, a->title);
+}
+
+int sl_memmap_write_file(const sl_memmap *m, const char *path, const sl_mark *marks, int n,
+                         const char *title)
+{
+    memmap_args a = { m, marks, n, title };
+    if (!m || !path)
+        return SL_DOT_EINVAL;
+    return sl__dot_write_file(path, write_args, &a, NULL);
 }

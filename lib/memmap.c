@@ -5,8 +5,14 @@
  * an anonymous mmap).  The executable's own mappings need its section
  * headers: its rw- mapping holds .data and then .bss, often on the same page,
  * and the rest of .bss continues in an anonymous mapping after it.  So the
- * executable (/proc/self/exe) is opened with libelf once per read, and its
+ * executable (/proc/PID/exe) is opened with libelf once per read, and its
  * allocated sections, moved by the load bias, are kept next to the regions.
+ *
+ * Another process (sl_memmap_read_target: a thread stopped under ptrace) is
+ * read the same way from its /proc/PID files; what dl_iterate_phdr tells of
+ * our own loaded objects is taken there from the maps themselves (a file with
+ * an executable mapping is a loaded object), and its stack is the mapping
+ * that holds the stopped thread's sp.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +29,7 @@ typedef Elf64_Shdr GElf_Shdr;
 #include <unistd.h>
 
 #include "stacklab/memmap.h"
+#include "stacklab/target.h"
 #include "memmap_internal.h"
 
 /* The kind of an executable's section, by name; NULL: not one we draw. */
@@ -93,10 +100,14 @@ static void keep_section(sl__memmap_priv *p, const char *name, GElf_Shdr *sh)
 
 #ifdef SL_WITHOUT_DWARF_LIBS
 /* Reads the executable's allocated sections into p: the ELF header, the
- * section headers and their name table, by hand (<elf.h>, 64-bit). */
-static void read_sections(sl__memmap_priv *p)
+ * section headers and their name table, by hand (<elf.h>, 64-bit).  Only
+ * for this process (no `stacklab` command without libdw). */
+static void read_sections(sl__memmap_priv *p, const char *proc, uintptr_t first_map)
 {
-    int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    char exe[64];
+    (void)first_map;
+    snprintf(exe, sizeof exe, "%s/exe", proc);
+    int fd = open(exe, O_RDONLY | O_CLOEXEC);
     Elf64_Ehdr eh;
     Elf64_Shdr *sh = NULL;
     char *names = NULL;
@@ -121,20 +132,34 @@ static void read_sections(sl__memmap_priv *p)
     close(fd);
 }
 #else
-/* Reads the executable's allocated sections into p. */
-static void read_sections(sl__memmap_priv *p)
+/* Reads the executable's allocated sections into p.  For another process
+ * (p->bias unknown until now) the load bias is where its first PT_LOAD
+ * segment was mapped (first_map: the exe's lowest mapping) less its vaddr. */
+static void read_sections(sl__memmap_priv *p, const char *proc, uintptr_t first_map)
 {
     int fd;
+    char exe[64];
     Elf *e;
     Elf_Scn *scn = NULL;
     size_t shstrndx;
 
     if (elf_version(EV_CURRENT) == EV_NONE)
         return;
-    fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    snprintf(exe, sizeof exe, "%s/exe", proc);
+    fd = open(exe, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return;
     e = elf_begin(fd, ELF_C_READ, NULL);
+    size_t nph;
+    if (e && first_map && elf_getphdrnum(e, &nph) == 0) {
+        for (size_t i = 0; i < nph; i++) {
+            GElf_Phdr ph;
+            if (gelf_getphdr(e, (int)i, &ph) && ph.p_type == PT_LOAD) {
+                p->bias = first_map - (ph.p_vaddr & ~(uintptr_t)0xfff);
+                break;
+            }
+        }
+    }
     if (e && elf_getshdrstrndx(e, &shstrndx) == 0) {
         while ((scn = elf_nextscn(e, scn)) != NULL && p->nsections < SL__MAX_SECTIONS) {
             GElf_Shdr sh;
@@ -178,13 +203,61 @@ static const char *kind_of(const sl_region *r, const sl__memmap_priv *p)
     return "mmap";
 }
 
-int sl_memmap_read(sl_memmap *m)
+/* Another process's loaded objects, from its maps: every file with an
+ * executable mapping (the executable first), from its first mapping to its
+ * last.  Two passes over f: which files, then where.  Returns the
+ * executable's lowest mapping (for the load bias). */
+static uintptr_t objects_from_maps(sl__memmap_priv *p, FILE *f)
+{
+    char line[4096];
+    uintptr_t first_map = 0;
+    char (*paths)[256] = calloc(SL__MAX_OBJECTS, sizeof *paths);
+    if (!paths)
+        return 0;
+    snprintf(paths[0], sizeof paths[0], "%s", p->exe);
+    p->nobjects = 1;
+    for (int pass = 0; pass < 2; pass++) {
+        rewind(f);
+        while (fgets(line, sizeof line, f)) {
+            unsigned long start, end;
+            char perms[8] = "";
+            int pathpos = 0, k;
+            if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %n", &start, &end, perms, &pathpos) < 3 ||
+                pathpos <= 0 || line[pathpos] != '/')
+                continue;
+            line[strcspn(line, "\n")] = '\0';
+            const char *path = line + pathpos;
+            for (k = 0; k < p->nobjects && strcmp(paths[k], path) != 0; k++)
+                ;
+            if (pass == 0) {
+                if (k == p->nobjects && perms[2] == 'x' && k < SL__MAX_OBJECTS &&
+                    strlen(path) < sizeof paths[0])
+                    strcpy(paths[p->nobjects++], path);
+                continue;
+            }
+            if (k == p->nobjects)
+                continue;
+            if (k == 0 && !first_map)
+                first_map = start;
+            if (!p->objects[k].start || start < p->objects[k].start)
+                p->objects[k].start = start;
+            if (end > p->objects[k].end)
+                p->objects[k].end = end;
+        }
+    }
+    rewind(f);
+    free(paths);
+    return first_map;
+}
+
+/* Reads the maps of process pid (0: this one); here is an address in the
+ * described thread's stack. */
+static int read_process(sl_memmap *m, pid_t pid, uintptr_t here)
 {
     FILE *f;
     char line[4096];
     sl__memmap_priv *p;
     int cap = 64;
-    uintptr_t here = (uintptr_t)__builtin_frame_address(0);
 
     if (!m) {
         errno = EINVAL;
@@ -194,7 +267,14 @@ int sl_memmap_read(sl_memmap *m)
     p = calloc(1, sizeof *p);
     if (!p)
         return -1;
-    f = fopen("/proc/self/maps", "re");
+    char proc[32];
+    if (pid > 0)
+        snprintf(proc, sizeof proc, "/proc/%d", (int)pid);
+    else
+        snprintf(proc, sizeof proc, "/proc/self");
+    char maps[48];
+    snprintf(maps, sizeof maps, "%s/maps", proc);
+    f = fopen(maps, "re");
     if (!f) {
         free(p);
         return -1;
@@ -202,11 +282,17 @@ int sl_memmap_read(sl_memmap *m)
     m->priv = p;
     m->regions = malloc((size_t)cap * sizeof *m->regions);
     {
-        ssize_t n = readlink("/proc/self/exe", p->exe, sizeof p->exe - 1);
+        char exe[48];
+        snprintf(exe, sizeof exe, "%s/exe", proc);
+        ssize_t n = readlink(exe, p->exe, sizeof p->exe - 1);
         p->exe[n > 0 ? n : 0] = '\0';
     }
-    dl_iterate_phdr(objects_callback, p);
-    read_sections(p);
+    if (pid > 0) {
+        read_sections(p, proc, objects_from_maps(p, f));
+    } else {
+        dl_iterate_phdr(objects_callback, p);
+        read_sections(p, proc, 0);
+    }
     while (m->regions && fgets(line, sizeof line, f)) {
         unsigned long start, end, offset, inode;
         char perms[8] = "", dev[16];
@@ -254,6 +340,21 @@ int sl_memmap_read(sl_memmap *m)
         return -1;
     }
     return m->count;
+}
+
+int sl_memmap_read(sl_memmap *m)
+{
+    return read_process(m, 0, (uintptr_t)__builtin_frame_address(0));
+}
+
+int sl_memmap_read_target(sl_memmap *m, const sl_target *t)
+{
+    sl_regs r;
+    if (!t || t->self || t->pid == getpid())
+        return sl_memmap_read(m);
+    if (sl_target_regs(t, &r) != 0)
+        return -1;
+    return read_process(m, t->pid, r.sp);
 }
 
 void sl_memmap_release(sl_memmap *m)

@@ -24,6 +24,12 @@ void sl__out_flush(sl__out *o);
 /* Remembers the first write error (errno, EIO when unset). */
 void sl__out_failed(sl__out *o);
 
+/* Writes path atomically (dot.c): write(f, arg) puts DOT into a temporary
+ * file, rendered by Graphviz for .svg/.png/.pdf, renamed over path when
+ * whole.  Returns 0 or a negative sl_dot_error (sl_dot_last_error says why). */
+int sl__dot_write_file(const char *path, int (*write)(FILE *, const void *), const void *arg,
+                       const char *dot_program);
+
 /* Appends n bytes. */
 static inline void sl__out_mem(sl__out *o, const char *s, size_t n)
 {

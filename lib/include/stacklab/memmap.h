@@ -54,6 +54,13 @@ typedef struct sl_mark {
  * Returns the number of regions, or -1 (errno set) when it cannot. */
 int sl_memmap_read(sl_memmap *m);
 
+/* The address space of target t's process (sl_target_ptrace: a thread of
+ * another process, stopped), its stack the one holding that thread's sp; for
+ * the calling thread the same as sl_memmap_read.  Returns the number of
+ * regions, or -1 (errno set). */
+struct sl_target;
+int sl_memmap_read_target(sl_memmap *m, const struct sl_target *t);
+
 /* Frees what m holds and zeroes it. */
 void sl_memmap_release(sl_memmap *m);
 
@@ -70,6 +77,13 @@ const sl_region *sl_memmap_find(const sl_memmap *m, const void *a);
  * them, and each of the n marks as a labelled arrow into its block.
  * Returns 0, or a negative sl_dot_error (dot.h). */
 int sl_memmap_write_dot(const sl_memmap *m, FILE *out, const sl_mark *marks, int n);
+
+/* Writes the same diagram to path: DOT for .dot/.gv, rendered by Graphviz
+ * for .svg/.png/.pdf, atomically (see sl_stack_write_file), with title as its
+ * caption (NULL: "The address space of this process").  Returns 0, or a
+ * negative sl_dot_error (sl_dot_last_error says why). */
+int sl_memmap_write_file(const sl_memmap *m, const char *path, const sl_mark *marks, int n,
+                         const char *title);
 
 #ifdef __cplusplus
 }
