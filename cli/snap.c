@@ -54,7 +54,8 @@ static const char snap_help[] =
     "  --walk cfi|fp        how to find callers: DWARF CFI (default) or frame pointers\n"
     "  --all-frames         draw the C library's start-up frames above main too\n"
     "  --max-frames N       deeper stacks: the innermost and outermost frames, the\n"
-    "                       middle elided (default 40; 0: every frame)\n"
+    "                       middle elided (default: 8 in a diagram, 40 in text;\n"
+    "                       0: every frame)\n"
     "  --no-variables       slots only, no variables\n"
     "  --stable             no address randomization in PROGRAM, addresses drawn as\n"
     "                       CFA offsets: the same picture on every run\n"
@@ -318,8 +319,9 @@ static int write_text(FILE *out, const char *headline, const sl_stack *s, const 
         view.stop = SL_STOP_END;
     }
     int shown = view.count;
-    if (o->max_frames > 0 && view.count > o->max_frames) {
-        view.count = o->max_frames;
+    int max = o->max_frames < 0 ? 40 : o->max_frames;
+    if (max > 0 && view.count > max) {
+        view.count = max;
         view.stop = SL_STOP_END;
     }
     fprintf(out, "stacklab: %s\n", headline);
@@ -395,8 +397,10 @@ static int draw_stack(tracee *t, const tracee_event *ev, const where *w, const s
         snprintf(title, sizeof title, "%s", headline);
         d.title = o->title ? o->title : title;
         d.relative = o->stable;
-        d.max_frames = o->max_frames;
-        d.stop_at = o->all_frames ? NULL : "main";
+        if (o->max_frames >= 0)
+            d.max_frames = o->max_frames;
+        if (o->all_frames)
+            d.stop_at = NULL;
         d.show_handlers = 0;            /* the handler records are this process's */
         if (ev->kind == TRACEE_BREAK && !strchr(w->label, ':'))
             d.highlight = w->label;
@@ -405,6 +409,92 @@ static int draw_stack(tracee *t, const tracee_event *ev, const where *w, const s
             cli_error("%s", sl_dot_last_error());
     }
     sl_stack_release(&s);
+    sl_target_release(&tg);
+    return r;
+}
+
+/* ---- the address space ------------------------------------------------------------ */
+
+static int write_regions(FILE *out, const char *headline, const sl_memmap *m,
+                         const sl_mark *marks, int n)
+{
+    fprintf(out, "stacklab: %s\n", headline);
+    for (int i = 0; i < m->count; i++) {
+        const sl_region *r = &m->regions[i];
+        fprintf(out, "%016lx-%016lx %s %-8s %s\n", (unsigned long)r->start,
+                (unsigned long)r->end, r->perms, r->kind ? r->kind : "", r->path ? r->path : "");
+    }
+    for (int k = 0; k < n; k++) {
+        const char *kind = sl_memmap_classify(m, marks[k].address);
+        fprintf(out, "%-24s 0x%016lx %s\n", marks[k].label, (unsigned long)marks[k].address,
+                kind ? kind : "(not mapped)");
+    }
+    return fflush(out) == 0 && !ferror(out) ? 0 : -1;
+}
+
+static int draw_maps(tracee *t, const tracee_event *ev, const where *w, const snap_options *o)
+{
+    char headline[512], pc_label[160], title[700];
+    describe_stop(headline, sizeof headline, ev, w);
+    tracee_stop_all(t);
+    sl_target tg;
+    if (sl_target_ptrace(&tg, t->pid, ev->tid) != 0) {
+        cli_error("cannot read the stopped program: %s", strerror(errno));
+        return -1;
+    }
+    sl_memmap m;
+    sl_regs regs;
+    if (sl_memmap_read_target(&m, &tg) < 0 || sl_target_regs(&tg, &regs) != 0) {
+        cli_error("cannot read the program's address space: %s", strerror(errno));
+        sl_target_release(&tg);
+        return -1;
+    }
+    /* Frame 0 names the pc. */
+    sl_stack s = { 0 };
+    sl_stack_capture_target(&s, &tg, SL_WALK_CFI);
+    s.count = s.count > 1 ? 1 : s.count;
+    sl_stack_symbolize(&s);
+    snprintf(pc_label, sizeof pc_label, "pc (%s)", s.count ? s.frames[0].function : "??");
+    sl_mark marks[3] = {
+        { pc_label, (const void *)regs.pc },
+        { "sp", (const void *)regs.sp },
+    };
+    int n = 2;
+    if (ev->kind == TRACEE_SIGNAL && ev->signal != SIGABRT && ev->info.si_code > 0)
+        marks[n++] = (sl_mark){ "fault address", ev->info.si_addr };
+
+    int r;
+    if (!o->output || strcmp(extension(o->output), "txt") == 0) {
+        FILE *f = stdout;
+        char tmp[PATH_MAX] = "";
+        int fd = -1;
+        if (o->output && ((size_t)snprintf(tmp, sizeof tmp, "%s.XXXXXX", o->output) >= sizeof tmp ||
+                          (fd = mkstemp(tmp)) < 0 || !(f = fdopen(fd, "w")))) {
+            cli_error("cannot write %s: %s", o->output, strerror(errno));
+            if (fd >= 0) {
+                close(fd);
+                unlink(tmp);
+            }
+            r = -1;
+        } else {
+            r = write_regions(f, headline, &m, marks, n);
+            if (o->output) {
+                if (fclose(f) != 0 || (r == 0 && rename(tmp, o->output) != 0))
+                    r = -1;
+                if (r != 0) {
+                    cli_error("cannot write %s: %s", o->output, strerror(errno));
+                    unlink(tmp);
+                }
+            }
+        }
+    } else {
+        snprintf(title, sizeof title, "The address space of %s: %s", o->program[0], headline);
+        r = sl_memmap_write_file(&m, o->output, marks, n, o->title ? o->title : title);
+        if (r != 0)
+            cli_error("%s", sl_dot_last_error());
+    }
+    sl_stack_release(&s);
+    sl_memmap_release(&m);
     sl_target_release(&tg);
     return r;
 }
@@ -484,7 +574,7 @@ static int run(snap_options *o)
         tracee_finish(&t);
         return tracee_exit_code(ev.status);
     }
-    int drawn = o->maps ? -1 : draw_stack(&t, &ev, &w, o);
+    int drawn = o->maps ? draw_maps(&t, &ev, &w, o) : draw_stack(&t, &ev, &w, o);
     where_release(&w);
     int status = tracee_finish(&t);
     if (drawn != 0)
@@ -494,7 +584,7 @@ static int run(snap_options *o)
 
 int cmd_snap(int argc, char **argv)
 {
-    snap_options o = { .walker = SL_WALK_CFI, .max_frames = 40 };
+    snap_options o = { .walker = SL_WALK_CFI, .max_frames = -1 };
     if (parse_options(&o, argc, argv) != 0)
         return EXIT_USAGE;
     return run(&o);
@@ -502,7 +592,7 @@ int cmd_snap(int argc, char **argv)
 
 int cmd_maps(int argc, char **argv)
 {
-    snap_options o = { .maps = 1, .walker = SL_WALK_CFI, .max_frames = 40 };
+    snap_options o = { .maps = 1, .walker = SL_WALK_CFI, .max_frames = -1 };
     if (parse_options(&o, argc, argv) != 0)
         return EXIT_USAGE;
     return run(&o);
