@@ -214,8 +214,7 @@ static uintptr_t objects_from_maps(sl__memmap_priv *p, FILE *f)
     char (*paths)[256] = calloc(SL__MAX_OBJECTS, sizeof *paths);
     if (!paths)
         return 0;
-    snprintf(paths[0], sizeof paths[0], "%s", p->exe);
-    p->nobjects = 1;
+    p->nobjects = 1;                    /* [0]: the executable, named by p->exe */
     for (int pass = 0; pass < 2; pass++) {
         rewind(f);
         while (fgets(line, sizeof line, f)) {
@@ -227,8 +226,11 @@ static uintptr_t objects_from_maps(sl__memmap_priv *p, FILE *f)
                 continue;
             line[strcspn(line, "\n")] = '\0';
             const char *path = line + pathpos;
-            for (k = 0; k < p->nobjects && strcmp(paths[k], path) != 0; k++)
-                ;
+            if (strcmp(p->exe, path) == 0)
+                k = 0;
+            else
+                for (k = 1; k < p->nobjects && strcmp(paths[k], path) != 0; k++)
+                    ;
             if (pass == 0) {
                 if (k == p->nobjects && perms[2] == 'x' && k < SL__MAX_OBJECTS &&
                     strlen(path) < sizeof paths[0])
