@@ -39,7 +39,14 @@
 /* ---- mappings ------------------------------------------------------------ */
 
 /* The mapping of /proc/PID/maps that holds address a: 0, or -1. */
-static int mapping_of(pid_t pid, uintptr_t a, uintptr_t *low, uintptr_t *high)
+/* The stack guard gap the kernel keeps below a stack (stack_guard_gap: 256
+ * pages by default). */
+#define GUARD_GAP (256 * 4096UL)
+
+/* The mapping that holds a; with below_ok, also the first mapping above a
+ * when a lies in the guard gap under it (then low is a's page): a thread
+ * that overflowed its stack has its sp there. */
+static int mapping_near(pid_t pid, uintptr_t a, uintptr_t *low, uintptr_t *high, int below_ok)
 {
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
@@ -50,15 +57,22 @@ static int mapping_of(pid_t pid, uintptr_t a, uintptr_t *low, uintptr_t *high)
     int found = -1;
     while (fgets(line, sizeof line, f)) {
         unsigned long lo, hi;
-        if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 && a >= lo && a < hi) {
-            *low = lo;
+        if (sscanf(line, "%lx-%lx", &lo, &hi) != 2 || hi <= a)
+            continue;
+        if (a >= lo || (below_ok && lo - a <= GUARD_GAP)) {
+            *low = a >= lo ? lo : a & ~4095UL;
             *high = hi;
             found = 0;
-            break;
         }
+        break;                  /* the maps are in address order */
     }
     fclose(f);
     return found;
+}
+
+static int mapping_of(pid_t pid, uintptr_t a, uintptr_t *low, uintptr_t *high)
+{
+    return mapping_near(pid, a, low, high, 0);
 }
 
 /* ---- this thread's stack ---------------------------------------------------- */
@@ -291,7 +305,7 @@ static int ptrace_stack_bounds(const sl_target *t, uintptr_t *low, uintptr_t *hi
     sl_regs r;
     if (ptrace_regs(t, &r) < 0)
         return -1;
-    return mapping_of(t->pid, r.sp, low, high);
+    return mapping_near(t->pid, r.sp, low, high, 1);
 }
 
 static const sl_target_ops ptrace_ops = { ptrace_read, ptrace_regs, ptrace_stack_bounds };
@@ -306,12 +320,15 @@ int sl_target_ptrace(sl_target *t, pid_t pid, pid_t tid)
     t->ops = &ptrace_ops;
     t->pid = pid;
     t->tid = tid;
-    /* A first read says whether we may read pid at all (EPERM, ESRCH). */
+    /* A first read says whether we may read pid at all (EPERM, ESRCH).  A
+     * thread stopped by a stack overflow has its sp in the guard gap below
+     * the stack, and one that jumped through a NULL pointer its pc at 0: one
+     * of the two is readable. */
     sl_regs r;
     uintptr_t w;
     if (ptrace_regs(t, &r) < 0)
         return -1;
-    if (vm_read(pid, r.sp, &w, sizeof w) < 0)
+    if (vm_read(pid, r.sp, &w, sizeof w) < 0 && vm_read(pid, r.pc, &w, sizeof w) < 0)
         return -1;
     t->data = calloc(1, sizeof(page_cache));   /* NULL: every read goes direct */
     return 0;
