@@ -294,11 +294,14 @@ static int main_index(const sl_stack *s)
 
 /* Symbolizes the frames up to main only, unless all are drawn: the C
  * library's start-up frames above it would pull in libc's separate debug
- * information (a few hundred milliseconds) for a box that says "not shown". */
+ * information (a few hundred milliseconds) for a box that says "not shown".
+ * Longer and longer prefixes until one holds main: one frame more at a time
+ * while they are few (the common case: main is found and nothing above it
+ * symbolized), doubling after that. */
 static void symbolize(sl_stack *s, int all)
 {
     int total = s->count;
-    for (int n = all ? total : 16;; n *= 2) {
+    for (int n = all ? total : 1;; n = n < 64 ? n + 1 : 2 * n) {
         s->count = n < total ? n : total;
         sl_stack_symbolize(s);
         if (s->count == total || main_index(s) >= 0)

@@ -31,6 +31,8 @@ int deep(int n)
 {
     volatile char pad[64];
     pad[0] = (char)n;
+    if (pad[0] == 1 && n < 0)           /* never: only so compilers see an end */
+        return 0;
     return deep(n + 1) + pad[0];
 }
 
