@@ -463,7 +463,7 @@ $(BENCH_DROPIN): $(addprefix $(BUILD)/bench/dropin/,bench.c.o bench_except.c.o i
         $(BUILD)/tests/bench/bench_except_cxx.cc.o
 	$(CXX) -o $@ $^ -lpthread
 
-bench: $(BENCH) $(BENCH_DROPIN)
+bench: $(BENCH) $(BENCH_DROPIN) $(CLI)
 	$(SHELL) tests/bench/run.sh $(BENCH)
 	@echo; echo "The exceptions on the drop-in header (dropin/stacklab_except.h), no library:"
 	$(SHELL) tests/bench/run.sh $(BENCH_DROPIN)
@@ -476,6 +476,8 @@ bench: $(BENCH) $(BENCH_DROPIN)
 	        tests/bench/bench.c tests/bench/bench_except.c tests/dropin/impl.c -pthread && \
 	    qemu-aarch64 $(BUILD)/bench/aarch64/bench; \
 	fi
+	$(if $(CLI),@echo; echo "The stacklab command against gdb (wall time, best of 5):")
+	$(if $(CLI),$(SHELL) tests/bench/cli.sh $(CLI))
 
 # ---- listings ---------------------------------------------------------------
 # The hand-written routines and the demos' compiled C, disassembled (with

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <stacklab/dot.h>
@@ -240,6 +241,15 @@ static void describe_stop(char *buf, size_t size, const tracee_event *ev, const 
                  (unsigned long)(uintptr_t)ev->info.si_addr);
 }
 
+/* "crash null": the program's name and arguments, for a caption. */
+static void command_line(char *buf, size_t size, char *const *argv)
+{
+    const char *slash = strrchr(argv[0], '/');
+    snprintf(buf, size, "%s", slash ? slash + 1 : argv[0]);
+    for (int i = 1; argv[i] && strlen(buf) < 60; i++)
+        snprintf(buf + strlen(buf), size - strlen(buf), " %s", argv[i]);
+}
+
 /* ---- the picture ------------------------------------------------------------------ */
 
 /* The innermost frame in the program's own code, else frame 0. */
@@ -292,9 +302,10 @@ static int main_index(const sl_stack *s)
     return -1;
 }
 
-/* Symbolizes the frames up to main only, unless all are drawn: the C
- * library's start-up frames above it would pull in libc's separate debug
- * information (a few hundred milliseconds) for a box that says "not shown".
+/* Symbolizes the frames up to main only, unless all are shown (a diagram
+ * names main's callers in its "not shown" box): the C library's start-up
+ * frames above main would pull in libc's separate debug information, a few
+ * hundred milliseconds, for text that leaves them out.
  * Longer and longer prefixes until one holds main: one frame more at a time
  * while they are few (the common case: main is found and nothing above it
  * symbolized), doubling after that. */
@@ -339,23 +350,36 @@ static int write_text(FILE *out, const char *headline, const sl_stack *s, const 
     return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }
 
+/* A temporary file beside path ("PATH.XXXXXX"), readable as fopen would
+ * have made it (mkstemp makes 0600).  Returns an open stream, or NULL. */
+static FILE *temp_beside(const char *path, char *tmp, size_t size)
+{
+    if ((size_t)snprintf(tmp, size, "%s.XXXXXX", path) >= size) {
+        errno = ENAMETOOLONG;
+        return NULL;
+    }
+    int fd = mkstemp(tmp);
+    if (fd < 0)
+        return NULL;
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        close(fd);
+        unlink(tmp);
+    }
+    return f;
+}
+
 /* Text to a file: a temporary beside it, renamed when whole. */
 static int write_text_file(const char *path, const char *headline, const sl_stack *s,
                            const char *threads, const snap_options *o)
 {
     char tmp[PATH_MAX];
-    if (snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= (int)sizeof tmp) {
-        cli_error("cannot write %s: %s", path, strerror(ENAMETOOLONG));
-        return -1;
-    }
-    int fd = mkstemp(tmp);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    FILE *f = temp_beside(path, tmp, sizeof tmp);
     if (!f) {
         cli_error("cannot write %s: %s", path, strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(tmp);
-        }
         return -1;
     }
     int r = write_text(f, headline, s, threads, o);
@@ -383,21 +407,23 @@ static int draw_stack(tracee *t, const tracee_event *ev, const where *w, const s
     }
     sl_stack s = { 0 };
     sl_stack_capture_target(&s, &tg, o->walker);
-    symbolize(&s, o->all_frames);
+    int text = !o->output || strcmp(extension(o->output), "txt") == 0;
+    symbolize(&s, o->all_frames || !text);
     list_threads(t, ev->tid, o->walker, threads, sizeof threads);
     if (threads[0])
         snprintf(headline + strlen(headline), sizeof headline - strlen(headline),
                  " in thread %d", (int)ev->tid);
 
     int r;
-    if (!o->output || strcmp(extension(o->output), "txt") == 0) {
+    if (text) {
         r = o->output ? write_text_file(o->output, headline, &s, threads, o)
                       : write_text(stdout, headline, &s, threads, o);
         if (r != 0 && !o->output)
             cli_error("cannot write the stack to stdout: %s", strerror(errno));
     } else {
         sl_dot_options d = SL_DOT_DEFAULTS;
-        snprintf(title, sizeof title, "%s", headline);
+        command_line(title, sizeof title, o->program);
+        snprintf(title + strlen(title), sizeof title - strlen(title), ": %s", headline);
         d.title = o->title ? o->title : title;
         d.relative = o->stable;
         if (o->max_frames >= 0)
@@ -470,14 +496,8 @@ static int draw_maps(tracee *t, const tracee_event *ev, const where *w, const sn
     if (!o->output || strcmp(extension(o->output), "txt") == 0) {
         FILE *f = stdout;
         char tmp[PATH_MAX] = "";
-        int fd = -1;
-        if (o->output && ((size_t)snprintf(tmp, sizeof tmp, "%s.XXXXXX", o->output) >= sizeof tmp ||
-                          (fd = mkstemp(tmp)) < 0 || !(f = fdopen(fd, "w")))) {
+        if (o->output && !(f = temp_beside(o->output, tmp, sizeof tmp))) {
             cli_error("cannot write %s: %s", o->output, strerror(errno));
-            if (fd >= 0) {
-                close(fd);
-                unlink(tmp);
-            }
             r = -1;
         } else {
             r = write_regions(f, headline, &m, marks, n);
@@ -491,7 +511,9 @@ static int draw_maps(tracee *t, const tracee_event *ev, const where *w, const sn
             }
         }
     } else {
-        snprintf(title, sizeof title, "The address space of %s: %s", o->program[0], headline);
+        char cmd[128];
+        command_line(cmd, sizeof cmd, o->program);
+        snprintf(title, sizeof title, "The address space of %s: %s", cmd, headline);
         r = sl_memmap_write_file(&m, o->output, marks, n, o->title ? o->title : title);
         if (r != 0)
             cli_error("%s", sl_dot_last_error());

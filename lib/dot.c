@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dot_out.h"
@@ -1535,6 +1536,21 @@ static int program_exists(const char *program)
 /* A temporary name beside path, with the same extension (Graphviz picks the
  * format from it): "dir/.name.XXXXXX.svg".  Renamed over path when complete,
  * so a reader never sees a half-written file.  Returns the open fd, or -1. */
+/* The process's umask, read without changing it (umask(2) can only set it):
+ * mkstemp makes files 0600, a picture is for others to read too. */
+static mode_t current_umask(void)
+{
+    FILE *f = fopen("/proc/self/status", "re");
+    char line[128];
+    unsigned m = 022;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "Umask: %o", &m) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return (mode_t)m;
+}
+
 static int temp_beside(const char *path, char *tmp, size_t size)
 {
     const char *slash = strrchr(path, '/');
@@ -1546,7 +1562,10 @@ static int temp_beside(const char *path, char *tmp, size_t size)
         errno = ENAMETOOLONG;
         return -1;
     }
-    return mkstemps(tmp, (int)strlen(ext));
+    int fd = mkstemps(tmp, (int)strlen(ext));
+    if (fd >= 0)
+        fchmod(fd, 0666 & ~current_umask());    /* as fopen would have made it */
+    return fd;
 }
 
 /* Reads what a child writes to fd until it closes it, keeping the first
