@@ -916,6 +916,11 @@ static void test_write_file_atomic(void)
     SL_ASSERT_CONTAINS(text, "digraph stack");
     free(text);
     CU_ASSERT_EQUAL(entries_in_dir(), before + 1);      /* no temporary left */
+    struct stat st;                         /* made as fopen makes a file, not 0600 */
+    mode_t mask = umask(022);
+    umask(mask);
+    CU_ASSERT_EQUAL_FATAL(stat(in_dir("whole.dot"), &st), 0);
+    CU_ASSERT_EQUAL(st.st_mode & 0777, 0666 & ~mask);
 
     o.dot_program = "false";                /* the renderer fails: no file */
     CU_ASSERT_EQUAL(sl_stack_write_file(&s, in_dir("broken.svg"), &o), SL_DOT_ERENDER);
