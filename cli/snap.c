@@ -321,6 +321,18 @@ static void symbolize(sl_stack *s, int all)
     s->count = total;
 }
 
+/* Reads the variables of the frames a picture shows: all of them, or for a
+ * deep stack the innermost ones (a stack overflow's 87,000 frames are not
+ * read to draw eight). */
+static void read_variables(sl_stack *s, int shown)
+{
+    int total = s->count;
+    if (shown > 0 && shown < total)
+        s->count = shown;
+    sl_stack_read_variables(s);
+    s->count = total;
+}
+
 /* The stack as text: the library's printer on the frames up to main, with
  * the middle of a deep stack left out. */
 static int write_text(FILE *out, const char *headline, const sl_stack *s, const char *threads,
@@ -409,6 +421,13 @@ static int draw_stack(tracee *t, const tracee_event *ev, const where *w, const s
     sl_stack_capture_target(&s, &tg, o->walker);
     int text = !o->output || strcmp(extension(o->output), "txt") == 0;
     symbolize(&s, o->all_frames || !text);
+    if (!o->no_variables) {
+        int m = main_index(&s);
+        int shown = o->max_frames < 0 ? (text ? 40 : 64) : o->max_frames;
+        if (m >= 0 && !o->all_frames && (shown == 0 || m + 1 < shown))
+            shown = m + 1;
+        read_variables(&s, shown);
+    }
     list_threads(t, ev->tid, o->walker, threads, sizeof threads);
     if (threads[0])
         snprintf(headline + strlen(headline), sizeof headline - strlen(headline),
@@ -483,12 +502,24 @@ static int draw_maps(tracee *t, const tracee_event *ev, const where *w, const sn
     sl_stack_capture_target(&s, &tg, SL_WALK_CFI);
     s.count = s.count > 1 ? 1 : s.count;
     sl_stack_symbolize(&s);
+    if (s.count && !o->no_variables)
+        sl_stack_read_variables(&s);
     snprintf(pc_label, sizeof pc_label, "pc (%s)", s.count ? s.frames[0].function : "??");
-    sl_mark marks[3] = {
+    /* pc, sp, the fault address and the stopped frame's pointers. */
+    sl_mark marks[3 + 16] = {
         { pc_label, (const void *)regs.pc },
         { "sp", (const void *)regs.sp },
     };
     int n = 2;
+    char labels[16][64];
+    int nl = 0;
+    for (int k = 0; s.count && k < s.frames[0].variable_count && nl < 16; k++) {
+        const sl_variable *v = &s.frames[0].variables[k];
+        if (!v->pointee || !v->pointer)
+            continue;
+        snprintf(labels[nl], sizeof labels[nl], "%s (%s *)", v->name, v->pointee);
+        marks[n++] = (sl_mark){ labels[nl++], (const void *)v->pointer };
+    }
     if (ev->kind == TRACEE_SIGNAL && ev->signal != SIGABRT && ev->info.si_code > 0)
         marks[n++] = (sl_mark){ "fault address", ev->info.si_addr };
 

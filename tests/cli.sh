@@ -123,6 +123,9 @@ for f in $facts; do
     lacks "__libc_start"
 done
 run 0 "$S" snap --walk fp --at factorial:4 -- "$bin/fact-gcc-O0-pie" 5; frames factorial 4
+# Variables, read through the stopped program (n is 2 in the 4th call of 5).
+run 0 "$S" snap --at factorial:4 -- "$bin/fact-gcc-O0-pie" 5; says "n = 2 " "n = 3 " "argc = 2 "
+run 0 "$S" snap --no-variables --at factorial:4 -- "$bin/fact-gcc-O0-pie" 5; lacks "n = 2"
 run 0 "$S" snap --all-frames --at factorial -- "$bin/fact-gcc-O0-pie" 5; says "__libc_start"
 run 0 "$S" snap --max-frames 2 --at factorial:4 -- "$bin/fact-gcc-O0-pie" 5
 frames factorial 2; says "more frames"
@@ -168,6 +171,7 @@ frames leaf 1
 for cc in $compilers; do
     c=$bin/crash-$cc
     run 139 "$S" snap -- "$c" null;   says "SIGSEGV (address not mapped) at address 0x8"; frames sum_list 1
+    says "total = 4" "c = {value = 3, next = 0x0}"
     run 134 "$S" snap -- "$c" abort;  says "SIGABRT" "Assertion"; frames check_positive 1
     run 136 "$S" snap -- "$c" div;    says "SIGFPE (integer division by zero)"; frames divide 1
     run 0 "$S" snap -- "$c" ok;       says "without a fatal signal"
@@ -260,7 +264,18 @@ done
 done
 
 # ---- demo ------------------------------------------------------------------------------
+run 139 "$S" maps -- "$bin/crash-gcc" null
+says "pc (sum_list)" "fault address            0x0000000000000008 (not mapped)" "n (const struct node *)" "[stack]"
+if [ $full = 1 ]; then
+    run 0 "$S" maps --at factorial:2 -o "$out/maps.svg" -- "$bin/fact-gcc-O0-pie"
+    grep -q "address space of fact-gcc-O0-pie" "$out/maps.svg" && grep -q "libc.so.6" "$out/maps.svg" &&
+        ok || fail "maps.svg lacks its caption or libc"
+fi
+
 run 0 "$S" demo --list;             says "recursion"
+# From the build tree, the demos are found in build/demos beside build/stacklab.
+[ $full = 1 ] && [ -x "$(dirname "$1")/demos/recursion" ] && {
+    run 0 "$1" demo recursion --help;   says "usage"; }
 run 125 "$S" demo nosuch;           says "no demo 'nosuch'"
 
 # ---- and all of it again as an unprivileged user ------------------------------------------
