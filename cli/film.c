@@ -427,6 +427,14 @@ typedef struct options {
     int no_variables;
 } options;
 
+/* The instructions of the --instructions functions as objdump prints them
+ * ("push   %rbp"), read once at the first step in each function
+ * (disassemble_func). */
+typedef struct insn_text {
+    uintptr_t addr;             /* link-time */
+    char *text;
+} insn_text;
+
 typedef struct stepper {
     const options *opt;
     program prog;
@@ -444,7 +452,11 @@ typedef struct stepper {
     film_return returns[16];    /* returns since the last step */
     int nreturns;
     int cut;
-    char **insn;                /* --instructions: the text of each instruction, by func */
+    char exe[64];               /* /proc/PID/exe */
+    insn_text *insns;           /* --instructions: objdump's text of each instruction */
+    int ninsns;
+    const func *disassembled[16];
+    int ndisassembled;
 } stepper;
 
 static int is_instruction_func(const stepper *st, const func *f)
@@ -455,38 +467,50 @@ static int is_instruction_func(const stepper *st, const func *f)
     return 0;
 }
 
-/* The instruction at pc as objdump prints it ("push   %rbp"), for
- * instruction steps; NULL when unknown.  One objdump run per function. */
-static char *disassemble(const stepper *st, const char *exe, uintptr_t pc)
+static void disassemble_func(stepper *st, const char *exe, const func *f)
 {
-    const func *f = func_at(&st->prog, pc);
-    char cmd[8192];
-    if (!f)
-        return NULL;
-    uintptr_t a = pc - st->prog.bias;
+    char cmd[8192], line[512];
     snprintf(cmd, sizeof cmd,
              "objdump -d --no-show-raw-insn --start-address=0x%lx --stop-address=0x%lx '%s' 2>/dev/null",
-             (unsigned long)a, (unsigned long)a + 1, exe);
+             (unsigned long)f->addr, (unsigned long)(f->addr + f->size), exe);
     FILE *p = popen(cmd, "r");
-    char line[512], *text = NULL;
     while (p && fgets(line, sizeof line, p)) {
         unsigned long at;
         int n = 0;
-        if (sscanf(line, " %lx:%n", &at, &n) == 1 && n && at == a) {
-            char *s = line + n;
-            s += strspn(s, " \t");
-            s[strcspn(s, "\n#<")] = '\0';
-            for (size_t k = strlen(s); k && (s[k - 1] == ' ' || s[k - 1] == '\t'); k--)
-                s[k - 1] = '\0';
-            for (char *c = s; *c; c++)
-                if (*c == '\t')
-                    *c = ' ';
-            text = strdup(s);
-        }
+        if (sscanf(line, " %lx:%n", &at, &n) != 1 || !n || line[n] != '\t')
+            continue;
+        char *s = line + n;
+        s += strspn(s, " \t");
+        s[strcspn(s, "\n#<")] = '\0';         /* objdump's comments and symbol hints */
+        for (size_t k = strlen(s); k && (s[k - 1] == ' ' || s[k - 1] == '\t'); k--)
+            s[k - 1] = '\0';
+        for (char *c = s; *c; c++)
+            if (*c == '\t')
+                *c = ' ';
+        insn_text *g = realloc(st->insns, (size_t)(st->ninsns + 1) * sizeof *g);
+        if (!g)
+            break;
+        st->insns = g;
+        st->insns[st->ninsns++] = (insn_text){ at, strdup(s) };
     }
     if (p)
         pclose(p);
-    return text;
+}
+
+/* The text of the instruction at run-time address pc, NULL when unknown. */
+static const char *instruction_at(stepper *st, const func *f, uintptr_t pc)
+{
+    int done = 0;
+    for (int i = 0; i < st->ndisassembled; i++)
+        done |= st->disassembled[i] == f;
+    if (!done && st->ndisassembled < (int)(sizeof st->disassembled / sizeof st->disassembled[0])) {
+        st->disassembled[st->ndisassembled++] = f;
+        disassemble_func(st, st->exe, f);
+    }
+    for (int i = 0; i < st->ninsns; i++)
+        if (st->insns[i].addr + st->prog.bias == pc)
+            return st->insns[i].text;
+    return NULL;
 }
 
 /* Captures the stopped thread and adds a step.  Returns 0, or -1. */
@@ -516,8 +540,7 @@ static int take_step(stepper *st, const row *at, const char *note)
     size_t outlen;
     const char *out = output_take(&st->out, &outlen);
     const func *f = func_at(&st->prog, st->cur.rip);
-    char *insn = is_instruction_func(st, f) ? disassemble(st, s->frames[0].module, st->cur.rip)
-                                            : NULL;
+    const char *insn = is_instruction_func(st, f) ? instruction_at(st, f, st->cur.rip) : NULL;
     film_step step = {
         .stack = s, .first = 0, .last = last, .line = at ? at->line : 0,
         .rip = st->cur.rip, .rsp = st->cur.rsp, .rbp = st->cur.rbp,
@@ -525,7 +548,6 @@ static int take_step(stepper *st, const row *at, const char *note)
         .out = out, .out_len = outlen,
     };
     int r = film_add(st->film, &step);
-    free(insn);
     film_set_end(st->film, 0, NULL, s->count - 1 - last);
     st->nreturns = 0;
     st->at = at;
@@ -558,7 +580,7 @@ static int step_through(stepper *st, uintptr_t floor, tracee_event *ev)
     for (;;) {
         const row *r = row_at(&st->prog, st->cur.rip);
         const func *f = func_at(&st->prog, st->cur.rip);
-        if (r && begins_step(st, r, f)) {
+        if (begins_step(st, r, f)) {
             if (film_steps(st->film) >= st->opt->max_steps) {
                 st->cut = 1;
                 return TRACEE_OK;
@@ -583,7 +605,7 @@ static int step_through(stepper *st, uintptr_t floor, tracee_event *ev)
         }
         if (st->cur.rsp > floor)
             return TRACEE_OK;           /* the outermost filmed frame returned */
-        if (row_at(&st->prog, st->cur.rip))
+        if (row_at(&st->prog, st->cur.rip) || is_instruction_func(st, now))
             continue;
 
         /* Outside the program's code: run to the return address. */
@@ -720,13 +742,25 @@ static void describe_end(int status, char *buf, size_t n)
         snprintf(buf, n, "the program ended");
 }
 
+static void stepper_release(stepper *st)
+{
+    film_free(st->film);
+    sl_stack_release(&st->stack);
+    program_close(&st->prog);
+    for (int i = 0; i < st->ninsns; i++)
+        free(st->insns[i].text);
+    free(st->insns);
+    free(st->opt->functions);
+    free(st->opt->instructions);
+}
+
 int film_main(int argc, char *argv[])
 {
     options opt = { 0 };
     stepper st = { .opt = &opt };
     int first = parse(argc, argv, &opt), status = 0, code;
     tracee_event ev;
-    char exe[64], ending[128];
+    char ending[128];
 
     if (first < 0)
         return 125;
@@ -738,9 +772,9 @@ int film_main(int argc, char *argv[])
         return r == TRACEE_ENOENT ? 127 : r == TRACEE_ENOEXEC ? 126 : 125;
     }
     st.tid = st.t.pid;
-    snprintf(exe, sizeof exe, "/proc/%d/exe", (int)st.t.pid);
-    char err[512];
-    if (program_open(&st.prog, exe, err, sizeof err) < 0 || program_locate(&st.prog, st.t.pid) < 0) {
+    snprintf(st.exe, sizeof st.exe, "/proc/%d/exe", (int)st.t.pid);
+    char err[512] = "";
+    if (program_open(&st.prog, st.exe, err, sizeof err) < 0 || program_locate(&st.prog, st.t.pid) < 0) {
         fprintf(stderr, "stacklab film: %s\n", err[0] ? err : "cannot read the program");
         goto fail;
     }
@@ -813,19 +847,11 @@ int film_main(int argc, char *argv[])
         fprintf(stderr, "stacklab film: cannot write %s: %s\n", opt.out, strerror(errno));
         code = 125;
     }
-    film_free(st.film);
-    sl_stack_release(&st.stack);
-    program_close(&st.prog);
-    free(opt.functions);
-    free(opt.instructions);
+    stepper_release(&st);
     return code;
 fail:
     tracee_kill(&st.t);
     output_close(&st.out);
-    film_free(st.film);
-    sl_stack_release(&st.stack);
-    program_close(&st.prog);
-    free(opt.functions);
-    free(opt.instructions);
+    stepper_release(&st);
     return 125;
 }

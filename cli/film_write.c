@@ -9,7 +9,7 @@
  *     "frames": [ { "fn": "factorial", "off": 44, "file": 0, "line": 57,
  *                   "module": "/path/fact", "pc": N, "cfa": N, "sp": N, "fp": N,
  *                   "ra": N, "sfp": N, "sfpv": N, "canary": N,
- *                   "saved": [["rbx", N], ...] } ],
+ *                   "saved": [["rbx", N], ...], "caller": "fn+0x7a" } ],
  *     "steps":  [ { "f": [3, 7, 9], "line": 57, "rip": N, "rsp": N, "rbp": N,
  *                   "insn": "push %rbp", "ret": [["factorial", "1"]],
  *                   "rax": "1", "out": "text", "note": "SIGSEGV ..." } ] }
@@ -265,8 +265,10 @@ static void field_num(buf *b, const char *name, unsigned long long v)
     put_num(b, v);
 }
 
-/* Frame i of s as a record: what the page draws, nothing it does not. */
-static void frame_record(film *f, buf *b, const sl_frame *fr)
+/* A frame as a record: what the page draws, nothing it does not.  caller:
+ * the frame above it when that one is not shown (main's caller), so that
+ * its return address still names where it goes. */
+static void frame_record(film *f, buf *b, const sl_frame *fr, const sl_frame *caller)
 {
     put(b, "{\"fn\":");
     put_json(b, fr->function ? fr->function : "??");
@@ -296,7 +298,16 @@ static void frame_record(film *f, buf *b, const sl_frame *fr)
         put_num(b, fr->saved[k].slot);
         put(b, "]");
     }
-    put(b, "]}");
+    put(b, "]");
+    if (caller) {
+        char name[256];
+        int n = snprintf(name, sizeof name, "%s", caller->function ? caller->function : "??");
+        if (caller->offset && n >= 0 && (size_t)n < sizeof name)
+            snprintf(name + n, sizeof name - (size_t)n, "+0x%lx", (unsigned long)caller->offset);
+        put(b, ",\"caller\":");
+        put_json(b, name);
+    }
+    put(b, "}");
 }
 
 /* rax as a return value.  Without the function's type: what fits in eax is
@@ -321,7 +332,8 @@ int film_add(film *f, const film_step *st)
     put(b, f->nsteps ? ",{\"f\":[" : "{\"f\":[");
     for (int i = st->last, n = 0; s && i >= st->first && i >= 0; i--, n++) {
         f->scratch.len = 0;
-        frame_record(f, &f->scratch, &s->frames[i]);
+        frame_record(f, &f->scratch, &s->frames[i],
+                     i == st->last && i + 1 < s->count ? &s->frames[i + 1] : NULL);
         if (f->scratch.failed)
             return -1;
         int r = intern_record(f);

@@ -1,0 +1,151 @@
+#!/bin/sh
+# tests/film_browser.sh: `stacklab film` checked in a real browser, against
+# gdb (run by `make check-browser`).
+#
+#   sh tests/film_browser.sh BUILD/stacklab BUILD/demos/film/factorial
+#
+# Films `factorial 4` (demos/film/factorial.c, -O0 -g), then:
+#   - gdb is the oracle: `gdb -batch` stops at main and steps as often as the
+#     film has steps, printing `bt` each time (with the C library's debug
+#     information kept out, so gdb steps over it as the film does); for every
+#     step, headless Chromium must show the same highlighted line and the same
+#     frames (the page's ?summary=1 shows each step and reads the page back);
+#   - key presses: Right k times, End, End then Left, Home from #step=5, and
+#     the step number, highlighted line and frames shown after each;
+#   - the page has no console message (no uncaught error) and loads nothing
+#     from outside itself;
+#   - the film says how the program ended, and --max-steps cuts it and says so.
+# Prints one line per failed check, then "N passed, N failed"; exits 1 on any
+# failure, 77 (skipped) when chromium or gdb is missing.
+
+set -u
+
+if [ $# -ne 2 ]; then
+    echo "usage: $0 BUILD/stacklab BUILD/demos/film/factorial" >&2
+    exit 2
+fi
+stacklab=$1
+subject=$2
+browser=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
+for tool in "$browser" gdb; do
+    if [ -z "$tool" ] || ! command -v "$tool" >/dev/null 2>&1; then
+        echo "film_browser: skipped: needs chromium and gdb (make deps installs them)"
+        exit 77
+    fi
+done
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/stacklab-film.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT INT TERM
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+check() {   # check WHAT EXPECTED ACTUAL
+    if [ "$2" = "$3" ]; then ok; else bad "$1: expected '$2', got '$3'"; fi
+}
+
+# Loads the page at URL; the DOM goes to $tmp/dom, the browser's log to
+# $tmp/log.  Chromium prints each console message as "...:CONSOLE(...)".
+load() {
+    "$browser" --headless=new --no-sandbox --disable-gpu --no-first-run \
+        --user-data-dir="$tmp/profile" --enable-logging=stderr --v=0 \
+        --dump-dom "$1" >"$tmp/dom" 2>"$tmp/log"
+    if grep -q 'CONSOLE' "$tmp/log"; then
+        bad "console message at $1: $(grep 'CONSOLE' "$tmp/log" | head -1)"
+    else
+        ok
+    fi
+}
+# What the loaded page shows: its step number, highlighted line, frames.
+shown_step() { sed -n 's/.*<body[^>]*data-step="\([0-9]*\)".*/\1/p' "$tmp/dom" | head -1; }
+shown_line() { sed -n 's/.*class="ln cur" id="L\([0-9]*\)".*/\1/p' "$tmp/dom" | head -1; }
+shown_frames() {
+    grep -o '<div class="frame[^"]*" data-fn="[^"]*"' "$tmp/dom" | grep -v 'frame[^"]* gone' |
+        sed 's/.*data-fn="\([^"]*\)"/\1/' | tr '\n' '>' | sed 's/>$//; s/>/ > /g'
+}
+
+# ---- the film ----------------------------------------------------------------
+film="$tmp/factorial.html"
+"$stacklab" film -o "$film" -- "$subject" 4 >"$tmp/out" 2>"$tmp/err"
+check "stacklab film's exit status (the program's)" 0 $?
+check "the program's output passes through" "factorial(4) = 24" "$(cat "$tmp/out")"
+[ -s "$tmp/err" ] && bad "stacklab film wrote to stderr: $(head -1 "$tmp/err")"
+if grep -Eq '(src|href)="(https?:)?//|@import|url\(' "$film"; then
+    bad "the page refers to something outside itself"
+else
+    ok
+fi
+url="file://$(cd "$(dirname "$film")" && pwd)/$(basename "$film")"
+
+# ---- every step against gdb -----------------------------------------------------
+load "$url?summary=1"
+sed -n '/<pre id="summary">/,/<\/pre>/p' "$tmp/dom" | sed 's/<[^>]*>//g; s/&gt;/>/g' |
+    grep -E '^[0-9]+ ' >"$tmp/film.steps"
+steps=$(wc -l <"$tmp/film.steps")
+[ "$steps" -ge 15 ] && ok || bad "the film has $steps steps; factorial(4) takes about 20"
+
+{
+    echo "break main"
+    echo "run 4"
+    echo "bt"
+    i=1
+    while [ "$i" -lt "$steps" ]; do echo "step"; echo "bt"; i=$((i + 1)); done
+} >"$tmp/gdb.cmd"
+gdb -batch -nx -iex 'set debug-file-directory /nonexistent' -iex 'set debuginfod enabled off' \
+    -x "$tmp/gdb.cmd" "$subject" </dev/null >"$tmp/gdb.out" 2>&1
+# "#0  factorial (n=2) at factorial.c:16" / "#1  0x... in factorial (n=3) at ...":
+# one line per step, "K LINE outermost > ... > innermost", as the page lists them.
+awk '
+    /^#[0-9]+ / {
+        fn = ($2 ~ /^0x/) ? $4 : $2
+        if ($1 == "#0") {
+            if (n) print n, line, frames
+            n++; frames = fn
+            line = $NF; sub(/.*:/, "", line)
+        } else {
+            frames = fn " > " frames
+        }
+    }
+    END { if (n) print n, line, frames }' "$tmp/gdb.out" >"$tmp/gdb.steps"
+if cmp -s "$tmp/gdb.steps" "$tmp/film.steps"; then
+    ok
+else
+    bad "the steps shown differ from gdb's (step line frames; < gdb, > page):"
+    diff "$tmp/gdb.steps" "$tmp/film.steps" | head -10
+fi
+
+# ---- keys ---------------------------------------------------------------------------
+expect_step() {     # expect_step URL K: the page shows step K as gdb saw it
+    load "$1"
+    check "step number after $1" "$2" "$(shown_step)"
+    check "highlighted line at step $2" "$(awk -v k="$2" '$1 == k { print $2 }' "$tmp/gdb.steps")" \
+        "$(shown_line)"
+    check "frames at step $2" "$(awk -v k="$2" '$1 == k { $1 = $2 = ""; sub(/^  /, ""); print }' \
+        "$tmp/gdb.steps")" "$(shown_frames)"
+}
+expect_step "$url?press=ArrowRight*9" 10
+expect_step "$url?press=ArrowRight*4,ArrowLeft" 4
+expect_step "$url?press=End" "$steps"
+expect_step "$url?press=End,ArrowLeft*2" $((steps - 2))
+expect_step "$url?press=Home#step=5" 1
+expect_step "$url#step=7" 7
+
+# A return is marked with its value: factorial(1) returns 1, and the frame
+# that returned is drawn dashed under the stack.
+k=$(awk '{ print NF }' "$tmp/gdb.steps" | awk '{ n++; if (prev && $1 < prev) { print n; exit } prev = $1 }')
+load "$url#step=$k"
+grep -q 'factorial returned 1 (in rax)' "$tmp/dom" && ok ||
+    bad "step $k (the first return) does not say 'factorial returned 1 (in rax)'"
+grep -q 'class="frame gone"' "$tmp/dom" && ok || bad "step $k draws no returning frame"
+grep -q 'the program exited with status 0' "$tmp/dom" && ok || bad "the page does not say how the program ended"
+
+# ---- --max-steps -----------------------------------------------------------------
+"$stacklab" film --max-steps 5 -o "$tmp/cut.html" -- "$subject" 4 >/dev/null 2>&1
+check "exit status of a cut film" 0 $?
+load "file://$tmp/cut.html?press=End"
+check "steps of a film cut at 5" 5 "$(shown_step)"
+grep -q 'cut at 5 steps' "$tmp/dom" && ok || bad "the cut film does not say it was cut"
+
+echo "film_browser: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
