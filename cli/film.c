@@ -736,8 +736,9 @@ static void describe_end(int status, char *buf, size_t n)
     if (WIFEXITED(status))
         snprintf(buf, n, "the program exited with status %d", WEXITSTATUS(status));
     else if (WIFSIGNALED(status))
-        snprintf(buf, n, "the program was killed by %s", sigabbrev_np(WTERMSIG(status)) ?
-                 sigabbrev_np(WTERMSIG(status)) : "a signal");
+        snprintf(buf, n, "the program was killed by SIG%s (%s)",
+                 sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "?",
+                 strsignal(WTERMSIG(status)));
     else
         snprintf(buf, n, "the program ended");
 }
@@ -817,9 +818,9 @@ int film_main(int argc, char *argv[])
         }
         if (r == TRACEE_SIGNAL) {
             char note[128];
-            snprintf(note, sizeof note, "%s (%s) at address %p: the program crashes here",
-                     sigabbrev_np(ev.signal) ? sigabbrev_np(ev.signal) : "signal",
-                     strsignal(ev.signal), ev.info.si_addr);
+            snprintf(note, sizeof note, "SIG%s (%s), fault address 0x%lx: the program crashes here",
+                     sigabbrev_np(ev.signal) ? sigabbrev_np(ev.signal) : "?",
+                     strsignal(ev.signal), (unsigned long)(uintptr_t)ev.info.si_addr);
             if (!st.cut && film_steps(st.film) < opt.max_steps && get_regs(ev.tid, &st.cur) == 0) {
                 st.tid = ev.tid;
                 take_step(&st, row_at(&st.prog, st.cur.rip), note);
