@@ -731,6 +731,20 @@ static int launch(stepper *st, char *const argv[])
     return r;
 }
 
+/* Can a file be created beside path?  Asked before the program runs, so a
+ * typo in -o does not cost a whole run. */
+static int writable_dir_of(const char *path)
+{
+    char *copy = strdup(path);
+    if (!copy)
+        return 0;
+    char *slash = strrchr(copy, '/');
+    const char *dir = slash ? (slash == copy ? "/" : (*slash = '\0', copy)) : ".";
+    int ok = access(dir, W_OK | X_OK) == 0;
+    free(copy);
+    return ok;
+}
+
 static void describe_end(int status, char *buf, size_t n)
 {
     if (WIFEXITED(status))
@@ -765,6 +779,11 @@ int film_main(int argc, char *argv[])
 
     if (first < 0)
         return 125;
+    if (!writable_dir_of(opt.out)) {
+        fprintf(stderr, "stacklab film: cannot write %s: %s\n", opt.out, strerror(errno));
+        stepper_release(&st);
+        return 125;
+    }
     char **prog_argv = argv + first;
     int r = launch(&st, prog_argv);
     if (r < 0) {
@@ -815,6 +834,12 @@ int film_main(int argc, char *argv[])
             st.depth = 0;
             st.at = NULL;               /* an entry always begins a step */
             r = step_through(&st, st.cur.rsp, &ev);
+            /* Back in the caller of a --function: one more step, to show
+             * what it returned. */
+            if (r == TRACEE_OK && !st.cut && st.nreturns > 0 && opt.nfunctions &&
+                film_steps(st.film) < opt.max_steps &&
+                take_step(&st, row_at(&st.prog, st.cur.rip), NULL) < 0)
+                r = TRACEE_ESYSTEM;
         }
         if (r == TRACEE_SIGNAL) {
             char note[128];
