@@ -14,7 +14,8 @@
 #     the step number, highlighted line and frames shown after each;
 #   - the page has no console message (no uncaught error) and loads nothing
 #     from outside itself;
-#   - the film says how the program ended, and --max-steps cuts it and says so.
+#   - the film says how the program ended, and --max-steps cuts it and says so;
+#   - a source line and output holding "</script>" and "<b>" stay text.
 # Prints one line per failed check, then "N passed, N failed"; exits 1 on any
 # failure, 77 (skipped) when chromium or gdb is missing.
 
@@ -146,6 +147,25 @@ check "exit status of a cut film" 0 $?
 load "file://$tmp/cut.html?press=End"
 check "steps of a film cut at 5" 5 "$(shown_step)"
 grep -q 'cut at 5 steps' "$tmp/dom" && ok || bad "the cut film does not say it was cut"
+
+# ---- user data is text, never markup --------------------------------------------
+# A source line and the program's output holding "</script>" and "<b>" must
+# not end the page's script or make markup.
+cat >"$tmp/quotes.c" <<'C'
+#include <stdio.h>
+static int show(const char *s) { return puts(s); }
+int main(void) { return show("</script><b>bold?</b> & \"quotes\"") < 0; }
+C
+if cc -O0 -g -o "$tmp/quotes" "$tmp/quotes.c" 2>"$tmp/cc.err"; then
+    "$stacklab" film -o "$tmp/quotes.html" -- "$tmp/quotes" >/dev/null 2>&1
+    check "exit status of the quotes program" 0 $?
+    load "file://$tmp/quotes.html?press=End"
+    grep -q '&lt;/script&gt;&lt;b&gt;bold?&lt;/b&gt; &amp; "quotes"' "$tmp/dom" && ok ||
+        bad "the program's output is not shown as text"
+    grep -q '<b>bold?</b>' "$tmp/dom" && bad "the program's output became markup" || ok
+else
+    bad "cannot compile the quotes program: $(head -1 "$tmp/cc.err")"
+fi
 
 echo "film_browser: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
