@@ -36,8 +36,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ptrace.h>
-#include <sys/user.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -46,6 +44,7 @@
 #include "stacklab/target.h"
 #include "film.h"
 #include "film_write.h"
+#include "machine.h"
 #include "tracee.h"
 
 /* ---- the program's own code: line rows and functions ------------------------ */
@@ -184,17 +183,16 @@ static int program_open(program *p, const char *path, char *err, size_t errlen)
     return 0;
 }
 
-/* Is the instruction at run-time address pc a return (ret, ret imm16, and
- * the "repz ret" older gcc wrote)?  Read from the file: the code does not
- * change, and a read of the running program would cost a system call per
- * instruction. */
+/* Is the instruction at run-time address pc a return?  Read from the file:
+ * the code does not change, and a read of the running program would cost a
+ * system call per instruction. */
 static int is_return(const program *p, uintptr_t pc)
 {
     uintptr_t a = pc - p->bias;
-    if (!p->text || a < p->text_addr || a + 2 > p->text_addr + p->text->d_size)
+    if (!p->text || a < p->text_addr || a >= p->text_addr + p->text->d_size)
         return 0;
-    const unsigned char *c = (const unsigned char *)p->text->d_buf + (a - p->text_addr);
-    return c[0] == 0xc3 || c[0] == 0xc2 || (c[0] == 0xf3 && c[1] == 0xc3);
+    size_t at = a - p->text_addr;
+    return machine_is_return((const uint8_t *)p->text->d_buf + at, p->text->d_size - at);
 }
 
 static void program_close(program *p)
@@ -401,20 +399,6 @@ static void output_close(output *o)
 
 /* ---- stepping ----------------------------------------------------------------- */
 
-typedef struct regs {
-    uintptr_t rip, rsp, rbp;
-    uint64_t rax;
-} regs;
-
-static int get_regs(pid_t tid, regs *r)
-{
-    struct user_regs_struct u;
-    if (ptrace(PTRACE_GETREGS, tid, 0, &u) != 0)
-        return -1;
-    *r = (regs){ u.rip, u.rsp, u.rbp, u.rax };
-    return 0;
-}
-
 typedef struct options {
     const char *out;
     const char *title;
@@ -443,7 +427,7 @@ typedef struct stepper {
     film *film;
     output out;
     sl_stack stack;
-    regs cur, prev;
+    machine_regs cur, prev;
     int depth;                  /* calls minus returns since stepping began */
     /* the last step: */
     const row *at;
@@ -539,11 +523,11 @@ static int take_step(stepper *st, const row *at, const char *note)
         }
     size_t outlen;
     const char *out = output_take(&st->out, &outlen);
-    const func *f = func_at(&st->prog, st->cur.rip);
-    const char *insn = is_instruction_func(st, f) ? instruction_at(st, f, st->cur.rip) : NULL;
+    const func *f = func_at(&st->prog, st->cur.pc);
+    const char *insn = is_instruction_func(st, f) ? instruction_at(st, f, st->cur.pc) : NULL;
     film_step step = {
         .stack = s, .first = 0, .last = last, .line = at ? at->line : 0,
-        .rip = st->cur.rip, .rsp = st->cur.rsp, .rbp = st->cur.rbp,
+        .rip = st->cur.pc, .rsp = st->cur.sp, .rbp = st->cur.fp,
         .insn = insn, .note = note, .returns = st->returns, .return_count = st->nreturns,
         .out = out, .out_len = outlen,
     };
@@ -552,14 +536,14 @@ static int take_step(stepper *st, const row *at, const char *note)
     st->nreturns = 0;
     st->at = at;
     st->at_depth = st->depth;
-    st->at_pc = st->cur.rip;
+    st->at_pc = st->cur.pc;
     return r;
 }
 
 /* Is this pc where a step begins?  See the top of the file. */
 static int begins_step(const stepper *st, const row *r, const func *f)
 {
-    uintptr_t pc = st->cur.rip;
+    uintptr_t pc = st->cur.pc;
 
     if (is_instruction_func(st, f))
         return 1;
@@ -578,8 +562,8 @@ static int begins_step(const stepper *st, const row *r, const func *f)
 static int step_through(stepper *st, uintptr_t floor, tracee_event *ev)
 {
     for (;;) {
-        const row *r = row_at(&st->prog, st->cur.rip);
-        const func *f = func_at(&st->prog, st->cur.rip);
+        const row *r = row_at(&st->prog, st->cur.pc);
+        const func *f = func_at(&st->prog, st->cur.pc);
         if (begins_step(st, r, f)) {
             if (film_steps(st->film) >= st->opt->max_steps) {
                 st->cut = 1;
@@ -592,32 +576,32 @@ static int step_through(stepper *st, uintptr_t floor, tracee_event *ev)
         int k = tracee_step(&st->t, st->tid, ev);
         if (k != TRACEE_STEPPED)
             return k;
-        if (get_regs(st->tid, &st->cur) < 0)
+        if (machine_get_regs(st->tid, &st->cur) < 0)
             return TRACEE_ESYSTEM;
 
-        const func *now = func_at(&st->prog, st->cur.rip);
-        if (st->cur.rsp == st->prev.rsp - 8 && now && now->addr + st->prog.bias == st->cur.rip)
+        const func *now = func_at(&st->prog, st->cur.pc);
+        if (st->cur.sp == st->prev.sp - 8 && now && now->addr + st->prog.bias == st->cur.pc)
             st->depth++;                /* a call */
-        if (f && is_return(&st->prog, st->prev.rip)) {
+        if (f && is_return(&st->prog, st->prev.pc)) {
             st->depth--;                /* a return: the value is in rax */
             if (st->nreturns < (int)(sizeof st->returns / sizeof st->returns[0]))
-                st->returns[st->nreturns++] = (film_return){ f->name, st->cur.rax };
+                st->returns[st->nreturns++] = (film_return){ f->name, st->cur.ret };
         }
-        if (st->cur.rsp > floor)
+        if (st->cur.sp > floor)
             return TRACEE_OK;           /* the outermost filmed frame returned */
-        if (row_at(&st->prog, st->cur.rip) || is_instruction_func(st, now))
+        if (row_at(&st->prog, st->cur.pc) || is_instruction_func(st, now))
             continue;
 
         /* Outside the program's code: run to the return address. */
-        uintptr_t ra, sp = st->cur.rsp;
+        uintptr_t ra, sp = st->cur.sp;
         if (tracee_read(&st->t, sp, &ra, sizeof ra) < 0 || !row_at(&st->prog, ra))
             return TRACEE_OK;           /* not called from our code: we are done here */
         int planted = tracee_break_insert(&st->t, ra) == 0;
         do {
             k = tracee_run(&st->t, ev);
-            if (k == TRACEE_BREAK && get_regs(ev->tid, &st->cur) < 0)
+            if (k == TRACEE_BREAK && machine_get_regs(ev->tid, &st->cur) < 0)
                 k = TRACEE_ESYSTEM;
-        } while (k == TRACEE_BREAK && (ev->addr != ra || st->cur.rsp <= sp));
+        } while (k == TRACEE_BREAK && (ev->addr != ra || st->cur.sp <= sp));
         if (planted)
             tracee_break_remove(&st->t, ra);
         if (k != TRACEE_BREAK)
@@ -829,16 +813,16 @@ int film_main(int argc, char *argv[])
         r = tracee_run(&st.t, &ev);
         if (r == TRACEE_BREAK) {
             st.tid = ev.tid;
-            if (get_regs(st.tid, &st.cur) < 0)
+            if (machine_get_regs(st.tid, &st.cur) < 0)
                 break;
             st.depth = 0;
             st.at = NULL;               /* an entry always begins a step */
-            r = step_through(&st, st.cur.rsp, &ev);
+            r = step_through(&st, st.cur.sp, &ev);
             /* Back in the caller of a --function: one more step, to show
              * what it returned. */
             if (r == TRACEE_OK && !st.cut && st.nreturns > 0 && opt.nfunctions &&
                 film_steps(st.film) < opt.max_steps &&
-                take_step(&st, row_at(&st.prog, st.cur.rip), NULL) < 0)
+                take_step(&st, row_at(&st.prog, st.cur.pc), NULL) < 0)
                 r = TRACEE_ESYSTEM;
         }
         if (r == TRACEE_SIGNAL) {
@@ -846,9 +830,9 @@ int film_main(int argc, char *argv[])
             snprintf(note, sizeof note, "SIG%s (%s), fault address 0x%lx: the program crashes here",
                      sigabbrev_np(ev.signal) ? sigabbrev_np(ev.signal) : "?",
                      strsignal(ev.signal), (unsigned long)(uintptr_t)ev.info.si_addr);
-            if (!st.cut && film_steps(st.film) < opt.max_steps && get_regs(ev.tid, &st.cur) == 0) {
+            if (!st.cut && film_steps(st.film) < opt.max_steps && machine_get_regs(ev.tid, &st.cur) == 0) {
                 st.tid = ev.tid;
-                take_step(&st, row_at(&st.prog, st.cur.rip), note);
+                take_step(&st, row_at(&st.prog, st.cur.pc), note);
             }
         }
         if (r != TRACEE_OK || st.cut)
