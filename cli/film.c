@@ -409,6 +409,7 @@ typedef struct options {
     int max_steps;
     int stable;
     int no_variables;
+    const char *list;           /* --list FILE: the steps as text too */
 } options;
 
 /* The instructions of the --instructions functions as objdump prints them
@@ -436,6 +437,7 @@ typedef struct stepper {
     film_return returns[16];    /* returns since the last step */
     int nreturns;
     int cut;
+    FILE *list;                 /* --list */
     char exe[64];               /* /proc/PID/exe */
     insn_text *insns;           /* --instructions: objdump's text of each instruction */
     int ninsns;
@@ -533,6 +535,11 @@ static int take_step(stepper *st, const row *at, const char *note)
     };
     int r = film_add(st->film, &step);
     film_set_end(st->film, 0, NULL, s->count - 1 - last);
+    if (st->list) {                     /* "12 17 main > factorial > factorial" */
+        fprintf(st->list, "%d %d ", film_steps(st->film), at ? at->line : s->frames[0].line);
+        for (int i = last; i >= 0; i--)
+            fprintf(st->list, i ? "%s > " : "%s\n", s->frames[i].function);
+    }
     st->nreturns = 0;
     st->at = at;
     st->at_depth = st->depth;
@@ -623,6 +630,7 @@ static void usage(FILE *out)
           "  --stable               ASLR off; the page shows CFA offsets first\n"
           "  --no-variables         frames and slots only\n"
           "  --title TEXT           a caption for the page\n"
+          "  --list FILE            also write the steps as text: step, line, frames\n"
           "Exit status: the program's (128+signal when a signal ended it); 125 usage,\n"
           "126 not executable, 127 not found.\n", out);
 }
@@ -641,7 +649,7 @@ static char *command_text(char *const argv[])
 
 static int parse(int argc, char *argv[], options *o)
 {
-    enum { OPT_FUNCTION = 256, OPT_INSNS, OPT_MAX, OPT_STABLE, OPT_NOVARS, OPT_TITLE };
+    enum { OPT_FUNCTION = 256, OPT_INSNS, OPT_MAX, OPT_STABLE, OPT_NOVARS, OPT_TITLE, OPT_LIST };
     static const struct option longs[] = {
         { "output", required_argument, NULL, 'o' },
         { "function", required_argument, NULL, OPT_FUNCTION },
@@ -650,6 +658,7 @@ static int parse(int argc, char *argv[], options *o)
         { "stable", no_argument, NULL, OPT_STABLE },
         { "no-variables", no_argument, NULL, OPT_NOVARS },
         { "title", required_argument, NULL, OPT_TITLE },
+        { "list", required_argument, NULL, OPT_LIST },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
@@ -676,6 +685,7 @@ static int parse(int argc, char *argv[], options *o)
         case OPT_STABLE: o->stable = 1; break;
         case OPT_NOVARS: o->no_variables = 1; break;
         case OPT_TITLE: o->title = optarg; break;
+        case OPT_LIST: o->list = optarg; break;
         case 'h': usage(stdout); exit(0);
         default: usage(stderr); return -1;
         }
@@ -748,6 +758,8 @@ static void stepper_release(stepper *st)
     program_close(&st->prog);
     for (int i = 0; i < st->ninsns; i++)
         free(st->insns[i].text);
+    if (st->list)
+        fclose(st->list);
     free(st->insns);
     free(st->opt->functions);
     free(st->opt->instructions);
@@ -765,6 +777,11 @@ int film_main(int argc, char *argv[])
         return 125;
     if (!writable_dir_of(opt.out)) {
         fprintf(stderr, "stacklab film: cannot write %s: %s\n", opt.out, strerror(errno));
+        stepper_release(&st);
+        return 125;
+    }
+    if (opt.list && !(st.list = fopen(opt.list, "we"))) {
+        fprintf(stderr, "stacklab film: cannot write %s: %s\n", opt.list, strerror(errno));
         stepper_release(&st);
         return 125;
     }

@@ -35,6 +35,7 @@ for tool in "$browser" gdb; do
     fi
 done
 
+. "$(dirname "$0")/film_gdb.sh"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/stacklab-film.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT INT TERM
 passed=0
@@ -86,29 +87,7 @@ sed -n '/<pre id="summary">/,/<\/pre>/p' "$tmp/dom" | sed 's/<[^>]*>//g; s/&gt;/
 steps=$(wc -l <"$tmp/film.steps")
 [ "$steps" -ge 15 ] && ok || bad "the film has $steps steps; factorial(4) takes about 20"
 
-{
-    echo "break main"
-    echo "run 4"
-    echo "bt"
-    i=1
-    while [ "$i" -lt "$steps" ]; do echo "step"; echo "bt"; i=$((i + 1)); done
-} >"$tmp/gdb.cmd"
-gdb -batch -nx -iex 'set debug-file-directory /nonexistent' -iex 'set debuginfod enabled off' \
-    -x "$tmp/gdb.cmd" "$subject" </dev/null >"$tmp/gdb.out" 2>&1
-# "#0  factorial (n=2) at factorial.c:16" / "#1  0x... in factorial (n=3) at ...":
-# one line per step, "K LINE outermost > ... > innermost", as the page lists them.
-awk '
-    /^#[0-9]+ / {
-        fn = ($2 ~ /^0x/) ? $4 : $2
-        if ($1 == "#0") {
-            if (n) print n, line, frames
-            n++; frames = fn
-            line = $NF; sub(/.*:/, "", line)
-        } else {
-            frames = fn " > " frames
-        }
-    }
-    END { if (n) print n, line, frames }' "$tmp/gdb.out" >"$tmp/gdb.steps"
+gdb_steps "$steps" "$subject" 4 >"$tmp/gdb.steps"
 if cmp -s "$tmp/gdb.steps" "$tmp/film.steps"; then
     ok
 else
