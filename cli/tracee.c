@@ -209,6 +209,15 @@ static void unplant_all(tracee *t, pid_t pid)
         poke_bytes(pid, t->breaks[i].addr, t->breaks[i].saved, machine_break_len);
 }
 
+void tracee_break_remove(tracee *t, uintptr_t addr)
+{
+    tracee_break *b = find_break(t, addr);
+    if (!b)
+        return;
+    poke_bytes(t->pid, b->addr, b->saved, machine_break_len);
+    *b = t->breaks[--t->nbreaks];
+}
+
 void tracee_break_remove_all(tracee *t)
 {
     unplant_all(t, t->pid);

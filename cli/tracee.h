@@ -90,6 +90,9 @@ int tracee_launch(tracee *t, char *const argv[], unsigned flags);
 /* Plants a breakpoint at addr in the program.  0, or -1 (t->error). */
 int tracee_break_insert(tracee *t, uintptr_t addr);
 
+/* Removes the breakpoint at addr (none there: nothing happens). */
+void tracee_break_remove(tracee *t, uintptr_t addr);
+
 /* Removes every breakpoint from the program's memory. */
 void tracee_break_remove_all(tracee *t);
 
