@@ -24,6 +24,20 @@ int machine_set_pc(pid_t tid, uintptr_t pc);
 /* The stack pointer of a stopped thread.  0, or -1. */
 int machine_get_sp(pid_t tid, uintptr_t *sp);
 
+/* The registers a film shows at each step: the pc, the stack and frame
+ * pointers, and the register a function returns its value in (x86-64: rip,
+ * rsp, rbp, rax). */
+typedef struct machine_regs {
+    uintptr_t pc, sp, fp;
+    uint64_t ret;
+} machine_regs;
+
+/* Reads them from a stopped thread.  0, or -1. */
+int machine_get_regs(pid_t tid, machine_regs *r);
+
+/* Is the instruction whose bytes begin at code (n of them) a return? */
+int machine_is_return(const uint8_t *code, size_t n);
+
 /* Where a thread that trapped on a breakpoint planted at addr reports its pc
  * (x86-64: after the one-byte int3, addr + 1). */
 uintptr_t machine_pc_after_break(uintptr_t addr);

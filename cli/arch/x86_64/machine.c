@@ -32,6 +32,23 @@ int machine_get_sp(pid_t tid, uintptr_t *sp)
     return 0;
 }
 
+int machine_get_regs(pid_t tid, machine_regs *r)
+{
+    struct user_regs_struct u;
+    if (ptrace(PTRACE_GETREGS, tid, 0, &u) != 0)
+        return -1;
+    *r = (machine_regs){ u.rip, u.rsp, u.rbp, u.rax };
+    return 0;
+}
+
+/* ret (c3), ret imm16 (c2), and the "repz ret" (f3 c3) older gcc wrote
+ * (Intel SDM vol. 2, RET). */
+int machine_is_return(const uint8_t *code, size_t n)
+{
+    return n >= 1 && (code[0] == 0xc3 || code[0] == 0xc2 ||
+                      (n >= 2 && code[0] == 0xf3 && code[1] == 0xc3));
+}
+
 /* One word of the user area rather than the whole register set: the hot
  * path of a breakpoint hit. */
 int machine_set_pc(pid_t tid, uintptr_t pc)
