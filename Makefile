@@ -110,7 +110,7 @@ RUN_TESTS := $(BUILD)/tests/run_tests
 CXX_HEADERS := $(BUILD)/tests/cxx_headers
 
 # The `stacklab` command: cli/ and its per-architecture part, by path.
-CLI_SRC  := $(wildcard cli/*.c cli/arch/$(ARCH)/*.c)
+CLI_SRC  := $(wildcard cli/*.c cli/*.S cli/arch/$(ARCH)/*.c)
 CLI_OBJ  := $(CLI_SRC:%=$(BUILD)/%.o)
 # Built natively only: it traces programs of this machine's architecture
 # (cli/arch/$(ARCH)/ is the seam), never under qemu.
@@ -143,7 +143,7 @@ DEMO_BINS  := $(DEMOS:%=$(BUILD)/demos/%)
 DIAGRAMS   ?= diagrams
 
 .PHONY: all deps deps-cross demo diagrams check test check-sanitize check-valgrind bench \
-        dropin check-dropin check-cross \
+        dropin check-dropin film check-browser check-cross \
         listings install uninstall clean help
 .DELETE_ON_ERROR:
 
@@ -156,6 +156,8 @@ help:
 	@echo "make check-valgrind             the suite under valgrind"
 	@echo "make bench                      benchmarks: instructions (callgrind) and ns"
 	@echo "make diagrams                   regenerate every demo's diagrams"
+	@echo "make film                       stacklab film's lecture films (HTML) in diagrams/"
+	@echo "make check-browser              the films checked in headless Chromium, against gdb"
 	@echo "make listings                   disassembly of the shims and demos in build/listings/"
 	@echo "make install [PREFIX=/usr/local] [DESTDIR=]   and make uninstall"
 	@echo "make deps                       install missing Debian packages"
@@ -171,12 +173,12 @@ help:
 # second run costs nothing.  Every object waits for the stamp.
 
 DEB_PACKAGES := gcc g++ make binutils pkg-config libunwind-dev libcunit1-dev graphviz \
-                libdw-dev libelf-dev clang valgrind gdb
+                libdw-dev libelf-dev clang valgrind chromium gdb
 
 deps:
 	@missing=""; \
 	for probe in gcc:gcc g++:g++ clang:clang pkg-config:pkg-config dot:graphviz \
-	             valgrind:valgrind gdb:gdb objdump:binutils; do \
+	             valgrind:valgrind gdb:gdb objdump:binutils chromium:chromium; do \
 	    command -v $${probe%%:*} >/dev/null 2>&1 || missing="$$missing $${probe#*:}"; \
 	done; \
 	for probe in libunwind:libunwind-dev libunwind-ptrace:libunwind-dev libdw:libdw-dev libelf:libelf-dev cunit:libcunit1-dev; do \
@@ -282,6 +284,42 @@ $(CLI): $(CLI_OBJ) $(LIB_A)
 	$(CC) $(SL_LDFLAGS) -o $@ $(CLI_OBJ) $(LIB_A) $(LIBS)
 endif
 
+# ---- films ------------------------------------------------------------------
+# `stacklab film`'s page template is built into the command (film_page.S
+# .incbin's it), and its subjects are plain programs built -O0 -g, the way a
+# student builds one: factorial(4) stepped line by line, and one call through
+# the hand-written prologue and epilogue of sl_asm_framed (asm/$(ARCH)/frames.S,
+# assembled here with -g so the film shows its source) stepped by instruction.
+
+FILM_SUBJECTS := $(BUILD)/demos/film/factorial $(BUILD)/demos/film/prologue
+FILM_BENCH    := $(BUILD)/tests/bench/film/recursion
+SUBJECT_FLAGS  = -std=gnu11 -O0 -g -fno-omit-frame-pointer -Wall -Wextra -Werror
+
+$(BUILD)/cli/film_page.S.o: cli/film_page.S cli/film_page.html | $(BUILD)/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) -c $< -o $@
+
+$(BUILD)/demos/film/factorial $(FILM_BENCH): $(BUILD)/%: %.c | $(BUILD)/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(SUBJECT_FLAGS) -o $@ $<
+
+$(BUILD)/demos/film/prologue: demos/film/prologue.c asm/$(ARCH)/frames.S | $(BUILD)/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(SUBJECT_FLAGS) -Ilib/include -o $@ $^
+
+film: $(CLI) $(FILM_SUBJECTS)
+	@mkdir -p $(DIAGRAMS)
+	$(CLI) film --stable --title "factorial(4): one frame per call" \
+	    -o $(DIAGRAMS)/film-factorial.html -- $(BUILD)/demos/film/factorial 4
+	$(CLI) film --stable --instructions sl_asm_framed \
+	    --title "sl_asm_framed: a prologue and an epilogue, one instruction a step" \
+	    -o $(DIAGRAMS)/film-prologue.html -- $(BUILD)/demos/film/prologue
+	@echo "Films written: $(DIAGRAMS)/film-factorial.html $(DIAGRAMS)/film-prologue.html"
+
+# The browser test: headless Chromium against gdb (CI runs it).
+check-browser: $(CLI) $(BUILD)/demos/film/factorial
+	$(SHELL) tests/film_browser.sh $(CLI) $(BUILD)/demos/film/factorial
+
 # ---- tests ------------------------------------------------------------------
 
 $(BUILD)/tests/%.o: tests/% $(HEADERS) tests/harness.h | $(BUILD)/.deps-ok
@@ -332,10 +370,11 @@ test: $(RUN_TESTS)
 	$(if $(WITHOUT_DWARF_LIBS),@echo "stacklab: $(strip $(WITHOUT_DWARF_LIBS))")
 	$(RUN) $(RUN_TESTS) $(SUITE)
 
-check: $(RUN_TESTS) $(DEMO_BINS) $(CLI) $(if $(CROSS_BUILD),,check-dropin $(CXX_HEADERS))
+check: $(RUN_TESTS) $(DEMO_BINS) $(CLI) $(if $(CLI),$(FILM_SUBJECTS)) $(if $(CROSS_BUILD),,check-dropin $(CXX_HEADERS))
 	$(if $(WITHOUT_DWARF_LIBS),@echo "stacklab: $(strip $(WITHOUT_DWARF_LIBS))")
 	$(RUN) $(RUN_TESTS)
 	$(if $(CLI),$(SHELL) tests/cli.sh $(CLI))
+	$(if $(CLI),$(SHELL) tests/film.sh $(CLI) $(FILM_SUBJECTS))
 	$(if $(wildcard tests/demos.sh),ARCH=$(ARCH) RUN="$(RUN)" $(SHELL) tests/demos.sh $(BUILD)/demos $(DEMOS))
 	$(if $(CROSS_BUILD),,$(CXX_HEADERS))
 	$(if $(CROSS_BUILD),,MAKE="$(MAKE)" CC="$(CC)" $(SHELL) tests/install.sh)
@@ -463,7 +502,7 @@ $(BENCH_DROPIN): $(addprefix $(BUILD)/bench/dropin/,bench.c.o bench_except.c.o i
         $(BUILD)/tests/bench/bench_except_cxx.cc.o
 	$(CXX) -o $@ $^ -lpthread
 
-bench: $(BENCH) $(BENCH_DROPIN) $(CLI)
+bench: $(BENCH) $(BENCH_DROPIN) $(CLI) $(if $(CLI),$(CLI) $(FILM_BENCH))
 	$(SHELL) tests/bench/run.sh $(BENCH)
 	@echo; echo "The exceptions on the drop-in header (dropin/stacklab_except.h), no library:"
 	$(SHELL) tests/bench/run.sh $(BENCH_DROPIN)
@@ -478,6 +517,7 @@ bench: $(BENCH) $(BENCH_DROPIN) $(CLI)
 	fi
 	$(if $(CLI),@echo; echo "The stacklab command against gdb (wall time, best of 5):")
 	$(if $(CLI),$(SHELL) tests/bench/cli.sh $(CLI))
+	$(if $(CLI),$(SHELL) tests/bench/film.sh $(CLI) $(FILM_BENCH))
 
 # ---- listings ---------------------------------------------------------------
 # The hand-written routines and the demos' compiled C, disassembled (with

@@ -21,5 +21,6 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cmd_snap(int argc, char **argv);
 int cmd_maps(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_film(int argc, char **argv);
 
 #endif

@@ -42,10 +42,11 @@
 
 #include "stacklab/frames.h"
 #include "stacklab/target.h"
-#include "film.h"
+#include "cli.h"
 #include "film_write.h"
 #include "machine.h"
 #include "tracee.h"
+#include "where.h"
 
 /* ---- the program's own code: line rows and functions ------------------------ */
 
@@ -408,7 +409,6 @@ typedef struct options {
     int ninstructions;
     int max_steps;
     int stable;
-    int no_variables;
     const char *list;           /* --list FILE: the steps as text too */
 } options;
 
@@ -510,8 +510,6 @@ static int take_step(stepper *st, const row *at, const char *note)
     int n = sl_stack_capture_target(s, &tg, SL_WALK_CFI);
     if (n > 0) {
         sl_stack_symbolize(s);
-        if (!st->opt->no_variables)
-            sl_stack_read_variables(s);
     }
     sl_target_release(&tg);
     if (n <= 0)
@@ -628,7 +626,6 @@ static void usage(FILE *out)
           "  --instructions F       one step per machine instruction in F (repeatable)\n"
           "  --max-steps N          stop filming after N steps (default 1000)\n"
           "  --stable               ASLR off; the page shows CFA offsets first\n"
-          "  --no-variables         frames and slots only\n"
           "  --title TEXT           a caption for the page\n"
           "  --list FILE            also write the steps as text: step, line, frames\n"
           "Exit status: the program's (128+signal when a signal ended it); 125 usage,\n"
@@ -649,14 +646,13 @@ static char *command_text(char *const argv[])
 
 static int parse(int argc, char *argv[], options *o)
 {
-    enum { OPT_FUNCTION = 256, OPT_INSNS, OPT_MAX, OPT_STABLE, OPT_NOVARS, OPT_TITLE, OPT_LIST };
+    enum { OPT_FUNCTION = 256, OPT_INSNS, OPT_MAX, OPT_STABLE, OPT_TITLE, OPT_LIST };
     static const struct option longs[] = {
         { "output", required_argument, NULL, 'o' },
         { "function", required_argument, NULL, OPT_FUNCTION },
         { "instructions", required_argument, NULL, OPT_INSNS },
         { "max-steps", required_argument, NULL, OPT_MAX },
         { "stable", no_argument, NULL, OPT_STABLE },
-        { "no-variables", no_argument, NULL, OPT_NOVARS },
         { "title", required_argument, NULL, OPT_TITLE },
         { "list", required_argument, NULL, OPT_LIST },
         { "help", no_argument, NULL, 'h' },
@@ -678,12 +674,11 @@ static int parse(int argc, char *argv[], options *o)
             errno = 0;
             o->max_steps = (int)strtol(optarg, &end, 10);
             if (errno || *end || o->max_steps < 1) {
-                fprintf(stderr, "stacklab film: --max-steps %s: not a positive number\n", optarg);
+                cli_error("film: --max-steps %s: not a positive number", optarg);
                 return -1;
             }
             break;
         case OPT_STABLE: o->stable = 1; break;
-        case OPT_NOVARS: o->no_variables = 1; break;
         case OPT_TITLE: o->title = optarg; break;
         case OPT_LIST: o->list = optarg; break;
         case 'h': usage(stdout); exit(0);
@@ -691,11 +686,11 @@ static int parse(int argc, char *argv[], options *o)
         }
     }
     if (!o->out) {
-        fprintf(stderr, "stacklab film: no output page: give -o FILM.html\n");
+        cli_error("film: no output page: give -o FILM.html");
         return -1;
     }
     if (optind >= argc) {
-        fprintf(stderr, "stacklab film: no program to run: stacklab film -o FILM.html -- PROGRAM\n");
+        cli_error("film: no program to run: stacklab film -o FILM.html -- PROGRAM");
         return -1;
     }
     return optind;
@@ -751,6 +746,18 @@ static void describe_end(int status, char *buf, size_t n)
         snprintf(buf, n, "the program ended");
 }
 
+/* Says that the program has no function name, the way `stacklab snap
+ * --at` says it (with the names it may have meant). */
+static void no_function(stepper *st, const char *name)
+{
+    where w = { 0 };
+    if (where_resolve(&w, name, st->t.pid) < 0)
+        cli_error("film: %s", w.error);
+    else
+        cli_error("film: %s has no out-of-line copy of %s to step through", st->exe, name);
+    where_release(&w);
+}
+
 static void stepper_release(stepper *st)
 {
     film_free(st->film);
@@ -765,7 +772,7 @@ static void stepper_release(stepper *st)
     free(st->opt->instructions);
 }
 
-int film_main(int argc, char *argv[])
+int cmd_film(int argc, char **argv)
 {
     options opt = { 0 };
     stepper st = { .opt = &opt };
@@ -774,29 +781,30 @@ int film_main(int argc, char *argv[])
     char ending[128];
 
     if (first < 0)
-        return 125;
+        return EXIT_USAGE;
     if (!writable_dir_of(opt.out)) {
-        fprintf(stderr, "stacklab film: cannot write %s: %s\n", opt.out, strerror(errno));
+        cli_error("film: cannot write %s: %s", opt.out, strerror(errno));
         stepper_release(&st);
-        return 125;
+        return EXIT_USAGE;
     }
     if (opt.list && !(st.list = fopen(opt.list, "we"))) {
-        fprintf(stderr, "stacklab film: cannot write %s: %s\n", opt.list, strerror(errno));
+        cli_error("film: cannot write %s: %s", opt.list, strerror(errno));
         stepper_release(&st);
-        return 125;
+        return EXIT_USAGE;
     }
     char **prog_argv = argv + first;
     int r = launch(&st, prog_argv);
     if (r < 0) {
-        fprintf(stderr, "stacklab film: %s\n", st.t.error);
+        cli_error("film: %s", st.t.error);
         output_close(&st.out);
-        return r == TRACEE_ENOENT ? 127 : r == TRACEE_ENOEXEC ? 126 : 125;
+        return r == TRACEE_ENOENT ? EXIT_NOT_FOUND : r == TRACEE_ENOEXEC ? EXIT_CANNOT_EXECUTE
+                                                                    : EXIT_USAGE;
     }
     st.tid = st.t.pid;
     snprintf(st.exe, sizeof st.exe, "/proc/%d/exe", (int)st.t.pid);
     char err[512] = "";
     if (program_open(&st.prog, st.exe, err, sizeof err) < 0 || program_locate(&st.prog, st.t.pid) < 0) {
-        fprintf(stderr, "stacklab film: %s\n", err[0] ? err : "cannot read the program");
+        cli_error("film: %s", err[0] ? err : "cannot read the program");
         goto fail;
     }
     const char *main_only[] = { "main" };
@@ -804,19 +812,17 @@ int film_main(int argc, char *argv[])
     for (int i = 0; i < (opt.nfunctions ? opt.nfunctions : 1); i++) {
         const func *f = func_named(&st.prog, entries[i]);
         if (!f) {
-            fprintf(stderr, "stacklab film: %s: no function %s in the program\n", prog_argv[0],
-                    entries[i]);
+            no_function(&st, entries[i]);
             goto fail;
         }
         if (tracee_break_insert(&st.t, f->addr + st.prog.bias) < 0) {
-            fprintf(stderr, "stacklab film: %s\n", st.t.error);
+            cli_error("film: %s", st.t.error);
             goto fail;
         }
     }
     for (int i = 0; i < opt.ninstructions; i++)
         if (!func_named(&st.prog, opt.instructions[i])) {
-            fprintf(stderr, "stacklab film: %s: no function %s in the program\n", prog_argv[0],
-                    opt.instructions[i]);
+            no_function(&st, opt.instructions[i]);
             goto fail;
         }
     char *cmd = command_text(prog_argv);
@@ -858,7 +864,7 @@ int film_main(int argc, char *argv[])
     if (r == TRACEE_EXITED) {
         status = ev.status;
     } else if (r < 0) {
-        fprintf(stderr, "stacklab film: %s\n", st.t.error[0] ? st.t.error : "stepping failed");
+        cli_error("film: %s", st.t.error[0] ? st.t.error : "stepping failed");
         goto fail;
     } else {
         status = tracee_finish(&st.t);
@@ -868,11 +874,11 @@ int film_main(int argc, char *argv[])
     film_set_end(st.film, st.cut, ending, -1);
     code = tracee_exit_code(status);
     if (film_steps(st.film) == 0)
-        fprintf(stderr, "stacklab film: no step was filmed (%s before reaching %s)\n",
+        cli_error("film: no step was filmed (%s before reaching %s)",
                 ending, entries[0]);
     if (film_write(st.film, opt.out) < 0) {
-        fprintf(stderr, "stacklab film: cannot write %s: %s\n", opt.out, strerror(errno));
-        code = 125;
+        cli_error("film: cannot write %s: %s", opt.out, strerror(errno));
+        code = EXIT_USAGE;
     }
     stepper_release(&st);
     return code;
@@ -880,5 +886,5 @@ fail:
     tracee_kill(&st.t);
     output_close(&st.out);
     stepper_release(&st);
-    return 125;
+    return EXIT_USAGE;
 }

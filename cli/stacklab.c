@@ -3,6 +3,7 @@
  *
  *     stacklab snap [OPTIONS] -- PROGRAM [ARGS...]    stack diagram at a point or a crash
  *     stacklab maps [OPTIONS] -- PROGRAM [ARGS...]    address-space diagram there
+ *     stacklab film [OPTIONS] -o F.html -- PROGRAM    its stack at every step, as one page
  *     stacklab demo [NAME] [DEMO OPTIONS]             the lecture demos
  */
 #include <stdarg.h>
@@ -38,6 +39,8 @@ static void usage(FILE *out)
           "            stacklab snap --at factorial:4 -o fact.svg -- ./fact 5\n"
           "  maps    address-space diagram of the program where it stopped\n"
           "            stacklab maps --at main -o maps.svg -- ./prog\n"
+          "  film    the stack at every line (or instruction) of a run, as one HTML page\n"
+          "            stacklab film -o fact.html -- ./fact 4\n"
           "  demo    the lecture demos: `stacklab demo` runs the tour, `stacklab demo\n"
           "          recursion` one of them, `stacklab demo --list` names them\n"
           "\n"
@@ -63,8 +66,10 @@ int main(int argc, char **argv)
         return cmd_snap(argc - 1, argv + 1);
     if (strcmp(cmd, "maps") == 0)
         return cmd_maps(argc - 1, argv + 1);
+    if (strcmp(cmd, "film") == 0)
+        return cmd_film(argc - 1, argv + 1);
     if (strcmp(cmd, "demo") == 0)
         return cmd_demo(argc - 1, argv + 1);
-    cli_error("no command '%s' (commands: snap, maps, demo; see stacklab --help)", cmd);
+    cli_error("no command '%s' (commands: snap, maps, film, demo; see stacklab --help)", cmd);
     return EXIT_USAGE;
 }
