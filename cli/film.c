@@ -409,6 +409,7 @@ typedef struct options {
     int ninstructions;
     int max_steps;
     int stable;
+    int no_variables;
     const char *list;           /* --list FILE: the steps as text too */
 } options;
 
@@ -510,6 +511,8 @@ static int take_step(stepper *st, const row *at, const char *note)
     int n = sl_stack_capture_target(s, &tg, SL_WALK_CFI);
     if (n > 0) {
         sl_stack_symbolize(s);
+        if (!st->opt->no_variables)
+            sl_stack_read_variables(s);
     }
     sl_target_release(&tg);
     if (n <= 0)
@@ -626,6 +629,7 @@ static void usage(FILE *out)
           "  --instructions F       one step per machine instruction in F (repeatable)\n"
           "  --max-steps N          stop filming after N steps (default 1000)\n"
           "  --stable               ASLR off; the page shows CFA offsets first\n"
+          "  --no-variables         frames and slots only\n"
           "  --title TEXT           a caption for the page\n"
           "  --list FILE            also write the steps as text: step, line, frames\n"
           "Exit status: the program's (128+signal when a signal ended it); 125 usage,\n"
@@ -646,13 +650,14 @@ static char *command_text(char *const argv[])
 
 static int parse(int argc, char *argv[], options *o)
 {
-    enum { OPT_FUNCTION = 256, OPT_INSNS, OPT_MAX, OPT_STABLE, OPT_TITLE, OPT_LIST };
+    enum { OPT_FUNCTION = 256, OPT_INSNS, OPT_MAX, OPT_STABLE, OPT_NOVARS, OPT_TITLE, OPT_LIST };
     static const struct option longs[] = {
         { "output", required_argument, NULL, 'o' },
         { "function", required_argument, NULL, OPT_FUNCTION },
         { "instructions", required_argument, NULL, OPT_INSNS },
         { "max-steps", required_argument, NULL, OPT_MAX },
         { "stable", no_argument, NULL, OPT_STABLE },
+        { "no-variables", no_argument, NULL, OPT_NOVARS },
         { "title", required_argument, NULL, OPT_TITLE },
         { "list", required_argument, NULL, OPT_LIST },
         { "help", no_argument, NULL, 'h' },
@@ -679,6 +684,7 @@ static int parse(int argc, char *argv[], options *o)
             }
             break;
         case OPT_STABLE: o->stable = 1; break;
+        case OPT_NOVARS: o->no_variables = 1; break;
         case OPT_TITLE: o->title = optarg; break;
         case OPT_LIST: o->list = optarg; break;
         case 'h': usage(stdout); exit(0);

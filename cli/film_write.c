@@ -9,7 +9,8 @@
  *     "frames": [ { "fn": "factorial", "off": 44, "file": 0, "line": 57,
  *                   "module": "/path/fact", "pc": N, "cfa": N, "sp": N, "fp": N,
  *                   "ra": N, "sfp": N, "sfpv": N, "canary": N,
- *                   "saved": [["rbx", N], ...], "caller": "fn+0x7a" } ],
+ *                   "saved": [["rbx", N], ...], "caller": "fn+0x7a",
+ *                   "vars": [["n", "int", "4", "mem", N, 4, 1, "", 0], ...] } ],
  *     "steps":  [ { "f": [3, 7, 9], "line": 57, "rip": N, "rsp": N, "rbp": N,
  *                   "insn": "push %rbp", "ret": [["factorial", "1"]],
  *                   "rax": "1", "out": "text", "note": "SIGSEGV ..." } ] }
@@ -265,6 +266,43 @@ static void field_num(buf *b, const char *name, unsigned long long v)
     put_num(b, v);
 }
 
+/* A frame's variables: [name, type, value, place, address, size, flags,
+ * register or why, pointer value], in the frame's order (parameters first). */
+static void put_variables(buf *b, const sl_frame *fr)
+{
+    static const char *const places[] = {
+        [SL_VAR_MEMORY] = "mem", [SL_VAR_REGISTER] = "reg",
+        [SL_VAR_COMPUTED] = "computed", [SL_VAR_OPTIMIZED_OUT] = "out",
+    };
+    if (fr->variable_count <= 0)
+        return;
+    put(b, ",\"vars\":[");
+    for (int k = 0; k < fr->variable_count; k++) {
+        const sl_variable *v = &fr->variables[k];
+        put(b, k ? ",[" : "[");
+        put_json(b, v->name);
+        put(b, ",");
+        put_json(b, v->type);
+        put(b, ",");
+        put_json(b, v->value);
+        put(b, ",\"");
+        put(b, (size_t)v->place < sizeof places / sizeof places[0] && places[v->place]
+                   ? places[v->place] : "out");
+        put(b, "\",");
+        put_num(b, v->place == SL_VAR_MEMORY ? v->address : 0);
+        put(b, ",");
+        put_num(b, v->size);
+        put(b, ",");
+        put_num(b, v->flags);
+        put(b, ",");
+        put_json(b, v->place == SL_VAR_REGISTER ? v->reg : v->why);
+        put(b, ",");
+        put_num(b, v->pointer);
+        put(b, "]");
+    }
+    put(b, "]");
+}
+
 /* A frame as a record: what the page draws, nothing it does not.  caller:
  * the frame above it when that one is not shown (main's caller), so that
  * its return address still names where it goes. */
@@ -299,6 +337,7 @@ static void frame_record(film *f, buf *b, const sl_frame *fr, const sl_frame *ca
         put(b, "]");
     }
     put(b, "]");
+    put_variables(b, fr);
     if (caller) {
         char name[256];
         int n = snprintf(name, sizeof name, "%s", caller->function ? caller->function : "??");
