@@ -34,6 +34,7 @@
 #endif
 
 #include <limits.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -70,7 +71,7 @@ int sl__stack_reserve(sl_stack *s, int n)
 {
     if (n <= s->capacity)
         return 0;
-    int cap = s->capacity ? s->capacity : 64;
+    int cap = s->capacity ? s->capacity : 128;
     while (cap < n)
         cap *= 2;
     if (cap > SL_STACK_MAX_FRAMES)
@@ -85,9 +86,12 @@ int sl__stack_reserve(sl_stack *s, int n)
     return 0;
 }
 
-/* Grows the array for the next frame; sets s->stop when it cannot. */
-static int make_room(sl_stack *s, int n)
+/* Makes room for frame n, growing the array when it is full; sets s->stop
+ * when it cannot. */
+static inline int make_room(sl_stack *s, int n)
 {
+    if (n < s->capacity)
+        return 0;
     if (n >= SL_STACK_MAX_FRAMES) {
         s->stop = SL_STOP_LIMIT;
         return -1;
@@ -99,17 +103,28 @@ static int make_room(sl_stack *s, int n)
     return 0;
 }
 
-/* The symbolized fields of a freshly captured frame: unknown until
- * sl_stack_symbolize runs. */
-static inline void clear_symbols(sl_frame *f)
+/* The FP walk's frame array is full at f (its end): grows it, and returns
+ * where f is in the new array (NULL when it cannot grow). */
+static sl_frame *grow(sl_stack *s, sl_frame *f, sl_frame **end)
 {
-    f->function = NULL;
-    f->offset = 0;
-    f->file = NULL;
-    f->line = 0;
-    f->module = NULL;
-    f->variables = NULL;
-    f->variable_count = 0;
+    int n = (int)(f - s->frames);
+    if (make_room(s, n) < 0)
+        return NULL;
+    *end = s->frames + s->capacity;
+    return s->frames + n;
+}
+
+/* A new frame at pc and sp.  What a walker may add to it later starts
+ * empty: saved registers, canary, flags, names and variables
+ * (sl_stack_symbolize and sl_stack_read_variables fill those in).  Both
+ * walkers begin every frame here, and then set its fp, CFA and slots
+ * themselves (0 when unknown). */
+static inline void frame_begin(sl_frame *f, uintptr_t pc, uintptr_t sp)
+{
+    f->pc = pc;
+    f->sp = sp;
+    /* From saved_fp_value up to saved[], which holds saved_count entries. */
+    memset(&f->saved_fp_value, 0, offsetof(sl_frame, saved) - offsetof(sl_frame, saved_fp_value));
 }
 
 void sl_stack_release(sl_stack *s)
@@ -139,7 +154,6 @@ int sl_stack_from_addresses(sl_stack *s, void *const *pcs, int n)
         f->pc = (uintptr_t)pcs[i];
     }
     s->count = n;
-    s->prepared = 0;
     s->walker = SL_WALK_ADDRESSES;  /* every pc is a return address */
     s->target = NULL;
     s->regs.known = 0;
@@ -192,91 +206,56 @@ static uintptr_t target_word(const sl_target *t, uintptr_t a)
  * calling thread's loop has no test of it. */
 #define LOAD(t, a) ((t) ? target_word((t), (a)) : WORD_AT(a))
 
-/* Walks the chain from a frame whose pc, sp and frame pointer are known.
- * A frame's pc and sp come from the record below it; its own frame pointer
- * is checked before its record is read for the next frame: it must lie at
- * or above the current frame's CFA (so the walk only moves up and always
- * ends), inside the stack, and be aligned.
+/* Walks the chain of frame records from a frame whose pc, sp and frame
+ * pointer are known.  A record, on x86-64:
  *
- * The loop is the benchmark's subject (bench_frames.c), so it writes only
- * what differs between frames: pc, sp, fp, cfa, the two slots and flags.
- * Frames that the last FP walk left behind (s->prepared) already hold the
- * rest (no saved[] spills, no canary, no saved rbp value, no symbols);
- * others get it first.  What the walk leaves to others: the canary (the CFI
- * walk looks for it) and each saved rbp value, which in this walk is simply
- * the next frame's fp (sl_frame_saved_fp reads it from there). */
+ *      fp + 16   the CFA: the caller's sp before its call
+ *      fp +  8   return address: where the caller goes on (its pc)
+ *      fp        the caller's saved fp: where the caller's record is
+ *
+ * A frame's fp is checked before anything is read at it: it must lie
+ * inside the stack, at or above the frame's sp (records never overlap, so
+ * the walk only moves up and always ends), and be aligned; 0 is the ABI's
+ * mark of the outermost frame.  The frame where the check fails has a pc
+ * and an sp but no record.
+ *
+ * What this walk leaves to others: callee-saved spills and canaries (the
+ * CFI walk), and each frame's saved fp value, which is simply the next
+ * frame's fp (sl_frame_saved_fp). */
 SL_RAW_STACK_READ __attribute__((always_inline))
 static inline int walk_fp(sl_stack *s, const sl_target *t,
                           uintptr_t pc, uintptr_t sp, uintptr_t fp)
 {
-    const uintptr_t low = s->stack_low;
-    const uintptr_t top = s->stack_high - SL_ARCH_FP_CFA;  /* highest record */
-    if (!s->frames && make_room(s, 0) < 0) {
-        s->count = 0;
-        return 0;
-    }
-    /* The one value the last walk left in a reused frame (see the end). */
-    if (s->count >= 2 && s->count - 2 < s->prepared)
-        s->frames[s->count - 2].saved_fp_value = 0;
-    sl_frame *f = s->frames;
-    sl_frame *fast_end = f + (s->prepared < s->capacity ? s->prepared : s->capacity);
+    const uintptr_t low = s->stack_low, top = s->stack_high - SL_ARCH_FP_CFA;
+    sl_frame *f = s->frames, *end = f + s->capacity;
 
     for (;; f++) {
-        if (__builtin_expect(f >= fast_end, 0)) {
-            int n = (int)(f - s->frames);
-            if (n == s->capacity) {
-                if (make_room(s, n) < 0) {
-                    s->count = n;
-                    s->prepared = 0;
-                    return n;
-                }
-                fast_end = s->frames + n;
-                f = s->frames + n;
-            }
-            f->saved_count = 0;
-            f->canary_slot = 0;
-            f->saved_fp_value = 0;
-            clear_symbols(f);
-        }
-        f->pc = pc;
-        f->sp = sp;
-        f->flags = 0;
-        /* The next record must lie at or above this frame's CFA (sp here:
-         * records never overlap, so this also means "above the current
-         * one"), inside the stack, and aligned.  Each test leaves by its
-         * own exit, so each stays one compare and one branch; with a
-         * shared exit the compiler merges them through setcc, which costs
-         * more on every frame. */
-        if (__builtin_expect(fp < sp, 0)) {
-            /* 0 is the ABI's mark of the outermost frame. */
-            s->stop = fp == 0 ? SL_STOP_END : fp < low ? SL_STOP_FP_OUTSIDE_STACK
-                                                       : SL_STOP_FP_NOT_ABOVE;
+        if (f == end && !(f = grow(s, f, &end)))
             break;
-        }
-        if (__builtin_expect(fp > top, 0)) {
-            s->stop = SL_STOP_FP_OUTSIDE_STACK;
-            break;
-        }
-        if (__builtin_expect(fp & (sizeof(uintptr_t) - 1), 0)) {
-            s->stop = SL_STOP_FP_MISALIGNED;
+        frame_begin(f, pc, sp);
+        if (fp < sp || fp > top || (fp & (sizeof(uintptr_t) - 1))) {
+            f->fp = f->cfa = f->return_address_slot = f->saved_fp_slot = 0;
+            f++;
             break;
         }
         f->fp = fp;
         f->cfa = fp + SL_ARCH_FP_CFA;
         f->return_address_slot = fp + SL_ARCH_FP_RETURN_ADDRESS;
         f->saved_fp_slot = fp + SL_ARCH_FP_SAVED_FP;
+        /* The record says where the caller goes on, and its sp and fp. */
         pc = LOAD(t, fp + SL_ARCH_FP_RETURN_ADDRESS);
         sp = fp + SL_ARCH_FP_CFA;
         fp = LOAD(t, fp + SL_ARCH_FP_SAVED_FP);
     }
-    /* The chain ends in this frame: its pc is known, its record not.  The
-     * frame below it keeps the value its saved-rbp slot held, the one the
-     * walk stopped on (the next capture prepares that frame again). */
-    f->fp = f->cfa = f->return_address_slot = f->saved_fp_slot = 0;
-    int n = (int)(f - s->frames) + 1;
+    int n = f ? (int)(f - s->frames) : s->capacity;
+    if (s->stop == SL_STOP_END)         /* (make_room says why it stopped) */
+        s->stop = fp == 0 ? SL_STOP_END :           /* the ABI's outermost mark */
+                  fp < low || fp > top ? SL_STOP_FP_OUTSIDE_STACK :
+                  fp < sp ? SL_STOP_FP_NOT_ABOVE : SL_STOP_FP_MISALIGNED;
+    /* The frame below the last keeps the value the walk stopped on, what
+     * its saved-fp slot held. */
     if (n >= 2)
-        f[-1].saved_fp_value = fp;      /* (cleared by the next walk's start) */
-    s->prepared = n > s->prepared ? n : s->prepared;
+        s->frames[n - 2].saved_fp_value = fp;
     s->count = n;
     return n;
 }
@@ -299,7 +278,6 @@ static inline int walk_fp_self(sl_stack *s, uintptr_t cur)
 /* A stopped thread: frame 0 is where it stopped. */
 static int walk_fp_target(sl_stack *s, const sl_target *t, const sl_regs *r)
 {
-    s->prepared = 0;    /* frame 0 is not a caller's record: prepare every frame */
     return walk_fp(s, t, r->pc, r->sp, r->fp);
 }
 
@@ -383,7 +361,6 @@ static int walk_cfi(sl_stack *s, unw_cursor_t *cp, const sl_target *t, uintptr_t
             fp_reg = r;
 
     s->count = 0;
-    s->prepared = 0;
     save_locs(&c, prev);
 
     unw_word_t ip, sp, fp;
@@ -396,14 +373,10 @@ static int walk_cfi(sl_stack *s, unw_cursor_t *cp, const sl_target *t, uintptr_t
         if (make_room(s, n) < 0)
             break;
         sl_frame *f = &s->frames[n++];
-        f->pc = ip;
-        f->sp = sp;
+        frame_begin(f, ip, sp);
         f->flags = next_flags;
-        f->cfa = f->return_address_slot = f->saved_fp_slot = f->saved_fp_value = 0;
-        f->canary_slot = 0;
-        f->saved_count = 0;
-        clear_symbols(f);
         f->fp = unw_get_reg(&c, sl__arch_unw_fp, &fp) == 0 ? fp : 0;
+        f->cfa = f->return_address_slot = f->saved_fp_slot = 0;
 
         if (!has_unwind_info(&c, ip, t ? t->pid : 0))
             f->flags |= SL_FRAME_NO_CFI;
@@ -544,7 +517,6 @@ static int walk_cfi_self(sl_stack *s)
     unw_getcontext(&uc);
     if (unw_init_local(&c, &uc) < 0 || unw_step(&c) <= 0 || unw_step(&c) <= 0) {
         s->count = 0;
-        s->prepared = 0;
         s->stop = SL_STOP_UNWIND_ERROR;
         return -1;
     }
@@ -624,7 +596,6 @@ static int capture_target(sl_stack *s, const sl_target *t, sl_walker w)
     s->target = t;
     s->stop = SL_STOP_END;
     s->count = 0;
-    s->prepared = 0;
     sl_regs r;
     if (sl_target_regs(t, &r) < 0 ||
         sl_target_stack_bounds(t, &s->stack_low, &s->stack_high) < 0) {

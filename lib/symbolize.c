@@ -267,7 +267,6 @@ int sl_stack_symbolize(sl_stack *s)
     sl__strings_free(s);
     s->objects = NULL;          /* kept with the strings */
     s->object_count = 0;
-    s->prepared = 0;            /* the frames now hold names */
 
     int found = 0;
     pid_t pid = s->target ? s->target->pid : getpid();

@@ -1502,7 +1502,6 @@ int sl_stack_read_variables(sl_stack *s)
         symbolized = s->frames[i].function != NULL;
     if (!symbolized)
         sl_stack_symbolize(s);
-    s->prepared = 0;            /* the frames now hold variables */
     Dwfl *dwfl = sl__dwfl_acquire(s->target ? s->target->pid : getpid());
     if (!dwfl)
         return -1;

@@ -812,7 +812,7 @@ static void test_fp_saved_values(void)
 {
     sl_stack s = { 0 };
 
-    /* Deep, deep again (reusing prepared frames), then shallower. */
+    /* Deep, deep again (reusing the frame array), then shallower. */
     CU_ASSERT_TRUE(capture_and_check(5, &s) >= 7);
     CU_ASSERT_TRUE(capture_and_check(5, &s) >= 7);
     CU_ASSERT_TRUE(capture_and_check(1, &s) >= 3);

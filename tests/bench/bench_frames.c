@@ -4,8 +4,10 @@
  * then captures `iterations` times from the bottom; the recursion is paid
  * once per run, the captures per iteration.
  *
- *   fp_capture   SL_WALK_FP into a reused sl_stack, against unw_backtrace
- *                (libunwind's fast path, with its per-thread cache);
+ *   fp_capture   SL_WALK_FP as the header documents it (a zeroed sl_stack,
+ *                captured, released), and into one reused sl_stack, against
+ *                unw_backtrace (libunwind's fast path, with its per-thread
+ *                cache);
  *   cfi_capture  SL_WALK_CFI with CFA, slots and saved-register locations,
  *                against a bare unw_step loop reading IP and SP.
  */
@@ -36,6 +38,16 @@ static void loop_unw_backtrace(long n)
     for (long i = 0; i < n; i++) {
         int k = unw_backtrace(pcs, DEPTH + 64);
         BENCH_KEEP(k);
+    }
+}
+
+static void loop_fp_capture_fresh(long n)
+{
+    for (long i = 0; i < n; i++) {
+        sl_stack s = {0};
+        int k = sl_stack_capture(&s, SL_WALK_FP);
+        BENCH_KEEP(k);
+        sl_stack_release(&s);
     }
 }
 
@@ -80,7 +92,13 @@ BENCH(unw_backtrace_100, NULL, 0, 2000,
     descend(DEPTH, loop_unw_backtrace, iterations);
 }
 
-BENCH(fp_capture_100, "unw_backtrace_100", 0.25, 2000,
+BENCH(fp_capture_fresh_100, "unw_backtrace_100", 0.35, 2000,
+      "sl_stack_capture(SL_WALK_FP), ~100 frames, zeroed sl_stack, released")
+{
+    descend(DEPTH, loop_fp_capture_fresh, iterations);
+}
+
+BENCH(fp_capture_100, "unw_backtrace_100", 0.35, 2000,
       "sl_stack_capture(SL_WALK_FP), ~100 frames, reused sl_stack")
 {
     descend(DEPTH, loop_fp_capture, iterations);

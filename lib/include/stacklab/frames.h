@@ -154,8 +154,7 @@ typedef struct sl_frame {
                                    FP walk: use sl_frame_saved_fp() */
     uintptr_t canary_slot;      /* stack-protector canary, when SL_FRAME_CANARY */
     unsigned flags;
-    int saved_count;
-    sl_saved_reg saved[SL_SAVED_MAX];
+    int saved_count;            /* entries in saved[] (below) */
 
     /* Filled in by sl_stack_symbolize; strings are owned by the sl_stack. */
     const char *function;       /* never NULL after symbolizing: "??" when unknown */
@@ -168,6 +167,9 @@ typedef struct sl_frame {
      * locals of every block in scope at the pc, innermost block last. */
     sl_variable *variables;
     int variable_count;
+
+    sl_saved_reg saved[SL_SAVED_MAX];   /* CFI walk: where this frame spilled
+                                           its caller's callee-saved registers */
 } sl_frame;
 
 /* A captured stack.  Zero it before the first capture; a capture reuses the
@@ -190,9 +192,6 @@ typedef struct sl_stack {
     sl_regs regs;               /* the registers the walk started from (frame 0's);
                                    known says which (the FP walk records none) */
     void *strings;              /* private: storage for symbolized strings */
-    int prepared;               /* private: frames[0..prepared) already hold what
-                                 * every FP frame shares (saved_count 1, saved[0]
-                                 * named "rbp", no symbols); 0 when unsure */
 } sl_stack;
 
 /* Captures the calling thread's stack with walker w.  Returns the number of
