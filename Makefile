@@ -337,6 +337,7 @@ $(BUILD)/lib/except.c.o: SL_CFLAGS += -fno-plt
 # The frames suite's fixture without frame pointers.
 $(BUILD)/tests/frames_fixture_nofp.c.o: SL_CFLAGS += -fomit-frame-pointer
 $(BUILD)/tests/frames_fixture_canary.c.o: SL_CFLAGS += -fstack-protector-all
+$(BUILD)/tests/frames_fixture_canary_nofp.c.o: SL_CFLAGS += -fstack-protector-all -fomit-frame-pointer
 # The variables suite's fixture, the same code at two optimization levels.
 $(BUILD)/tests/variables_fixture_O0.c.o: SL_CFLAGS += -O0
 $(BUILD)/tests/variables_fixture_O2.c.o: SL_CFLAGS += -O2

@@ -17,7 +17,17 @@
  *                (.eh_frame) and so also walks code without frame pointers and
  *                through the kernel's signal frames.  It also tells where each
  *                callee-saved register was spilled (unw_get_save_loc) and
- *                where the stack-protector canary sits.
+ *                where the stack-protector canary sits: read from each
+ *                function's own code (its prologue's store of %fs:0x28),
+ *                so frames without a frame record have theirs found too,
+ *                and a frame whose function stores none never has one.
+ *                Not found: a canary overwritten since (the slot must
+ *                hold the thread's value), one stored more than
+ *                CANARY_SCAN bytes into its function, one stored relative
+ *                to rsp in a frame whose sp has moved since (stopped while
+ *                pushing a call's stack arguments), and on architectures whose code
+ *                is not decoded (AArch64: a value match below the frame
+ *                record instead).
  *
  * Both walk the calling thread (sl_stack_capture) or a thread of another
  * process stopped under ptrace (sl_stack_capture_target): the same loops,
@@ -284,29 +294,59 @@ static int walk_fp_target(sl_stack *s, const sl_target *t, const sl_regs *r)
 /* ---- SL_WALK_CFI ----------------------------------------------------------- */
 #ifndef SL_WITHOUT_DWARF_LIBS
 
-/* Whether libunwind has unwind information for an ip of process pid (0: our
- * own), remembered per thread: unw_get_proc_info searches every loaded
- * object's .eh_frame_hdr, far more than a step costs, and for another
- * process libunwind-ptrace maps and unmaps the ELF file for each question
- * as a walk goes between the program and libc (most of a remote capture's
- * time without this cache; `stacklab film` captures at every step).  (An
- * object unloaded and another loaded at the same address could make an
- * entry stale; that only affects the NO_CFI flag.) */
+/* What the code at an ip says, remembered per thread for ip of process pid
+ * (0: our own): whether libunwind has unwind information for it, and where
+ * its function stores the stack-protector canary.  unw_get_proc_info
+ * searches every loaded object's .eh_frame_hdr, far more than a step costs,
+ * and for another process libunwind-ptrace maps and unmaps the ELF file
+ * for each question as a walk goes between the program and libc (most of a
+ * remote capture's time without this cache; `stacklab film` captures at
+ * every step).  (An object unloaded and another loaded at the same address
+ * could make an entry stale; that only affects the NO_CFI flag and the
+ * canary, and a canary is still checked against the thread's value.) */
 #define INFO_CACHE 256
-static __thread struct { uintptr_t ip; pid_t pid; int has_info; } t_info[INFO_CACHE];
+#define CANARY_SCAN 512         /* bytes of a function's code searched for it */
+typedef struct code_facts {
+    uintptr_t ip;
+    pid_t pid;
+    int has_info;
+    int canary;                 /* 1: stored (where: store), 0: not, -1: not decoded */
+    sl_canary_store store;
+} code_facts;
+static __thread code_facts t_info[INFO_CACHE];
 
-static int has_unwind_info(unw_cursor_t *c, uintptr_t ip, pid_t pid)
+/* Reads the function's code from its entry up to ip (at most CANARY_SCAN
+ * bytes) for the store of the canary.  Only stores before ip count: a
+ * return address follows its call, an interrupted pc is the next
+ * instruction to run. */
+static int find_canary_store(const sl_target *t, uintptr_t start, uintptr_t ip,
+                             sl_canary_store *st)
 {
+    unsigned char code[CANARY_SCAN];
+    size_t n = ip > start ? ip - start : 0;
+    if (n > sizeof code)
+        n = sizeof code;
+    if (t ? sl_target_read(t, start, code, n) < 0 : (memcpy(code, (const void *)start, n), 0))
+        return 0;
+    return sl__arch_canary_store(code, n, start, st);
+}
+
+static const code_facts *facts_of(unw_cursor_t *c, const sl_target *t, uintptr_t ip)
+{
+    pid_t pid = t ? t->pid : 0;
     unsigned i = (unsigned)((ip ^ (ip >> 9)) & (INFO_CACHE - 1));
-    if (t_info[i].ip == ip && t_info[i].pid == pid)
-        return t_info[i].has_info;
+    code_facts *e = &t_info[i];
+    if (e->ip == ip && e->pid == pid)
+        return e;
     unw_proc_info_t pi;
     int r = unw_get_proc_info(c, &pi);
-    int has = !(r == -UNW_ENOINFO || (r == 0 && pi.format == UNW_INFO_FORMAT_DYNAMIC && !pi.unwind_info));
-    t_info[i].ip = ip;
-    t_info[i].pid = pid;
-    t_info[i].has_info = has;
-    return has;
+    e->ip = ip;
+    e->pid = pid;
+    e->has_info = !(r == -UNW_ENOINFO ||
+                    (r == 0 && pi.format == UNW_INFO_FORMAT_DYNAMIC && !pi.unwind_info));
+    e->canary = r == 0 && e->has_info && pi.start_ip < ip
+                ? find_canary_store(t, pi.start_ip, ip, &e->store) : 0;
+    return e;
 }
 
 /* Where each callee-saved register is currently saved (memory address, 0
@@ -339,6 +379,60 @@ static uintptr_t read_word(const sl_target *t, uintptr_t a)
     return w;
 }
 
+/* The stack-protector canary of frame f, from its function's code: the
+ * prologue's store names the slot (base register + displacement).  An
+ * rbp-based slot is exact; an rsp-based one assumes the frame's sp is the
+ * sp of its body (true at a call, except while arguments are pushed for
+ * it), so the slot must also lie inside the frame and hold the thread's
+ * canary.  A frame whose function stores none has none, whatever its
+ * words hold: an old copy left by a function that returned is not one. */
+SL_RAW_STACK_READ
+static void mark_canary(sl_frame *f, const sl_target *t, const code_facts *code,
+                        uintptr_t canary)
+{
+    if (code->canary != 1 || code->store.at >= f->pc)
+        return;
+    uintptr_t base = code->store.base == SL_CANARY_BASE_FP ? f->fp : f->sp;
+    uintptr_t slot = base + (uintptr_t)code->store.disp;
+    if (base && slot >= f->sp && slot < f->cfa && !(slot & (sizeof(uintptr_t) - 1)) &&
+        read_word(t, slot) == canary) {
+        f->canary_slot = slot;
+        f->flags |= SL_FRAME_CANARY;
+    }
+}
+
+/* Where an architecture's code is not decoded, the canary is taken by its
+ * value next to a frame record: right below the record and the callee-saved
+ * spills that follow it (one word of padding may keep the locals
+ * 16-aligned), or, where the record lies at the bottom of the frame (gcc on
+ * AArch64), in the frame's highest word or the one below it. */
+SL_RAW_STACK_READ
+static void mark_canary_by_value(sl_frame *f, const sl_target *t, uintptr_t canary)
+{
+    uintptr_t slot = 0;
+    if (f->saved_fp_slot && f->saved_fp_slot == f->cfa - SL_ARCH_FP_CFA + SL_ARCH_FP_SAVED_FP) {
+        uintptr_t lowest = f->saved_fp_slot - SL_ARCH_FP_SAVED_FP;
+        for (int k = 0; k < f->saved_count; k++)
+            if (f->saved[k].slot < lowest)
+                lowest = f->saved[k].slot;
+        for (int k = 1; k <= 2 && !slot; k++) {
+            uintptr_t a = lowest - k * sizeof(uintptr_t);
+            if (a >= f->sp && read_word(t, a) == canary)
+                slot = a;
+        }
+    } else if (SL_ARCH_FP_CANARY_AT_TOP && f->saved_fp_slot && f->saved_fp_slot < f->cfa) {
+        for (int k = 1; k <= 2 && !slot; k++) {
+            uintptr_t a = f->cfa - k * sizeof(uintptr_t);
+            if (a > f->saved_fp_slot && read_word(t, a) == canary)
+                slot = a;
+        }
+    }
+    if (slot) {
+        f->canary_slot = slot;
+        f->flags |= SL_FRAME_CANARY;
+    }
+}
+
 /* Steps frame by frame from the frame the cursor stands on (the caller of
  * sl_stack_capture, or where a stopped thread stopped).  The cursor was set
  * up by the caller: for this thread on libunwind's own view of our memory,
@@ -353,7 +447,7 @@ static int walk_cfi(sl_stack *s, unw_cursor_t *cp, const sl_target *t, uintptr_t
     uintptr_t prev[SL_SAVED_MAX], now[SL_SAVED_MAX];
     const int nregs = sl__arch_callee_saved_count;
     const ptrdiff_t o_fp = SL_ARCH_FP_SAVED_FP, o_ra = SL_ARCH_FP_RETURN_ADDRESS,
-                    o_cfa = SL_ARCH_FP_CFA, o_canary = SL_ARCH_FP_CANARY;
+                    o_cfa = SL_ARCH_FP_CFA;
     int fp_reg = -1;
 
     for (int r = 0; r < nregs; r++)
@@ -378,7 +472,8 @@ static int walk_cfi(sl_stack *s, unw_cursor_t *cp, const sl_target *t, uintptr_t
         f->fp = unw_get_reg(&c, sl__arch_unw_fp, &fp) == 0 ? fp : 0;
         f->cfa = f->return_address_slot = f->saved_fp_slot = 0;
 
-        if (!has_unwind_info(&c, ip, t ? t->pid : 0))
+        const code_facts *code = facts_of(&c, t, ip);
+        if (!code->has_info)
             f->flags |= SL_FRAME_NO_CFI;
 
         /* unw_step returns 0 at the outermost frame, as the CFI marks it
@@ -451,36 +546,10 @@ static int walk_cfi(sl_stack *s, unw_cursor_t *cp, const sl_target *t, uintptr_t
                 f->saved[f->saved_count].name = sl__arch_callee_saved_name[fp_reg];
                 f->saved[f->saved_count++].slot = rec + o_fp;
             }
-            /* A frame record (fp saved right below the return address):
-             * the stack protector puts its copy of the canary right below
-             * the record and the callee-saved spills that follow it. */
-            if (canary && f->saved_fp_slot && f->saved_fp_slot == sp - o_cfa + o_fp) {
-                uintptr_t lowest = f->saved_fp_slot - o_fp;
-                for (int k = 0; k < f->saved_count; k++)
-                    if (f->saved[k].slot < lowest)
-                        lowest = f->saved[k].slot;
-                /* One word of padding may keep the locals 16-aligned. */
-                for (uintptr_t slot = lowest + o_canary, k = 0; k < 2 && slot >= f->sp;
-                     k++, slot += o_canary) {
-                    if (read_word(t, slot) == canary) {
-                        f->canary_slot = slot;
-                        f->flags |= SL_FRAME_CANARY;
-                        break;
-                    }
-                }
-            } else if (SL_ARCH_FP_CANARY_AT_TOP && canary && f->saved_fp_slot && f->saved_fp_slot < sp) {
-                /* A frame record at the bottom of the frame (gcc on
-                 * AArch64): the locals lie above it, and the canary above
-                 * them, in the frame's highest word (or the one below it). */
-                for (uintptr_t slot = sp - sizeof(uintptr_t), k = 0;
-                     k < 2 && slot > f->saved_fp_slot; k++, slot -= sizeof(uintptr_t)) {
-                    if (read_word(t, slot) == canary) {
-                        f->canary_slot = slot;
-                        f->flags |= SL_FRAME_CANARY;
-                        break;
-                    }
-                }
-            }
+            if (canary && code->canary >= 0)
+                mark_canary(f, t, code, canary);
+            else if (canary)
+                mark_canary_by_value(f, t, canary);
         }
         memcpy(prev, now, sizeof prev);
         if (ip == 0) {

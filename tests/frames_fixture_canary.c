@@ -22,3 +22,15 @@ __attribute__((noinline)) int frames_protected(int (*cb)(uintptr_t fp), int x)
     __asm__ volatile("" ::: "memory");  /* no tail call: keep this frame */
     return r + buf[0];
 }
+
+/* A protected leaf: no callee-saved register to push, so its canary lies
+ * right below its saved rbp (gcc and clang). */
+int frames_protected_leaf(int x);
+
+__attribute__((noinline)) int frames_protected_leaf(int x)
+{
+    volatile char buf[16];
+
+    buf[x & 15] = (char)x;
+    return buf[(x + 1) & 15];
+}

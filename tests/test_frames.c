@@ -530,6 +530,112 @@ static void test_canary(void)
     sl_stack_release(&canary_stack);
 }
 
+/* In tests/frames_fixture_canary_nofp.c: protected, no frame record. */
+int frames_protected_nofp(int (*cb)(uintptr_t fp), int x);
+
+static uintptr_t canary_words[2];       /* what each protected frame's slot held */
+static int canary_flags[2];
+
+/* Captures above frames_protected_nofp (frames[1]), itself called from
+ * frames_protected (frames[3]), and reads both slots while they are live. */
+NOINLINE static int capture_in_both(uintptr_t fp)
+{
+    (void)fp;
+    int n = sl_stack_capture(&canary_stack, SL_WALK_CFI);
+    for (int k = 0; k < 2; k++) {
+        const sl_frame *f = &canary_stack.frames[1 + 2 * k];
+        canary_flags[k] = (f->flags & SL_FRAME_CANARY) && f->canary_slot >= f->sp &&
+                          f->canary_slot < f->cfa;
+        canary_words[k] = canary_flags[k] ? *(const uintptr_t *)f->canary_slot : 0;
+    }
+    KEEP_FRAME();
+    return n;
+}
+
+NOINLINE static int call_protected_nofp(uintptr_t fp)
+{
+    (void)fp;
+    int r = frames_protected_nofp(capture_in_both, one);
+    KEEP_FRAME();
+    return r;
+}
+
+/* A function with no frame record stores its canary too (relative to rsp):
+ * the CFI walk finds it from the function's code, not from rbp. */
+static void test_canary_without_frame_record(void)
+{
+    frames_protected(call_protected_nofp, one);
+    sl_stack_symbolize(&canary_stack);
+    CU_ASSERT_STRING_EQUAL(canary_stack.frames[1].function, "frames_protected_nofp");
+    CU_ASSERT_STRING_EQUAL(canary_stack.frames[3].function, "frames_protected");
+    const sl_frame *f = &canary_stack.frames[1];
+    CU_ASSERT(f->saved_fp_slot != f->cfa - 2 * sizeof(uintptr_t));      /* no record */
+    CU_ASSERT_TRUE(canary_flags[0]);
+    CU_ASSERT_TRUE(canary_flags[1]);
+    /* Both slots hold the same value, the thread's canary. */
+    CU_ASSERT(canary_words[0] != 0 && canary_words[0] == canary_words[1]);
+    sl_stack_release(&canary_stack);
+}
+
+/* ---- a stale copy of the canary is not a canary -------------------------- */
+
+/* In tests/frames_fixture_canary.c: a protected leaf. */
+int frames_protected_leaf(int x);
+
+static sl_stack stale_stack;
+static uintptr_t stale_canary;          /* the canary, from frames_protected */
+static int stale_word_is_canary;        /* a word of our frame held it */
+
+NOINLINE static int note_canary(uintptr_t fp)
+{
+    (void)fp;
+    sl_stack_capture(&stale_stack, SL_WALK_CFI);
+    const sl_frame *f = &stale_stack.frames[1];
+    stale_canary = (f->flags & SL_FRAME_CANARY) ? *(const uintptr_t *)f->canary_slot : 0;
+    KEEP_FRAME();
+    return 0;
+}
+
+/* Unprotected, framed, with an array it never writes: its frame lies where
+ * frames_protected_leaf's just was (same caller), so a word of its array
+ * still holds that function's canary (where a value match below the
+ * record would take it). */
+NOINLINE __attribute__((no_stack_protector)) static int unprotected_over_stale(void)
+{
+    char buf[64];
+    int n = sl_stack_capture(&stale_stack, SL_WALK_CFI);
+    const sl_frame *f = &stale_stack.frames[0];
+    if (!sl_under_valgrind())           /* (uninitialized words, on purpose) */
+        for (uintptr_t a = f->sp; a < f->fp; a += sizeof(uintptr_t))
+            stale_word_is_canary |= *(const uintptr_t *)a == stale_canary;
+    __asm__ volatile("" : : "r"(buf) : "memory");
+    return n;
+}
+
+NOINLINE static void protected_then_unprotected(void)
+{
+    frames_protected(note_canary, one);
+    frames_protected_leaf(one);
+    unprotected_over_stale();
+    KEEP_FRAME();
+}
+
+/* A frame has a canary only when its function stores one, whatever its
+ * words hold. */
+static void test_stale_canary(void)
+{
+    protected_then_unprotected();
+    CU_ASSERT(stale_canary != 0);
+    sl_stack_symbolize(&stale_stack);
+    CU_ASSERT_STRING_EQUAL(stale_stack.frames[0].function, "unprotected_over_stale");
+    CU_ASSERT_EQUAL(stale_stack.frames[0].flags & SL_FRAME_CANARY, 0);
+    CU_ASSERT_EQUAL(stale_stack.frames[0].canary_slot, 0);
+    /* The test means something only if the old copy was there to be seen. */
+    if (!sl_under_valgrind())
+        CU_ASSERT_TRUE(stale_word_is_canary);
+    sl_stack_release(&stale_stack);
+}
+
 /* ---- printing, reuse, addresses, threads, depth ------------------------- */
 
 static void test_print(void)
@@ -831,6 +937,8 @@ void suite_frames(void)
     CU_add_test(s, "capture in a signal handler: signal frame flagged", test_signal_handler);
     CU_add_test(s, "capture in a handler on the alternate stack", test_signal_altstack);
     CU_add_test(s, "stack-protector canary slot", test_canary);
+    CU_add_test(s, "canary in a frame without a frame record", test_canary_without_frame_record);
+    CU_add_test(s, "a stale copy of the canary is not a canary", test_stale_canary);
     CU_add_test(s, "sl_stack_print output", test_print);
     CU_add_test(s, "reuse of an sl_stack, 1000-frame recursion", test_reuse_and_depth);
     CU_add_test(s, "sl_stack_from_addresses (unw_backtrace)", test_from_addresses);

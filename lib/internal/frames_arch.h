@@ -40,5 +40,20 @@ extern const int sl__arch_unw_signal_late;
  * ucontext.  Only builds without libunwind (riscv64) use it; with libunwind
  * the signal frame is read through unw_init_local2. */
 void sl__arch_signal_pc_sp(const void *ucontext, uintptr_t *pc, uintptr_t *sp);
+/* Where a function's prologue stores the stack-protector canary: the store
+ * instruction's address, and the slot as base register + displacement. */
+enum { SL_CANARY_BASE_SP = 1, SL_CANARY_BASE_FP = 2 };
+typedef struct sl_canary_store {
+    uintptr_t at;               /* address of the store instruction */
+    int base;                   /* SL_CANARY_BASE_SP or _FP */
+    intptr_t disp;              /* the slot is base register + disp */
+} sl_canary_store;
+
+/* Reads a function's code, code[0..n) from its entry at address start, for
+ * the store of this thread's canary into its frame.  Returns 1 (and *st),
+ * 0 when these bytes store no canary, or -1 when this architecture's code
+ * is not decoded. */
+int sl__arch_canary_store(const unsigned char *code, size_t n, uintptr_t start,
+                          sl_canary_store *st);
 
 #endif

@@ -60,8 +60,10 @@ enum {
     SL_FRAME_TRY     = 1u << 2, /* holds an active SL_TRY (set by except.h's sl_stack_mark_handlers) */
     SL_FRAME_INTERRUPTED = 1u << 3, /* interrupted by a signal (or frame 0 of a thread stopped
                                        under ptrace): pc is exact, not a return address */
-    SL_FRAME_CANARY  = 1u << 4  /* canary_slot holds this thread's stack-protector
-                                   canary (found by the CFI walk) */
+    SL_FRAME_CANARY  = 1u << 4  /* the frame's function stored this thread's
+                                   stack-protector canary at canary_slot, and
+                                   it is still there (CFI walk; see frames.c
+                                   for when a canary cannot be found) */
 };
 
 /* Where a frame spilled one callee-saved register. */
