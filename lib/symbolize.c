@@ -398,7 +398,6 @@ int sl_stack_symbolize(sl_stack *s)
     if (!s)
         return -1;
     sl__strings_free(s);
-    s->prepared = 0;
     int found = 0;
     pthread_mutex_lock(&symtab_lock);
     for (int i = 0; i < s->count; i++) {
