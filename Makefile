@@ -173,12 +173,12 @@ help:
 # second run costs nothing.  Every object waits for the stamp.
 
 DEB_PACKAGES := gcc g++ make binutils pkg-config libunwind-dev libcunit1-dev graphviz \
-                libdw-dev libelf-dev clang valgrind chromium gdb
+                libdw-dev libelf-dev clang valgrind chromium gdb elfutils
 
 deps:
 	@missing=""; \
 	for probe in gcc:gcc g++:g++ clang:clang pkg-config:pkg-config dot:graphviz \
-	             valgrind:valgrind gdb:gdb objdump:binutils chromium:chromium; do \
+	             valgrind:valgrind gdb:gdb objdump:binutils chromium:chromium eu-stack:elfutils; do \
 	    command -v $${probe%%:*} >/dev/null 2>&1 || missing="$$missing $${probe#*:}"; \
 	done; \
 	for probe in libunwind:libunwind-dev libunwind-ptrace:libunwind-dev libdw:libdw-dev libelf:libelf-dev cunit:libcunit1-dev; do \
@@ -366,6 +366,24 @@ ifeq ($(TEST_LIBS),)
 $(BUILD)/tests/%.o: SL_CPPFLAGS += -Itests/cunit
 endif
 
+# The gdb oracle suite (tests/oracle_gdb.sh): a fixture whose parts are
+# built with the flags that are their subject, by $(CC) (CI runs make check
+# with gcc and with clang), linked to the library.  x86-64 natively only:
+# gdb runs the fixture on this machine.
+ORACLE_SRC  := $(wildcard tests/oracle/*.c)
+ORACLE_BIN  := $(if $(filter x86_64,$(ARCH)),$(if $(filter x86_64,$(shell uname -m)),\
+               $(BUILD)/oracle/fixture))
+ORACLE_FLAGS_fixture                = -fno-stack-protector
+ORACLE_FLAGS_fixture_nofp           = -fomit-frame-pointer -fno-stack-protector
+ORACLE_FLAGS_fixture_protected      = -fstack-protector-all
+ORACLE_FLAGS_fixture_protected_nofp = -fomit-frame-pointer -fstack-protector-all
+
+$(BUILD)/oracle/%.o: tests/oracle/%.c tests/oracle/fixture.h $(HEADERS) | $(BUILD)/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(SL_CPPFLAGS) $(SL_CFLAGS) $(ORACLE_FLAGS_$*) -c $< -o $@
+$(BUILD)/oracle/fixture: $(ORACLE_SRC:tests/oracle/%.c=$(BUILD)/oracle/%.o) $(LIB_A)
+	$(CC) $(SL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_A) $(LIBS)
+
 # `make test` runs the suite alone (`make test SUITE=except` one suite).
 test: $(RUN_TESTS)
 	$(if $(WITHOUT_DWARF_LIBS),@echo "stacklab: $(strip $(WITHOUT_DWARF_LIBS))")
@@ -385,6 +403,11 @@ $(CXX_HEADERS): tests/cxx_headers.cc $(HEADERS) lib/include/stacklab.h $(LIB_A)
 	@mkdir -p $(@D)
 	$(CXX) -std=c++11 -Wall -Wextra -Werror $(OPT) -fno-omit-frame-pointer -Ilib/include \
 	    $(SANITIZE) -o $@ $< $(LIB_A) $(LIBS)
+
+# The gdb oracle suite (tests/oracle_gdb.sh), run alone for now: it needs
+# python3 for its comparison and is not yet part of make check.
+check-oracle: $(ORACLE_BIN)
+	$(if $(ORACLE_BIN),$(SHELL) tests/oracle_gdb.sh $(ORACLE_BIN) $(notdir $(CC)),@echo "check-oracle: x86-64 only")
 
 check-sanitize:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)/sanitize \

@@ -1,0 +1,50 @@
+#!/bin/sh
+# oracle_gdb.sh FIXTURE COMPILER: stacklab's walkers against gdb, frame by
+# frame, on tests/oracle/'s fixture built by COMPILER.
+#
+# For every scenario, gdb runs the
+# fixture, stops where it captures its stack, and tests/oracle/compare.py
+# compares gdb's `info frame` of each frame with what stacklab recorded at
+# the same stop: CFA, return-address slot, saved-register slots, function,
+# file:line and canary slot.  Any disagreement that compare.py does not
+# excuse by name fails the suite.  The last line gives the agreement figures.
+set -u
+here=$(dirname "$0")
+scenarios="framed nofp regs regs_nofp protected stale_canary asm asm_no_cfi raise async altstack thread"
+if ! command -v gdb >/dev/null 2>&1; then
+    echo "oracle: gdb not found (make deps installs it)" >&2
+    exit 1
+fi
+work=$(mktemp -d "${TMPDIR:-/tmp}/stacklab-oracle.XXXXXX") || exit 1
+trap 'rm -rf "$work"' EXIT INT TERM
+
+fixture=$1 cc=${2:-cc}
+failed=0 runs=0
+for s in $scenarios; do
+    runs=$((runs + 1))
+    ORACLE_OUT="$work/$s.txt" ORACLE_NAME="$s/$cc" \
+        timeout 60 gdb -batch -nx -x "$here/oracle/compare.py" \
+        --args "$fixture" "$s" "$work/$s.txt" >"$work/log" 2>&1
+    grep '^oracle:' "$work/log" > "$work/result" || true
+    if ! grep -q "^oracle: .* failed 0;" "$work/result"; then
+        failed=$((failed + 1))
+        grep -q . "$work/result" || { echo "oracle: FAIL $s/$cc: no result; gdb said:"; cat "$work/log"; }
+    fi
+    grep -v ' frames [0-9]*, values' "$work/result"
+    cat "$work/result" >> "$work/all"
+done
+awk -v runs="$runs" -v failed="$failed" -v cc="$cc" '
+    / frames [0-9]+, values compared/ {
+        for (i = 1; i <= NF; i++) {
+            if ($i == "frames") f += $(i + 1);
+            if ($i == "compared") c += $(i + 1);
+            if ($i == "agree") a += $(i + 1);
+            if ($i == "excused") e += $(i + 1);
+            if ($i == "failed") x += $(i + 1);
+            if ($i == "out") t += $(i + 1);
+        }
+    }
+    END {
+        printf "oracle (gdb, " cc "): %d runs, %d frames, %d values compared: %d agree, %d excused by name, %d disagree (%d runs failed); %d tail-call frames of gdb left out\n", runs, f, c, a, e, x, failed, t
+    }' "$work/all"
+[ "$failed" -eq 0 ]
