@@ -1469,6 +1469,7 @@ static void read_objects(sl_stack *s, Dwfl *dwfl, obj_queue *q)
                 const char *name = die_name(&m);
                 fl->name = sl__keep(s, name ? name : "");
                 fl->offset = off;
+                fl->pointer = 0;        /* set below for a pointer member */
                 sb val = {0};
                 if (dwarf_bitsize(&m) > 0) {
                     sb_puts(&val, "<bit-field>");
