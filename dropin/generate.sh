@@ -20,6 +20,7 @@ set -eu
 cd "$(dirname "$0")/.."
 out=${1:-dropin/stacklab_except.h}
 cpp=${CPP:-cpp}
+trap 'rm -f "$out.tmp"' EXIT   # an interrupted run leaves no half-written file
 
 part() {
     printf '\n/* ---- %s ---- */\n' "$1"
