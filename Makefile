@@ -142,7 +142,7 @@ DEMO_SUPPORT := $(patsubst %,$(BUILD)/%.o,$(wildcard demos/lecture.c))
 DEMO_BINS  := $(DEMOS:%=$(BUILD)/demos/%)
 DIAGRAMS   ?= diagrams
 
-.PHONY: all deps deps-cross demo diagrams check test check-sanitize check-valgrind bench \
+.PHONY: all deps deps-cross demo diagrams check test check-oracle check-sanitize check-valgrind bench \
         dropin check-dropin film check-browser check-cross \
         listings install uninstall clean help
 .DELETE_ON_ERROR:
@@ -152,6 +152,7 @@ all: $(LIB_A) $(LIB_SO) $(DEMO_BINS) $(RUN_TESTS) $(CLI)
 help:
 	@echo "make demo [DEMO=name] [STEP=1]  the lecture tour, or one demo"
 	@echo "make check                      build, run the test suite and smoke-run the demos"
+	@echo "make check-oracle               the walkers against gdb alone (make check runs it too)"
 	@echo "make check-sanitize             the suite under ASan + UBSan"
 	@echo "make check-valgrind             the suite under valgrind"
 	@echo "make bench                      benchmarks: instructions (callgrind) and ns"
@@ -173,12 +174,13 @@ help:
 # second run costs nothing.  Every object waits for the stamp.
 
 DEB_PACKAGES := gcc g++ make binutils pkg-config libunwind-dev libcunit1-dev graphviz \
-                libdw-dev libelf-dev clang valgrind chromium gdb elfutils
+                libdw-dev libelf-dev clang valgrind chromium gdb elfutils python3
 
 deps:
 	@missing=""; \
 	for probe in gcc:gcc g++:g++ clang:clang pkg-config:pkg-config dot:graphviz \
-	             valgrind:valgrind gdb:gdb objdump:binutils chromium:chromium eu-stack:elfutils; do \
+	             valgrind:valgrind gdb:gdb objdump:binutils chromium:chromium eu-stack:elfutils \
+	             python3:python3; do \
 	    command -v $${probe%%:*} >/dev/null 2>&1 || missing="$$missing $${probe#*:}"; \
 	done; \
 	for probe in libunwind:libunwind-dev libunwind-ptrace:libunwind-dev libdw:libdw-dev libelf:libelf-dev cunit:libcunit1-dev; do \
@@ -366,13 +368,20 @@ ifeq ($(TEST_LIBS),)
 $(BUILD)/tests/%.o: SL_CPPFLAGS += -Itests/cunit
 endif
 
-# The gdb oracle suite (tests/oracle_gdb.sh): a fixture whose parts are
-# built with the flags that are their subject, by $(CC) (CI runs make check
-# with gcc and with clang), linked to the library.  x86-64 natively only:
-# gdb runs the fixture on this machine.
+# The gdb oracle suite (tests/oracle_gdb.sh, part of check): a fixture whose
+# parts are built with the flags that are their subject, by $(CC) (CI runs
+# make check with gcc and with clang), linked to the library; gdb runs it
+# and tests/oracle/compare.py (Python, inside gdb) compares.  x86-64
+# natively only: compare.py reads x86-64's registers and disassembly, and
+# gdb runs the fixture on this machine (under qemu-user it would need
+# qemu's gdb stub and a gdb for the other architecture).
 ORACLE_SRC  := $(wildcard tests/oracle/*.c)
-ORACLE_BIN  := $(if $(filter x86_64,$(ARCH)),$(if $(filter x86_64,$(shell uname -m)),\
-               $(BUILD)/oracle/fixture))
+ORACLE_BIN  := $(strip $(if $(filter x86_64,$(ARCH)),$(if $(filter x86_64,$(HOST_ARCH)),\
+               $(BUILD)/oracle/fixture)))
+ORACLE_CC   := $(if $(findstring clang,$(CC)),clang,$(if $(filter cc,$(notdir $(CC))),gcc,$(notdir $(CC))))
+ORACLE_RUN   = $(if $(ORACLE_BIN),$(SHELL) tests/oracle_gdb.sh $(ORACLE_BIN) $(ORACLE_CC),\
+               @echo "oracle: skipped on $(ARCH): the gdb oracle suite is x86-64 only"\
+               "(compare.py reads x86-64's registers and code)")
 ORACLE_FLAGS_fixture                = -fno-stack-protector
 ORACLE_FLAGS_fixture_nofp           = -fomit-frame-pointer -fno-stack-protector
 ORACLE_FLAGS_fixture_protected      = -fstack-protector-all
@@ -389,9 +398,11 @@ test: $(RUN_TESTS)
 	$(if $(WITHOUT_DWARF_LIBS),@echo "stacklab: $(strip $(WITHOUT_DWARF_LIBS))")
 	$(RUN) $(RUN_TESTS) $(SUITE)
 
-check: $(RUN_TESTS) $(DEMO_BINS) $(CLI) $(if $(CLI),$(FILM_SUBJECTS)) $(if $(CROSS_BUILD),,check-dropin $(CXX_HEADERS))
+check: $(RUN_TESTS) $(DEMO_BINS) $(CLI) $(if $(CLI),$(FILM_SUBJECTS)) $(ORACLE_BIN) \
+        $(if $(CROSS_BUILD),,check-dropin $(CXX_HEADERS))
 	$(if $(WITHOUT_DWARF_LIBS),@echo "stacklab: $(strip $(WITHOUT_DWARF_LIBS))")
 	$(RUN) $(RUN_TESTS)
+	$(ORACLE_RUN)
 	$(if $(CLI),$(SHELL) tests/cli.sh $(CLI))
 	$(if $(CLI),$(SHELL) tests/film.sh $(CLI) $(FILM_SUBJECTS))
 	$(if $(wildcard tests/demos.sh),ARCH=$(ARCH) RUN="$(RUN)" $(SHELL) tests/demos.sh $(BUILD)/demos $(DEMOS))
@@ -404,10 +415,9 @@ $(CXX_HEADERS): tests/cxx_headers.cc $(HEADERS) lib/include/stacklab.h $(LIB_A)
 	$(CXX) -std=c++11 -Wall -Wextra -Werror $(OPT) -fno-omit-frame-pointer -Ilib/include \
 	    $(SANITIZE) -o $@ $< $(LIB_A) $(LIBS)
 
-# The gdb oracle suite (tests/oracle_gdb.sh), run alone for now: it needs
-# python3 for its comparison and is not yet part of make check.
+# The gdb oracle suite alone (make check runs it too).
 check-oracle: $(ORACLE_BIN)
-	$(if $(ORACLE_BIN),$(SHELL) tests/oracle_gdb.sh $(ORACLE_BIN) $(notdir $(CC)),@echo "check-oracle: x86-64 only")
+	$(ORACLE_RUN)
 
 check-sanitize:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)/sanitize \

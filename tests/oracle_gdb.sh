@@ -15,6 +15,11 @@ if ! command -v gdb >/dev/null 2>&1; then
     echo "oracle: gdb not found (make deps installs it)" >&2
     exit 1
 fi
+if ! gdb -nx -batch -ex 'python import os, re' >/dev/null 2>&1; then
+    echo "oracle: this gdb runs no Python, which tests/oracle/compare.py is written in" \
+         "(Debian's gdb package has it; make deps installs it)" >&2
+    exit 1
+fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/stacklab-oracle.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT INT TERM
 
