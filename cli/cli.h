@@ -18,6 +18,13 @@ enum {
 /* Prints "stacklab: MESSAGE" on stderr (one line). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+struct sl_stack;
+
+/* Names every frame of s and gives file:line to those up to main (all of
+ * them when all is set, or when there is no main): the lines of frames
+ * never drawn are not read.  Returns main's index, or -1. */
+int cli_symbolize(struct sl_stack *s, int all);
+
 int cmd_snap(int argc, char **argv);
 int cmd_maps(int argc, char **argv);
 int cmd_demo(int argc, char **argv);

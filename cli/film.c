@@ -509,21 +509,21 @@ static int take_step(stepper *st, const row *at, const char *note)
     if (sl_target_ptrace(&tg, st->t.pid, st->tid) < 0)
         return -1;
     int n = sl_stack_capture_target(s, &tg, SL_WALK_CFI);
+    int last = s->count - 1;
     if (n > 0) {
-        sl_stack_symbolize(s);
-        if (!st->opt->no_variables)
+        int m = cli_symbolize(s, 0);
+        if (m >= 0)
+            last = m;
+        if (!st->opt->no_variables) {
+            s->count = last + 1;        /* the frames drawn: not libc's start-up */
             sl_stack_read_variables(s);
+            s->count = n;
+        }
     }
     sl_target_release(&tg);
     if (n <= 0)
         return -1;
 
-    int last = s->count - 1;
-    for (int i = 0; i < s->count; i++)
-        if (s->frames[i].function && strcmp(s->frames[i].function, "main") == 0) {
-            last = i;
-            break;
-        }
     size_t outlen;
     const char *out = output_take(&st->out, &outlen);
     const func *f = func_at(&st->prog, st->cur.pc);

@@ -278,8 +278,13 @@ static void list_threads(const tracee *t, pid_t stopped, sl_walker walker, char 
         const sl_frame *f = NULL;
         if (sl_target_ptrace(&tg, t->pid, tid) == 0) {
             sl_stack_capture_target(&s, &tg, walker);
-            sl_stack_symbolize(&s);
+            sl_stack_symbolize_lines(&s, 0);        /* names; a line for one frame */
             f = own_frame(&s, exe);
+            if (f) {
+                int i = (int)(f - s.frames);
+                sl_stack_symbolize_lines(&s, i + 1);
+                f = &s.frames[i];
+            }
         }
         size_t len = strlen(buf);
         if (f && f->file)
@@ -302,23 +307,17 @@ static int main_index(const sl_stack *s)
     return -1;
 }
 
-/* Symbolizes the frames up to main only, unless all are shown (a diagram
- * names main's callers in its "not shown" box): the C library's start-up
- * frames above main would pull in libc's separate debug information, a few
- * hundred milliseconds, for text that leaves them out.
- * Longer and longer prefixes until one holds main: one frame more at a time
- * while they are few (the common case: main is found and nothing above it
- * symbolized), doubling after that. */
-static void symbolize(sl_stack *s, int all)
+/* Names every frame, and gives file:line to the frames up to main only,
+ * unless all are shown: the C library's start-up frames above main are
+ * named in a diagram's "not shown" box, but their lines would pull in
+ * libc's separate debug information, a few hundred milliseconds, for
+ * nothing drawn.  Returns main's index, or -1. */
+int cli_symbolize(sl_stack *s, int all)
 {
-    int total = s->count;
-    for (int n = all ? total : 1;; n = n < 64 ? n + 1 : 2 * n) {
-        s->count = n < total ? n : total;
-        sl_stack_symbolize(s);
-        if (s->count == total || main_index(s) >= 0)
-            break;
-    }
-    s->count = total;
+    sl_stack_symbolize_lines(s, 0);
+    int m = main_index(s);
+    sl_stack_symbolize_lines(s, all || m < 0 ? -1 : m + 1);
+    return m;
 }
 
 /* Reads the variables of the frames a picture shows: all of them, or for a
@@ -420,9 +419,8 @@ static int draw_stack(tracee *t, const tracee_event *ev, const where *w, const s
     sl_stack s = { 0 };
     sl_stack_capture_target(&s, &tg, o->walker);
     int text = !o->output || strcmp(extension(o->output), "txt") == 0;
-    symbolize(&s, o->all_frames || !text);
+    int m = cli_symbolize(&s, o->all_frames);
     if (!o->no_variables) {
-        int m = main_index(&s);
         int shown = o->max_frames < 0 ? (text ? 40 : 64) : o->max_frames;
         if (m >= 0 && !o->all_frames && (shown == 0 || m + 1 < shown))
             shown = m + 1;

@@ -97,6 +97,7 @@ struct symbol {
     const char *module, *function, *file;
     uintptr_t offset;
     int line;
+    int lines_known;            /* file and line looked up (not only the name) */
 };
 static struct described {
     pid_t pid;
@@ -207,8 +208,8 @@ void sl__dwfl_release(void)
     pthread_mutex_unlock(&dwfl_lock);
 }
 
-/* What address a is: module, function and offset, file and line.  Called
- * with dwfl_lock; 0 when no module holds a. */
+/* What address a is: module, function and offset.  Called with dwfl_lock;
+ * 0 when no module holds a. */
 static int look_up(Dwfl *dwfl, uintptr_t a, struct symbol *y)
 {
     Dwfl_Module *mod = dwfl_addrmodule(dwfl, a);
@@ -221,17 +222,26 @@ static int look_up(Dwfl *dwfl, uintptr_t a, struct symbol *y)
     GElf_Sym sym;
     y->function = dwfl_module_addrinfo(mod, a, &off, &sym, NULL, NULL, NULL);
     y->offset = y->function ? (uintptr_t)off : 0;
-    Dwfl_Line *line = dwfl_module_getsrc(mod, a);
-    if (line)
-        y->file = dwfl_lineinfo(line, NULL, &y->line, NULL, NULL, NULL);
-    else
-        y->file = line_by_scan(mod, a, &y->line);
     return 1;
 }
 
+/* Adds file and line to y: this reads the module's line table, and for a
+ * library whose DWARF is in a separate (compressed) debug file, all of it. */
+static void look_up_line(Dwfl *dwfl, struct symbol *y)
+{
+    Dwfl_Module *mod = dwfl_addrmodule(dwfl, y->a);
+    Dwfl_Line *line = mod ? dwfl_module_getsrc(mod, y->a) : NULL;
+    if (line)
+        y->file = dwfl_lineinfo(line, NULL, &y->line, NULL, NULL, NULL);
+    else if (mod)
+        y->file = line_by_scan(mod, y->a, &y->line);
+    y->lines_known = 1;
+}
+
 /* Fills in one frame; a is the address to look up (the call site for a
- * return address).  Called with dwfl_lock. */
-static int symbolize_one(struct described *d, sl_stack *s, sl_frame *f, uintptr_t a,
+ * return address), lines says whether file:line is wanted.  Called with
+ * dwfl_lock. */
+static int symbolize_one(struct described *d, sl_stack *s, sl_frame *f, uintptr_t a, int lines,
                          const char **last_module, const char **last_copy)
 {
     struct symbol *y = &d->cache[(a ^ (a >> 9)) % SYMBOL_CACHE], fresh;
@@ -240,6 +250,8 @@ static int symbolize_one(struct described *d, sl_stack *s, sl_frame *f, uintptr_
             return 0;
         *y = fresh;
     }
+    if (lines && !y->lines_known)
+        look_up_line(d->dwfl, y);
     if (y->module != *last_module) {
         *last_module = y->module;
         *last_copy = sl__keep(s, y->module);
@@ -253,7 +265,7 @@ static int symbolize_one(struct described *d, sl_stack *s, sl_frame *f, uintptr_
     } else {
         f->function = "??";
     }
-    if (y->file) {
+    if (lines && y->file) {
         f->file = sl__keep(s, y->file);
         f->line = f->file ? y->line : 0;
     }
@@ -261,6 +273,11 @@ static int symbolize_one(struct described *d, sl_stack *s, sl_frame *f, uintptr_
 }
 
 int sl_stack_symbolize(sl_stack *s)
+{
+    return sl_stack_symbolize_lines(s, -1);
+}
+
+int sl_stack_symbolize_lines(sl_stack *s, int lines)
 {
     if (!s)
         return -1;
@@ -302,7 +319,7 @@ int sl_stack_symbolize(sl_stack *s)
                 continue;
         }
         found += symbolize_one(pid == getpid() ? &self_dwfl : &other_dwfl, s, f, a,
-                               &last_module, &last_copy);
+                               lines < 0 || i < lines, &last_module, &last_copy);
     }
     pthread_mutex_unlock(&dwfl_lock);
     return found;
@@ -391,6 +408,12 @@ static const char *function_at(const symtab *t, uintptr_t base, uintptr_t a, uin
         }
     }
     return NULL;
+}
+
+int sl_stack_symbolize_lines(sl_stack *s, int lines)
+{
+    (void)lines;                        /* names only here: no line tables */
+    return sl_stack_symbolize(s);
 }
 
 int sl_stack_symbolize(sl_stack *s)

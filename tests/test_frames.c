@@ -227,6 +227,32 @@ static void test_file_line(void)
     }
 }
 
+/* sl_stack_symbolize_lines gives file:line to the innermost frames only,
+ * names to all; asking for more lines afterwards adds them (the cached
+ * name-only lookup is completed, not reused as it was). */
+static void test_lines_for_some_frames(void)
+{
+    if (!cfi_here())
+        return;
+    capture_chain(SL_WALK_CFI);
+    sl_stack *s = &chain_stack;
+    CU_ASSERT_FATAL(s->count >= 4);
+    CU_ASSERT(sl_stack_symbolize_lines(s, 1) >= 4);
+    CU_ASSERT_STRING_EQUAL(s->frames[0].function, "chain_c");
+    CU_ASSERT_STRING_EQUAL(s->frames[2].function, "chain_a");
+    CU_ASSERT(HAVE_LINES == 0 || s->frames[0].line == chain_c_call);
+    for (int i = 1; i < s->count; i++) {
+        CU_ASSERT_PTR_NULL(s->frames[i].file);
+        CU_ASSERT_EQUAL(s->frames[i].line, 0);
+        CU_ASSERT_PTR_NOT_NULL(s->frames[i].module);
+    }
+    sl_stack_symbolize_lines(s, 3);
+    CU_ASSERT(HAVE_LINES == 0 || s->frames[2].line == chain_a_call);
+    CU_ASSERT_PTR_NULL(s->frames[3].file);
+    sl_stack_symbolize_lines(s, -1);
+    CU_ASSERT(HAVE_LINES == 0 || ends_with(s->frames[3].file, "test_frames.c"));
+}
+
 /* ---- code without frame pointers --------------------------------------- */
 
 static sl_stack nofp_stack[2];
@@ -944,6 +970,7 @@ void suite_frames(void)
     CU_add_test(s, "FP walk: chain names in order", test_fp_chain_names);
     CU_add_test(s, "CFI walk: chain, CFA, saved rbp, names", test_cfi_chain);
     CU_add_test(s, "file:line of frame 0 and of call sites", test_file_line);
+    CU_add_test(s, "file:line of the innermost frames only", test_lines_for_some_frames);
     CU_add_test(s, "-fomit-frame-pointer code: FP misses a frame, CFI does not", test_omit_frame_pointer);
     CU_add_test(s, "corrupt saved frame pointers end the FP walk with a reason", test_corrupt_chain);
     CU_add_test(s, "capture in a signal handler: signal frame flagged", test_signal_handler);

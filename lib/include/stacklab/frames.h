@@ -216,6 +216,13 @@ int sl_stack_from_addresses(sl_stack *s, void *const *pcs, int n);
  * Returns the number of frames whose function was found. */
 int sl_stack_symbolize(sl_stack *s);
 
+/* As sl_stack_symbolize, but file and line only for the innermost `lines`
+ * frames; the others get function, offset and module.  A module's line
+ * table (and a library's separate debug information, hundreds of
+ * milliseconds for the C library's) is then read only for the frames a
+ * picture shows with lines.  lines < 0: every frame. */
+int sl_stack_symbolize_lines(sl_stack *s, int lines);
+
 /* Reads every frame's arguments and locals (names, C types, places and
  * values, from DWARF debug information), symbolizing first if that was not
  * done.  For the calling thread, call it while the captured frames still
