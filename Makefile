@@ -58,7 +58,9 @@ SL_CFLAGS   = -std=gnu11 -Wall -Wextra -Werror $(OPT) -fno-omit-frame-pointer \
               $(SANITIZE) $(CFLAGS)
 SL_CPPFLAGS = -D_GNU_SOURCE -Ilib/include -Ilib/internal -Iasm/$(ARCH) $(CPPFLAGS)
 # The library: position independent, only the public headers' names
-# exported, and thread-locals reached through %fs directly (initial exec).
+# exported, and thread-locals reached through %fs directly (initial exec):
+# words and pointers only, 192 bytes on x86-64, so that a dlopen still
+# finds room for them (lib/internal/thread_block.h).
 LIB_CFLAGS  = -fPIC -fvisibility=hidden -ftls-model=initial-exec
 # libunwind's and libdw's headers are on the compiler's default path on
 # Debian (see `pkg-config --cflags libunwind libdw`).
@@ -264,8 +266,11 @@ $(LIB_A): $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
+# -z nodelete: dlclose leaves the library loaded, because threads that
+# used it run its pthread-key destructors when they exit, later.
 $(LIB_SO): $(LIB_OBJ)
 	$(CC) -shared -Wl,-soname,libstacklab.so.$(SOMAJOR) -Wl,--no-undefined -Wl,-z,noexecstack \
+	    -Wl,-z,nodelete \
 	    $(SL_LDFLAGS) -o $@.$(VERSION) $^ $(LIBS)
 	ln -sf libstacklab.so.$(VERSION) $@.$(SOMAJOR)
 	ln -sf libstacklab.so.$(SOMAJOR) $@
@@ -393,15 +398,27 @@ $(BUILD)/oracle/%.o: tests/oracle/%.c tests/oracle/fixture.h $(HEADERS) | $(BUIL
 $(BUILD)/oracle/fixture: $(ORACLE_SRC:tests/oracle/%.c=$(BUILD)/oracle/%.o) $(LIB_A)
 	$(CC) $(SL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_A) $(LIBS)
 
+# libstacklab.so loaded by dlopen into a program that does not link it,
+# through a plugin linked with it (tests/dlopen/main.c says what it checks).
+DLOPEN_TEST   := $(BUILD)/tests/dlopen/main
+DLOPEN_PLUGIN := $(BUILD)/tests/dlopen/plugin.so
+$(DLOPEN_PLUGIN): tests/dlopen/plugin.c $(HEADERS) $(LIB_SO)
+	@mkdir -p $(@D)
+	$(CC) $(SL_CPPFLAGS) $(SL_CFLAGS) -fPIC -shared $(SL_LDFLAGS) -o $@ $< -L$(BUILD) -lstacklab
+$(DLOPEN_TEST): tests/dlopen/main.c $(DLOPEN_PLUGIN)
+	@mkdir -p $(@D)
+	$(CC) $(SL_CPPFLAGS) $(SL_CFLAGS) $(SL_LDFLAGS) -o $@ $< -ldl -lpthread
+
 # `make test` runs the suite alone (`make test SUITE=except` one suite).
 test: $(RUN_TESTS)
 	$(if $(WITHOUT_DWARF_LIBS),@echo "stacklab: $(strip $(WITHOUT_DWARF_LIBS))")
 	$(RUN) $(RUN_TESTS) $(SUITE)
 
-check: $(RUN_TESTS) $(DEMO_BINS) $(CLI) $(if $(CLI),$(FILM_SUBJECTS)) $(ORACLE_BIN) \
+check: $(RUN_TESTS) $(DLOPEN_TEST) $(DEMO_BINS) $(CLI) $(if $(CLI),$(FILM_SUBJECTS)) $(ORACLE_BIN) \
         $(if $(CROSS_BUILD),,check-dropin $(CXX_HEADERS))
 	$(if $(WITHOUT_DWARF_LIBS),@echo "stacklab: $(strip $(WITHOUT_DWARF_LIBS))")
 	$(RUN) $(RUN_TESTS)
+	$(RUN) $(DLOPEN_TEST) $(LIB_SO) $(DLOPEN_PLUGIN)
 	$(ORACLE_RUN)
 	$(if $(CLI),$(SHELL) tests/cli.sh $(CLI))
 	$(if $(CLI),$(SHELL) tests/film.sh $(CLI) $(FILM_SUBJECTS))

@@ -12,9 +12,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#if __has_include(<valgrind/memcheck.h>)
+#include <valgrind/memcheck.h>
+#else
+#define VALGRIND_MAKE_MEM_DEFINED(addr, len) ((void)(addr), (void)(len))
+#endif
 
 #include <stacklab/abi.h>
 #include "abi_arch.h"
+#include "probe.h"
+#include "thread_block.h"
 
 const char *sl_arg_class_name(sl_arg_class c)
 {
@@ -360,6 +367,29 @@ bool sl__abi_holds(const sl__abi_layout *l, const unsigned char *place,
             return false;
     }
     return true;
+}
+
+/* ---- the probe's snapshot ------------------------------------------------- */
+
+/* probe.S stores into the snapshot this points at; a thread's first probe
+ * finds it NULL and calls sl__probe_snapshot_new with every argument
+ * register saved.  Only the pointer is in static TLS (thread_block.h). */
+__thread sl_probe_snapshot *sl__probe_snapshot;
+
+sl_probe_snapshot *sl__probe_snapshot_new(void)
+{
+    return sl__thread_block((void **)&sl__probe_snapshot, sizeof *sl__probe_snapshot,
+                            "the probe's snapshot");
+}
+
+const sl_probe_snapshot *sl_probe_last(void)
+{
+    sl_probe_snapshot *s = sl__probe_snapshot ? sl__probe_snapshot : sl__probe_snapshot_new();
+    /* The probe copies 256 bytes of stack whatever the call used, and
+     * registers the caller never set: tell valgrind that reading them is
+     * the point (a no-op outside valgrind). */
+    VALGRIND_MAKE_MEM_DEFINED(s, sizeof *s);
+    return s;
 }
 
 /* ---- searching a snapshot ------------------------------------------------ */

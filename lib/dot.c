@@ -29,12 +29,22 @@
 #include "dot_out.h"
 #include "frames_layout.h"        /* the frame pointer's and sp's names, the red zone */
 #include "stacklab/dot.h"
+#include "thread_block.h"
 
 extern char **environ;
 
 /* ---- errors ----------------------------------------------------------- */
 
-static __thread char last_error[512];
+/* The reason for this thread's last failure: a thread block
+ * (thread_block.h), allocated at its first failure. */
+#define ERROR_SIZE 512
+static __thread char *t_error;
+
+static char *error_buffer(void)
+{
+    return t_error ? t_error
+                   : sl__thread_block((void **)&t_error, ERROR_SIZE, "the DOT writer's errors");
+}
 
 __attribute__((format(printf, 2, 3)))
 static int fail(int code, const char *fmt, ...)
@@ -42,14 +52,14 @@ static int fail(int code, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(last_error, sizeof last_error, fmt, ap);
+    vsnprintf(error_buffer(), ERROR_SIZE, fmt, ap);
     va_end(ap);
     return code;
 }
 
 const char *sl_dot_last_error(void)
 {
-    return last_error;
+    return t_error ? t_error : "";
 }
 
 const char *sl_dot_strerror(int code)
@@ -1674,12 +1684,13 @@ int sl_dot_render(const char *dot_path, const char *out_path, const char *progra
 /* The renderer's reason names the temporary file; the user knows path. */
 static void name_the_path(const char *tmp, const char *path)
 {
-    char *at = strstr(last_error, tmp);
-    char rest[sizeof last_error];
+    char *error = error_buffer();
+    char *at = strstr(error, tmp);
+    char rest[ERROR_SIZE];
     if (!at)
         return;
     snprintf(rest, sizeof rest, "%s", at + strlen(tmp));
-    snprintf(at, sizeof last_error - (size_t)(at - last_error), "%s%s", path, rest);
+    snprintf(at, ERROR_SIZE - (size_t)(at - error), "%s%s", path, rest);
 }
 
 int sl__dot_write_file(const char *path, int (*write)(FILE *, const void *), const void *arg,
@@ -1772,7 +1783,7 @@ __attribute__((noinline)) int sl_diagram_here(const char *path, const sl_dot_opt
     opt.skip_frames += 1;               /* frames[0] is sl_diagram_here itself */
     rc = sl_stack_write_file(&s, path, &opt);
     sl_stack_release(&s);
-    if (rc == 0)
-        last_error[0] = '\0';
+    if (rc == 0 && t_error)
+        t_error[0] = '\0';
     return rc;
 }

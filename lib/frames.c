@@ -63,6 +63,7 @@
 #include "frames_internal.h"
 #include "target_arch.h"
 #include "target_internal.h"
+#include "thread_block.h"
 #ifndef SL_WITHOUT_DWARF_LIBS
 #include "unwind_target.h"
 #endif
@@ -303,7 +304,8 @@ static int walk_fp_target(sl_stack *s, const sl_target *t, const sl_regs *r)
  * remote capture's time without this cache; `stacklab film` captures at
  * every step).  (An object unloaded and another loaded at the same address
  * could make an entry stale; that only affects the NO_CFI flag and the
- * canary, and a canary is still checked against the thread's value.) */
+ * canary, and a canary is still checked against the thread's value.)
+ * 12 KB: a thread block (thread_block.h), not static TLS. */
 #define INFO_CACHE 256
 #define CANARY_SCAN 512         /* bytes of a function's code searched for it */
 typedef struct code_facts {
@@ -313,7 +315,7 @@ typedef struct code_facts {
     int canary;                 /* 1: stored (where: store), 0: not, -1: not decoded */
     sl_canary_store store;
 } code_facts;
-static __thread code_facts t_info[INFO_CACHE];
+static __thread code_facts *t_info;     /* [INFO_CACHE], from the first CFI walk on */
 
 /* Reads the function's code from its entry up to ip (at most CANARY_SCAN
  * bytes) for the store of the canary.  Only stores before ip count: a
@@ -335,7 +337,10 @@ static const code_facts *facts_of(unw_cursor_t *c, const sl_target *t, uintptr_t
 {
     pid_t pid = t ? t->pid : 0;
     unsigned i = (unsigned)((ip ^ (ip >> 9)) & (INFO_CACHE - 1));
-    code_facts *e = &t_info[i];
+    code_facts *cache = t_info ? t_info
+                      : sl__thread_block((void **)&t_info, INFO_CACHE * sizeof *t_info,
+                                         "the CFI walk's cache");
+    code_facts *e = &cache[i];
     if (e->ip == ip && e->pid == pid)
         return e;
     unw_proc_info_t pi;

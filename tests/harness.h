@@ -39,6 +39,12 @@ const char *sl_child_describe(int status, char *buf, size_t size);
 void sl__assert_child(const sl_child *c, int by_signal, int expected,
                       unsigned line, const char *file, const char *func);
 
+/* Runs fn in a new thread and waits for it: what a thread does first
+ * (its first TRY, walk or probe) is tested there.  The calling thread
+ * only waits, so fn may use CU_ASSERT.  Returns 0, or -1 if no thread
+ * could be started. */
+int sl_thread_run(void (*fn)(void));
+
 /* True if the child's output contains text. */
 int sl_child_says(const sl_child *c, const char *text);
 

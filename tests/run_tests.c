@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,22 @@ static const struct {
 #endif
 };
 #define NSUITES (int)(sizeof suites / sizeof suites[0])
+
+/* ---- threads --------------------------------------------------------- */
+
+static void *thread_body(void *fn)
+{
+    (*(void (**)(void))fn)();
+    return NULL;
+}
+
+int sl_thread_run(void (*fn)(void))
+{
+    pthread_t t;
+    if (pthread_create(&t, NULL, thread_body, &fn) != 0)
+        return -1;
+    return pthread_join(t, NULL) == 0 ? 0 : -1;
+}
 
 /* ---- children -------------------------------------------------------- */
 

@@ -637,6 +637,23 @@ static void test_ms_probe_preserves(void)
     CU_ASSERT_EQUAL(sl_test_ms_probe_keeps_regs(), 0);
 }
 
+/* A thread's first probe finds no snapshot yet and calls C for one
+ * (probe.S) before it records anything: it must record and keep the same
+ * registers as every later probe. */
+static void first_probe_integers(void)
+{
+    test_sysv_integers();
+    CU_ASSERT_EQUAL(sl_probe_last()->count, 1);
+}
+
+static void test_first_probe_in_a_thread(void)
+{
+    CU_ASSERT_EQUAL(sl_thread_run(first_probe_integers), 0);
+    CU_ASSERT_EQUAL(sl_thread_run(test_sysv_doubles), 0);
+    CU_ASSERT_EQUAL(sl_thread_run(test_ms_mixed), 0);
+    CU_ASSERT_EQUAL(sl_thread_run(test_ms_probe_preserves), 0);
+}
+
 static void test_probe_register_names(void)
 {
     uint64_t v;
@@ -986,6 +1003,7 @@ void suite_abi(void)
     CU_add_test(s, "ms: variadic double in both registers", test_ms_variadic);
     CU_add_test(s, "ms: float in xmm, long double by reference", test_ms_float_long_double);
     CU_add_test(s, "ms: probe keeps rdi, rsi, xmm6, xmm15", test_ms_probe_preserves);
+    CU_add_test(s, "a thread's first probe records and keeps the same", test_first_probe_in_a_thread);
     CU_add_test(s, "probe registers by name; find misses", test_probe_register_names);
     CU_add_test(s, "probe report table (sysv and ms)", test_probe_print);
     CU_add_test(s, "checked call: well-behaved function", test_checked_call_good);

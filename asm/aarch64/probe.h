@@ -44,7 +44,10 @@ _Static_assert(offsetof(sl_probe_snapshot, stack) == SL_PR_STACK, "stack");
 _Static_assert(sizeof(((sl_probe_snapshot *)0)->stack) == SL_PR_STACK_BYTES, "stack size");
 _Static_assert(SL_PR_CONV_AAPCS64 == SL_CALL_AAPCS64, "conv");
 
-/* The thread's snapshot, written by probe.S through tpidr_el0 (initial exec). */
-extern __thread sl_probe_snapshot sl__probe_snapshot;
+/* The thread's snapshot, written by probe.S through this pointer (initial
+ * exec, through tpidr_el0): a thread block (lib/internal/thread_block.h), which
+ * the thread's first probe gets from sl__probe_snapshot_new (lib/abi.c). */
+extern __thread sl_probe_snapshot *sl__probe_snapshot;
+sl_probe_snapshot *sl__probe_snapshot_new(void);
 #endif /* __ASSEMBLER__ */
 #endif

@@ -6,7 +6,9 @@
  *
  * Stores a0-a7, fa0-fa7, sp at entry, the return address (ra) and 256
  * bytes of stack arguments into this thread's sl_probe_snapshot (layout in
- * probe.h), then returns.
+ * probe.h), then returns.  A thread-local pointer leads to the snapshot; a
+ * thread's first probe finds it NULL and calls C for one
+ * (sl__probe_snapshot_new) before it stores anything.
  *
  * ABI rules relied on (RISC-V ABIs Specification):
  *  - "Integer Calling Convention": a0-a7 carry integers, pointers and
@@ -20,7 +22,8 @@
  *    s0-s11, sp and fs0-fs11 belong to the caller;
  *  - RISC-V ELF psABI, "Thread Local Storage": tp, initial exec.
  * Preserves: every callee-saved register; writes only t0-t4, which the
- *   ABI leaves to the callee.  Returns its incoming a0, so prototypes
+ *   ABI leaves to the callee (and, on a thread's first probe, what the C
+ *   call may write: t0-t6 and ft0-ft11, the callee's too).  Returns its incoming a0, so prototypes
  *   returning a large struct work.
  *
  *   caller's stack at entry                  the snapshot
@@ -36,9 +39,54 @@
         .type   sl_probe, @function
         .p2align 2
 sl_probe:
-        .cfi_startproc                          /* a leaf: sp never moves */
-        la.tls.ie t0, sl__probe_snapshot        /* t0 = this thread's snapshot */
+        .cfi_startproc                          /* a leaf, but on a thread's first probe */
+        la.tls.ie t0, sl__probe_snapshot        /* the pointer's offset from tp */
         add     t0, t0, tp
+        ld      t0, 0(t0)                       /* t0 = this thread's snapshot */
+        bnez    t0, 2f
+        addi    sp, sp, -144                    /* first probe in this thread: */
+        .cfi_def_cfa_offset 144                 /* keep the arguments and ra */
+        sd      ra, 136(sp)                     /* across a C call */
+        .cfi_offset ra, -8
+        sd      a0, 0(sp)
+        sd      a1, 8(sp)
+        sd      a2, 16(sp)
+        sd      a3, 24(sp)
+        sd      a4, 32(sp)
+        sd      a5, 40(sp)
+        sd      a6, 48(sp)
+        sd      a7, 56(sp)
+        fsd     fa0, 64(sp)
+        fsd     fa1, 72(sp)
+        fsd     fa2, 80(sp)
+        fsd     fa3, 88(sp)
+        fsd     fa4, 96(sp)
+        fsd     fa5, 104(sp)
+        fsd     fa6, 112(sp)
+        fsd     fa7, 120(sp)
+        call    sl__probe_snapshot_new
+        mv      t0, a0
+        ld      a0, 0(sp)
+        ld      a1, 8(sp)
+        ld      a2, 16(sp)
+        ld      a3, 24(sp)
+        ld      a4, 32(sp)
+        ld      a5, 40(sp)
+        ld      a6, 48(sp)
+        ld      a7, 56(sp)
+        fld     fa0, 64(sp)
+        fld     fa1, 72(sp)
+        fld     fa2, 80(sp)
+        fld     fa3, 88(sp)
+        fld     fa4, 96(sp)
+        fld     fa5, 104(sp)
+        fld     fa6, 112(sp)
+        fld     fa7, 120(sp)
+        ld      ra, 136(sp)
+        .cfi_restore ra
+        addi    sp, sp, 144
+        .cfi_def_cfa_offset 0
+2:
         sd      a0, SL_PR_A0 + 0(t0)
         sd      a1, SL_PR_A0 + 8(t0)
         sd      a2, SL_PR_A0 + 16(t0)

@@ -7,7 +7,9 @@
  *
  * Each stores the argument registers, the vector registers, the entry rsp,
  * the return address and 256 bytes of stack arguments into this thread's
- * sl_probe_snapshot (layout in probe.h), then returns.
+ * sl_probe_snapshot (layout in probe.h), then returns.  A thread-local
+ * pointer leads to the snapshot; a thread's first probe finds it NULL and
+ * calls C for one (sl__probe_snapshot_new) before it stores anything.
  *
  * ABI rules relied on:
  *  - System V AMD64 psABI 3.2.3 "Parameter Passing": integers in rdi, rsi,
@@ -23,7 +25,9 @@
  *  - Thread-local storage (Drepper, "ELF Handling For Thread-Local
  *    Storage", x86-64 initial exec): %fs:0 holds the thread pointer.
  * Preserves: every callee-saved register of its convention; writes only
- *   r11, rcx and rax, which both conventions leave to the callee.
+ *   r11, rcx and rax, which both conventions leave to the callee (and, on
+ *   a thread's first probe, what the C call may write: rdx, r8-r10,
+ *   xmm0-5 and the upper halves of the ymm registers, all scratch in both).
  *
  *   caller's stack at entry                  the snapshot
  *   | ...            | rsp+8+N  "stack+N"    gpr: rdi rsi rdx rcx r8 r9 rax r10
@@ -34,10 +38,47 @@
  */
 #include "probe.h"
 
-/* r11 = &sl__probe_snapshot for this thread.  Touches nothing else. */
+/* r11 = this thread's snapshot.  The first probe in a thread has none yet
+ * and calls C for it, keeping what it must record or give back: the
+ * argument registers (rax: al) and ms_abi's callee-saved rdi, rsi and
+ * xmm6-15.  328 bytes keep rsp 16-byte aligned at that call (it is 8 off
+ * at entry).  Otherwise touches nothing but r11. */
+#define FIRST_SAVE (8 * 8 + 16 * 16 + 8)
 .macro  SNAPSHOT_ADDRESS
         movq    %fs:0, %r11                     /* the thread pointer */
         addq    sl__probe_snapshot@gottpoff(%rip), %r11
+        movq    (%r11), %r11                    /* the pointer kept there */
+        testq   %r11, %r11
+        jnz     2f
+        subq    $FIRST_SAVE, %rsp               /* first probe in this thread */
+        .cfi_adjust_cfa_offset FIRST_SAVE
+        movq    %rdi, 0*8(%rsp)
+        movq    %rsi, 1*8(%rsp)
+        movq    %rdx, 2*8(%rsp)
+        movq    %rcx, 3*8(%rsp)
+        movq    %r8,  4*8(%rsp)
+        movq    %r9,  5*8(%rsp)
+        movq    %rax, 6*8(%rsp)
+        movq    %r10, 7*8(%rsp)
+        .irp    n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+        movdqu  %xmm\n, 64+\n*16(%rsp)
+        .endr
+        call    sl__probe_snapshot_new
+        movq    %rax, %r11
+        .irp    n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+        movdqu  64+\n*16(%rsp), %xmm\n
+        .endr
+        movq    0*8(%rsp), %rdi
+        movq    1*8(%rsp), %rsi
+        movq    2*8(%rsp), %rdx
+        movq    3*8(%rsp), %rcx
+        movq    4*8(%rsp), %r8
+        movq    5*8(%rsp), %r9
+        movq    6*8(%rsp), %rax
+        movq    7*8(%rsp), %r10
+        addq    $FIRST_SAVE, %rsp
+        .cfi_adjust_cfa_offset -FIRST_SAVE
+2:
 .endm
 
 /* Registers both conventions may pass arguments in, untouched so far. */
@@ -75,7 +116,7 @@
         .type   sl_probe, @function
         .p2align 4
 sl_probe:
-        .cfi_startproc                          /* a leaf: rsp never moves */
+        .cfi_startproc                          /* a leaf, but on a thread's first probe */
         SNAPSHOT_ADDRESS
         SAVE_REGISTERS
         movl    $SL_PR_CONV_SYSV, SL_PR_CONV(%r11)

@@ -17,7 +17,6 @@
 
 /* ---- registers and conventions ----------------------------------------- */
 
-__thread sl_probe_snapshot sl__probe_snapshot;
 __thread struct sl__check_frame *sl__check_current;
 
 static const char *const gpr_names[SL_PR_I_COUNT] = {
@@ -54,11 +53,6 @@ const char *sl__abi_vec_name(int i, char *buf, size_t size)
 {
     snprintf(buf, size, "v%u", (unsigned)i % 100u);
     return buf;
-}
-
-const sl_probe_snapshot *sl_probe_last(void)
-{
-    return &sl__probe_snapshot;
 }
 
 int sl_probe_register(const sl_probe_snapshot *s, const char *name, uint64_t *value)

@@ -14,11 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#if __has_include(<valgrind/memcheck.h>)
-#include <valgrind/memcheck.h>
-#else
-#define VALGRIND_MAKE_MEM_DEFINED(addr, len) ((void)(addr), (void)(len))
-#endif
 
 #include <stacklab/abi.h>
 #include "abi_arch.h"
@@ -28,7 +23,6 @@
 
 /* ---- registers and conventions ----------------------------------------- */
 
-__thread sl_probe_snapshot sl__probe_snapshot;
 __thread struct sl__check_frame *sl__check_current;
 
 static const char *const gpr_names[SL_PR_I_COUNT] = {
@@ -84,15 +78,6 @@ const char *sl__abi_vec_name(int i, char *buf, size_t size)
 {
     snprintf(buf, size, "xmm%u", (unsigned)i % 100u);
     return buf;
-}
-
-const sl_probe_snapshot *sl_probe_last(void)
-{
-    /* The probe copies 256 bytes of stack whatever the call used, and
-     * registers the caller never set: tell valgrind that reading them is
-     * the point (a no-op outside valgrind). */
-    VALGRIND_MAKE_MEM_DEFINED(&sl__probe_snapshot, sizeof sl__probe_snapshot);
-    return &sl__probe_snapshot;
 }
 
 int sl_probe_register(const sl_probe_snapshot *s, const char *name, uint64_t *value)

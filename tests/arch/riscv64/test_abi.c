@@ -301,6 +301,21 @@ static void test_lp64d_float_long_double(void)
     CU_ASSERT_WHERE(i, "a2");
 }
 
+/* A thread's first probe finds no snapshot yet and calls C for one
+ * (probe.S) before it records anything: it must record and keep the same
+ * registers as every later probe. */
+static void first_probe_integers(void)
+{
+    test_lp64d_integers();
+    CU_ASSERT_EQUAL(sl_probe_last()->count, 1);
+}
+
+static void test_first_probe_in_a_thread(void)
+{
+    CU_ASSERT_EQUAL(sl_thread_run(first_probe_integers), 0);
+    CU_ASSERT_EQUAL(sl_thread_run(test_lp64d_doubles), 0);
+}
+
 static void test_probe_register_names(void)
 {
     uint64_t v;
@@ -620,6 +635,7 @@ void suite_abi(void)
     CU_add_test(s, "ms: float in xmm, long double by reference", not_x86);
     CU_add_test(s, "ms: probe keeps rdi, rsi, xmm6, xmm15", not_x86);
     CU_add_test(s, "lp64d: integers past the eighth go on the stack", test_lp64d_integers);
+    CU_add_test(s, "a thread's first probe records and keeps the same", test_first_probe_in_a_thread);
     CU_add_test(s, "lp64d: doubles in fa0-7, then integer registers", test_lp64d_doubles);
     CU_add_test(s, "lp64d: mixed int/double use two queues", test_lp64d_mixed);
     CU_add_test(s, "lp64d: struct {long; double} in a1 and fa0", test_lp64d_pair);

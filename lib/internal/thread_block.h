@@ -1,0 +1,32 @@
+/*
+ * thread_block.h: per-thread buffers kept out of static TLS.
+ *
+ * An initial-exec thread-local lives in the static TLS block that glibc
+ * sizes when the program starts.  A library loaded later by dlopen (a
+ * plugin linked with libstacklab.so, a language binding) must fit in what
+ * glibc kept spare for every late load together: 1,712 bytes on glibc
+ * 2.36 x86-64 with default tunables, else "cannot allocate memory in
+ * static TLS block".  And a library's thread-locals are one block: one
+ * initial-exec access puts all of them there.  So libstacklab's static TLS
+ * holds words and pointers only (about 200 bytes); a buffer of a few
+ * hundred bytes or more is a thread block: allocated at the thread's first
+ * use, found through a thread-local pointer after that, freed (and the
+ * pointer cleared) when the thread exits.
+ *
+ *   static __thread struct cache *t_cache;
+ *   struct cache *c = t_cache ? t_cache
+ *                   : sl__thread_block((void **)&t_cache, sizeof *c, "the cache");
+ */
+#ifndef SL_THREAD_BLOCK_H
+#define SL_THREAD_BLOCK_H
+
+#include <stddef.h>
+
+/* Allocates size zeroed bytes for the calling thread, stores their address
+ * in *cache (a thread-local of the calling thread) and returns it.  Aborts
+ * with "stacklab: out of memory for <what>" when the memory is not there.
+ * Async-signal-safe but for the first call in the process (it makes a
+ * pthread key), so a walk may start in a signal handler. */
+void *sl__thread_block(void **cache, size_t size, const char *what);
+
+#endif
