@@ -378,7 +378,7 @@ __thread sl_probe_snapshot *sl__probe_snapshot;
 
 sl_probe_snapshot *sl__probe_snapshot_new(void)
 {
-    return sl__thread_block((void **)&sl__probe_snapshot, sizeof *sl__probe_snapshot,
+    return sl__thread_block((void **)&sl__probe_snapshot, sizeof *sl__probe_snapshot, NULL,
                             "the probe's snapshot");
 }
 

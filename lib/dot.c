@@ -43,7 +43,8 @@ static __thread char *t_error;
 static char *error_buffer(void)
 {
     return t_error ? t_error
-                   : sl__thread_block((void **)&t_error, ERROR_SIZE, "the DOT writer's errors");
+                   : sl__thread_block((void **)&t_error, ERROR_SIZE, NULL,
+                                      "the DOT writer's errors");
 }
 
 __attribute__((format(printf, 2, 3)))

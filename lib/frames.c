@@ -47,6 +47,7 @@
 #include <stddef.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,11 +79,54 @@
 
 /* ---- the frame array --------------------------------------------------- */
 
+/* A stack's first array has room for FIRST_FRAMES frames (40 KB), which
+ * most stacks fit in.  Released, an array of that size is kept as the
+ * thread's spare and taken by its next capture: malloc and free of 40 KB
+ * cost about as much as walking ten frames, and the documented use (a
+ * zeroed sl_stack per capture) would pay them every time.  One spare per
+ * thread, freed when the thread exits (a thread block, thread_block.h);
+ * exchanged atomically, so that a capture in a signal handler never gets
+ * the array of the code it interrupted. */
+#define FIRST_FRAMES 128
+typedef struct spare {
+    _Atomic(sl_frame *) frames;
+} spare;
+static __thread spare *t_spare;
+
+static void spare_free(void *block)
+{
+    free(((spare *)block)->frames);
+}
+
+static sl_frame *first_array(void)
+{
+    sl_frame *f = t_spare ? atomic_exchange(&t_spare->frames, NULL) : NULL;
+    return f ? f : malloc(FIRST_FRAMES * sizeof *f);
+}
+
+static void give_back(sl_frame *frames, int capacity)
+{
+    if (!frames || capacity != FIRST_FRAMES) {
+        free(frames);
+        return;
+    }
+    spare *sp = t_spare ? t_spare
+                        : sl__thread_block((void **)&t_spare, sizeof *sp, spare_free,
+                                           "the spare frame array");
+    free(atomic_exchange(&sp->frames, frames));
+}
+
 int sl__stack_reserve(sl_stack *s, int n)
 {
     if (n <= s->capacity)
         return 0;
-    int cap = s->capacity ? s->capacity : 128;
+    if (!s->frames && n <= FIRST_FRAMES) {
+        if (!(s->frames = first_array()))
+            return -1;
+        s->capacity = FIRST_FRAMES;
+        return 0;
+    }
+    int cap = s->capacity ? s->capacity : FIRST_FRAMES;
     while (cap < n)
         cap *= 2;
     if (cap > SL_STACK_MAX_FRAMES)
@@ -116,13 +160,10 @@ static inline int make_room(sl_stack *s, int n)
 
 /* The FP walk's frame array is full at f (its end): grows it, and returns
  * where f is in the new array (NULL when it cannot grow). */
-static sl_frame *grow(sl_stack *s, sl_frame *f, sl_frame **end)
+static sl_frame *grow(sl_stack *s, sl_frame *f)
 {
     int n = (int)(f - s->frames);
-    if (make_room(s, n) < 0)
-        return NULL;
-    *end = s->frames + s->capacity;
-    return s->frames + n;
+    return make_room(s, n) < 0 ? NULL : s->frames + n;
 }
 
 /* A new frame at pc and sp.  What a walker may add to it later starts
@@ -143,7 +184,7 @@ void sl_stack_release(sl_stack *s)
     if (!s)
         return;
     sl__strings_free(s);
-    free(s->frames);
+    give_back(s->frames, s->capacity);
     memset(s, 0, sizeof *s);
 }
 
@@ -241,8 +282,11 @@ static inline int walk_fp(sl_stack *s, const sl_target *t,
     sl_frame *f = s->frames, *end = f + s->capacity;
 
     for (;; f++) {
-        if (f == end && !(f = grow(s, f, &end)))
-            break;
+        if (f == end) {                 /* the array is full */
+            if (!(f = grow(s, f)))
+                break;
+            end = s->frames + s->capacity;
+        }
         frame_begin(f, pc, sp);
         if (fp < sp || fp > top || (fp & (sizeof(uintptr_t) - 1))) {
             f->fp = f->cfa = f->return_address_slot = f->saved_fp_slot = 0;
@@ -339,7 +383,7 @@ static const code_facts *facts_of(unw_cursor_t *c, const sl_target *t, uintptr_t
     unsigned i = (unsigned)((ip ^ (ip >> 9)) & (INFO_CACHE - 1));
     code_facts *cache = t_info ? t_info
                       : sl__thread_block((void **)&t_info, INFO_CACHE * sizeof *t_info,
-                                         "the CFI walk's cache");
+                                         NULL, "the CFI walk's cache");
     code_facts *e = &cache[i];
     if (e->ip == ip && e->pid == pid)
         return e;

@@ -22,6 +22,7 @@ typedef union header {
     struct {
         union header *next;     /* this thread's previous block */
         void **cache;           /* the thread-local that points at the block */
+        void (*release)(void *);    /* for what the block points to, or NULL */
         size_t size;            /* of the mapping, header included */
     } h;
     max_align_t align;          /* the block after it is aligned for anything */
@@ -37,6 +38,8 @@ static void release(void *first)
 {
     for (header *b = first, *next; b; b = next) {
         next = b->h.next;
+        if (b->h.release)
+            b->h.release(b + 1);
         *b->h.cache = NULL;
         munmap(b, b->h.size);
     }
@@ -50,7 +53,8 @@ static void make_key(void)
     }
 }
 
-void *sl__thread_block(void **cache, size_t size, const char *what)
+void *sl__thread_block(void **cache, size_t size, void (*release)(void *block),
+                       const char *what)
 {
     size_t total = sizeof(header) + size;
     header *b;
@@ -63,6 +67,7 @@ void *sl__thread_block(void **cache, size_t size, const char *what)
     }
     b->h.next = pthread_getspecific(blocks_key);
     b->h.cache = cache;
+    b->h.release = release;
     b->h.size = total;
     pthread_setspecific(blocks_key, b);
     return *cache = b + 1;

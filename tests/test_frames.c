@@ -755,6 +755,40 @@ static void test_reuse_and_depth(void)
     CU_ASSERT_STRING_EQUAL(sl_stack_stop_string(SL_STOP_END), "reached the outermost frame");
 }
 
+/* A released first array is the thread's spare, taken by its next
+ * capture; two stacks alive at once never share one, and a stack may be
+ * released by another thread (the spare of a thread is freed when it
+ * exits: check-valgrind sees a leak or a double free). */
+static sl_stack handed_over;
+
+static void release_handed_over(void)
+{
+    sl_stack_release(&handed_over);
+}
+
+static void test_spare_array(void)
+{
+    sl_stack a = {0}, b = {0}, c = {0};
+
+    CU_ASSERT(recurse(5, &a, SL_WALK_FP) > 5);
+    CU_ASSERT(recurse(5, &b, SL_WALK_FP) > 5);
+    CU_ASSERT_PTR_NOT_EQUAL(a.frames, b.frames);
+    sl_frame *first = a.frames;
+    sl_stack_release(&a);
+    CU_ASSERT(recurse(7, &c, SL_WALK_FP) > 7);
+    CU_ASSERT_PTR_EQUAL(c.frames, first);           /* the spare */
+    CU_ASSERT_PTR_NULL(c.frames[0].function);       /* its frames are fresh */
+    sl_stack_symbolize(&c);
+    CU_ASSERT_STRING_EQUAL(c.frames[8].function, "test_spare_array");
+    CU_ASSERT(recurse(5, &a, SL_WALK_FP) > 5);      /* no spare now: its own */
+    CU_ASSERT(a.frames != b.frames && a.frames != c.frames);
+    sl_stack_release(&c);
+    sl_stack_release(&b);                           /* frees the spare c left */
+    handed_over = a;
+    CU_ASSERT_EQUAL(sl_thread_run(release_handed_over), 0);
+    CU_ASSERT_PTR_NULL(handed_over.frames);
+}
+
 NOINLINE static int backtrace_here(void **pcs, int max)
 {
     int n = unw_backtrace(pcs, max);
@@ -980,6 +1014,7 @@ void suite_frames(void)
     CU_add_test(s, "a stale copy of the canary is not a canary", test_stale_canary);
     CU_add_test(s, "sl_stack_print output", test_print);
     CU_add_test(s, "reuse of an sl_stack, 1000-frame recursion", test_reuse_and_depth);
+    CU_add_test(s, "a released frame array is the thread's next", test_spare_array);
     CU_add_test(s, "sl_stack_from_addresses (unw_backtrace)", test_from_addresses);
     CU_add_test(s, "sl_stack_from_addresses: frame 0 after a noreturn call",
                 test_from_addresses_after_noreturn);

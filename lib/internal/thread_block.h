@@ -15,7 +15,7 @@
  *
  *   static __thread struct cache *t_cache;
  *   struct cache *c = t_cache ? t_cache
- *                   : sl__thread_block((void **)&t_cache, sizeof *c, "the cache");
+ *                   : sl__thread_block((void **)&t_cache, sizeof *c, NULL, "the cache");
  */
 #ifndef SL_THREAD_BLOCK_H
 #define SL_THREAD_BLOCK_H
@@ -23,10 +23,13 @@
 #include <stddef.h>
 
 /* Allocates size zeroed bytes for the calling thread, stores their address
- * in *cache (a thread-local of the calling thread) and returns it.  Aborts
+ * in *cache (a thread-local of the calling thread) and returns it.  When
+ * the thread exits, release(block) runs first (unless NULL: for what the
+ * block points to), then the block is freed and *cache cleared.  Aborts
  * with "stacklab: out of memory for <what>" when the memory is not there.
  * Async-signal-safe but for the first call in the process (it makes a
  * pthread key), so a walk may start in a signal handler. */
-void *sl__thread_block(void **cache, size_t size, const char *what);
+void *sl__thread_block(void **cache, size_t size, void (*release)(void *block),
+                       const char *what);
 
 #endif
