@@ -172,7 +172,7 @@ BENCH(try_raw_setjmp, NULL, 0, 100000,
         BENCH_KEEP(raw_try(work));
 }
 
-BENCH(try_leave, "try_raw_setjmp", 1.0, 100000,
+BENCH(try_leave, "try_raw_setjmp", 1.10, 100000,
       "SL_TRY { call } SL_CATCH_ANY SL_END_TRY, no throw")
 {
     for (long i = 0; i < iterations; i++)
