@@ -8,9 +8,9 @@
  * Rows are not to scale (the gaps are terabytes, the text section kilobytes),
  * so every row states its size.  To stay legible the many mappings of one
  * shared object become one row, neighbouring anonymous mappings one row, and
- * the executable's mappings are cut at its section boundaries into text,
- * rodata, data and bss.  Each mark is a node on the left with an arrow into
- * the row that holds its address.
+ * the executable's regions (cut by lib/memmap.c where the kind changes)
+ * are text, rodata, data and bss rows named by their sections.  Each mark
+ * is a node on the left with an arrow into the row that holds its address.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -88,38 +88,30 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
-/* Cuts one mapping of the executable at its section boundaries. */
-static int add_exe_pieces(blocks *bs, const sl_region *r, const sl__memmap_priv *p)
+/* One region of the executable (lib/memmap.c has cut its mappings where
+ * the kind changes), named by the sections in it; a region of the same
+ * kind as the row below it (the rest of .bss in an anonymous mapping, the
+ * read-only data after relocation) joins that row. */
+static int add_exe_piece(blocks *bs, const sl_region *r, const sl__memmap_priv *p)
 {
-    block *cur = NULL;
+    block *cur = bs->n ? &bs->b[bs->n - 1] : NULL;
 
+    if (cur && cur->end == r->start && strcmp(cur->kind, r->kind) == 0) {
+        cur->end = r->end;
+        cur->mappings++;
+    } else if (!(cur = add(bs, r->start, r->end, r->kind)))
+        return -1;
+    merge_perms(cur->perms, r->perms);
     for (int i = 0; i < p->nsections; i++) {
         const sl__section *s = &p->sections[i];
-        if (s->end <= r->start || s->start >= r->end)
+        size_t len = strlen(cur->what);
+        if (s->end <= r->start || s->start >= r->end || strstr(cur->what, s->name))
             continue;
-        if (!cur || strcmp(cur->kind, s->kind) != 0) {
-            uintptr_t start = cur ? (s->start > r->start ? s->start : r->start) : r->start;
-            if (cur)
-                cur->end = start;
-            cur = add(bs, start, r->end, s->kind);
-            if (!cur)
-                return -1;
-            merge_perms(cur->perms, r->perms);
-        }
-        if (strlen(cur->what) + strlen(s->name) + 2 < sizeof cur->what &&
-            strlen(cur->what) < 40) {
-            if (cur->what[0])
-                strcat(cur->what, " ");
-            strcat(cur->what, s->name);
-        }
+        if (len + strlen(s->name) + 2 < sizeof cur->what && len < 40)
+            snprintf(cur->what + len, sizeof cur->what - len, "%s%s", len ? " " : "", s->name);
     }
-    if (!cur) {
-        cur = add(bs, r->start, r->end, r->kind);
-        if (!cur)
-            return -1;
-        merge_perms(cur->perms, r->perms);
+    if (!cur->what[0])
         snprintf(cur->what, sizeof cur->what, "ELF header, dynamic tables");
-    }
     return 0;
 }
 
@@ -138,7 +130,7 @@ static int build(blocks *bs, const sl_memmap *m)
         if (r->start >= USER_TOP)
             continue;                   /* [vsyscall]: drawn inside the kernel half */
         if (exe || (anon && p && (strcmp(r->kind, "bss") == 0 || strcmp(r->kind, "data") == 0))) {
-            if (add_exe_pieces(bs, r, p) < 0)
+            if (add_exe_piece(bs, r, p) < 0)
                 return -1;
             continue;
         }
@@ -190,6 +182,7 @@ static const char *colour_of(const char *kind)
         { "mmap", "#dee2e6" }, { "library", "#d0bfff" }, { "heap", "#8ce99a" },
         { "bss", "#fff3bf" }, { "data", "#ffd43b" }, { "rodata", "#ffc078" },
         { "text", "#ff8787" }, { "vdso", "#99e9f2" }, { "vvar", "#99e9f2" },
+        { "vsyscall", "#99e9f2" },
         { "gap", "#ffffff" }, { "zero", "#868e96" },
     };
     for (size_t k = 0; k < sizeof colours / sizeof colours[0]; k++)

@@ -13,7 +13,28 @@
  * our own loaded objects is taken there from the maps themselves (a file with
  * an executable mapping is a loaded object), and its stack is the mapping
  * that holds the stopped thread's sp.
+ *
+ * One answer per address: a mapping that holds more than one kind (data and
+ * bss on one page) is cut where the kind changes, so every region has one
+ * kind and sl_memmap_classify is the kind of the region that holds the
+ * address.  Listing and classifying are the same code.
+ *
+ * Thread stacks: the kernel names only the main thread's "[stack]"; every
+ * other thread's stack is an anonymous mapping.  A mapping is a stack when
+ * it holds the stack pointer of one of the process's threads: the described
+ * thread's own (the caller's, or the traced thread's), and each other
+ * thread's as the kernel reports it in /proc/PID/task/TID/syscall: the user
+ * stack pointer of a thread blocked in the kernel (waiting on a lock, a
+ * join, a read, a sleep) or stopped under ptrace.  A thread running on
+ * another CPU at that moment shows "running" there and has no stack pointer
+ * to give; its stack reads as "mmap" until it blocks or asks itself.  (The
+ * kernel's [stack:TID] names are gone since Linux 4.5, and the kstkesp field
+ * of /proc/PID/task/TID/stat reads 0 except in core dumps.  Guessing from
+ * size and guard page would also take any 8 MiB mapping with a guard below
+ * for a stack.)  Under valgrind, a blocked thread's kernel stack pointer is
+ * valgrind's, not the program's: only the caller's stack is found there.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #ifndef SL_WITHOUT_DWARF_LIBS
@@ -24,6 +45,8 @@
 typedef Elf64_Shdr GElf_Shdr;
 #endif
 #include <link.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -181,6 +204,40 @@ static const sl__section *find_section(const sl__memmap_priv *p, uintptr_t a)
     return NULL;
 }
 
+/* The kind of address a in mapping r, whose own kind (kind_of) is base: in
+ * the executable the section holding a, or the one below it in the same
+ * mapping (the padding after a section is its own), decides, except that
+ * a writable section in a read-only mapping is rodata: the dynamic linker
+ * made it read-only after relocating it (RELRO: .data.rel.ro, .got,
+ * .init_array, .dynamic).  Elsewhere the mapping's kind. */
+static const char *kind_at(const sl__memmap_priv *p, const sl_region *r, const char *base,
+                           uintptr_t a)
+{
+    const sl__section *below = NULL;
+
+    for (int i = 0; i < p->nsections; i++) {
+        const sl__section *s = &p->sections[i];
+        if (s->start <= a && s->end > r->start && (!below || s->start >= below->start))
+            below = s;
+    }
+    if (!below)
+        return base;
+    if (r->perms[1] != 'w' && (strcmp(below->kind, "data") == 0 || strcmp(below->kind, "bss") == 0))
+        return "rodata";
+    return below->kind;
+}
+
+/* The next address after a, before end, where a section of p begins. */
+static uintptr_t next_section_start(const sl__memmap_priv *p, uintptr_t a, uintptr_t end)
+{
+    uintptr_t next = end;
+
+    for (int i = 0; i < p->nsections; i++)
+        if (p->sections[i].start > a && p->sections[i].start < next)
+            next = p->sections[i].start;
+    return next;
+}
+
 /* Where a mapping is, as its path and permissions say. */
 static const char *kind_of(const sl_region *r, const sl__memmap_priv *p)
 {
@@ -192,8 +249,10 @@ static const char *kind_of(const sl_region *r, const sl__memmap_priv *p)
         return "heap";
     if (strncmp(r->path, "[stack", 6) == 0)
         return "stack";
-    if (strcmp(r->path, "[vdso]") == 0 || strcmp(r->path, "[vsyscall]") == 0)
+    if (strcmp(r->path, "[vdso]") == 0)
         return "vdso";
+    if (strcmp(r->path, "[vsyscall]") == 0)
+        return "vsyscall";
     if (strncmp(r->path, "[vvar", 5) == 0)
         return "vvar";
     if (exe[0] && strcmp(r->path, exe) == 0 && loaded(p, r, 1))
@@ -252,6 +311,89 @@ static uintptr_t objects_from_maps(sl__memmap_priv *p, FILE *f)
     return first_map;
 }
 
+/* The stack pointers of the process's threads that the kernel can tell:
+ * those blocked in it (see the top of this file).  Returns how many. */
+static int thread_stack_pointers(const char *proc, uintptr_t *sp, int max)
+{
+    char dir[48];
+    snprintf(dir, sizeof dir, "%s/task", proc);
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+
+    while (d && n < max && (e = readdir(d)) != NULL) {
+        char path[96], line[512];
+        FILE *f;
+
+        if (e->d_name[0] < '0' || e->d_name[0] > '9')
+            continue;
+        snprintf(path, sizeof path, "%s/%.20s/syscall", dir, e->d_name);
+        f = fopen(path, "re");
+        if (!f)
+            continue;
+        /* "NR arg1 .. arg6 SP PC", "-1 SP PC" or "running" */
+        if (fgets(line, sizeof line, f) && strncmp(line, "running", 7) != 0) {
+            char *last = NULL, *before = NULL, *save = NULL;
+            for (char *t = strtok_r(line, " \n", &save); t; t = strtok_r(NULL, " \n", &save)) {
+                before = last;
+                last = t;
+            }
+            if (before && strncmp(before, "0x", 2) == 0)
+                sp[n++] = (uintptr_t)strtoull(before, NULL, 16);
+        }
+        fclose(f);
+    }
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* Appends region r to m, growing the array.  Returns it, or NULL. */
+static sl_region *append(sl_memmap *m, int *cap, const sl_region *r)
+{
+    if (m->count == *cap) {
+        sl_region *bigger = realloc(m->regions, (size_t)*cap * 2 * sizeof *bigger);
+        if (!bigger)
+            return NULL;
+        m->regions = bigger;
+        *cap *= 2;
+    }
+    m->regions[m->count] = *r;
+    if (r->path && !(m->regions[m->count].path = strdup(r->path)))
+        return NULL;
+    return &m->regions[m->count++];
+}
+
+/* Adds mapping r, cut where its kind changes (see kind_at). */
+static int add_mapping(sl_memmap *m, int *cap, const sl__memmap_priv *p, sl_region *r)
+{
+    const char *base = r->kind;
+    bool exe = strcmp(base, "text") == 0 || strcmp(base, "data") == 0 ||
+               strcmp(base, "rodata") == 0;
+    bool anon_bss = strcmp(base, "mmap") == 0 && !r->path &&
+                    (find_section(p, r->start) != NULL ||
+                     next_section_start(p, r->start, r->end) < r->end);
+
+    if (!exe && !anon_bss)
+        return append(m, cap, r) ? 0 : -1;
+    for (uintptr_t from = r->start; from < r->end; ) {
+        sl_region piece = *r;
+        uintptr_t to = from;
+
+        piece.kind = kind_at(p, r, base, from);
+        do
+            to = next_section_start(p, to, r->end);
+        while (to < r->end && strcmp(kind_at(p, r, base, to), piece.kind) == 0);
+        piece.start = from;
+        piece.end = to;
+        piece.offset = r->offset + (from - r->start);
+        if (!append(m, cap, &piece))
+            return -1;
+        from = to;
+    }
+    return 0;
+}
+
 /* Reads the maps of process pid (0: this one); here is an address in the
  * described thread's stack. */
 static int read_process(sl_memmap *m, pid_t pid, uintptr_t here)
@@ -259,7 +401,8 @@ static int read_process(sl_memmap *m, pid_t pid, uintptr_t here)
     FILE *f;
     char line[4096];
     sl__memmap_priv *p;
-    int cap = 64;
+    int cap = 64, nsp;
+    uintptr_t sp[256];
 
     if (!m) {
         errno = EINVAL;
@@ -295,45 +438,34 @@ static int read_process(sl_memmap *m, pid_t pid, uintptr_t here)
         dl_iterate_phdr(objects_callback, p);
         read_sections(p, proc, 0);
     }
+    sp[0] = here;                               /* the described thread's stack */
+    nsp = 1 + thread_stack_pointers(proc, sp + 1, (int)(sizeof sp / sizeof sp[0]) - 1);
     while (m->regions && fgets(line, sizeof line, f)) {
         unsigned long start, end, offset, inode;
         char perms[8] = "", dev[16];
         int pathpos = 0;
-        sl_region *r;
+        sl_region r;
 
         if (sscanf(line, "%lx-%lx %7s %lx %15s %lu %n", &start, &end, perms, &offset, dev,
                    &inode, &pathpos) < 6)
             continue;
-        if (m->count == cap) {
-            sl_region *bigger = realloc(m->regions, (size_t)cap * 2 * sizeof *bigger);
-            if (!bigger)
-                break;
-            m->regions = bigger;
-            cap *= 2;
-        }
-        r = &m->regions[m->count++];
-        memset(r, 0, sizeof *r);
-        r->start = start;
-        r->end = end;
-        memcpy(r->perms, perms, 4);
-        r->perms[4] = '\0';
-        r->offset = offset;
-        r->inode = inode;
+        memset(&r, 0, sizeof r);
+        r.start = start;
+        r.end = end;
+        memcpy(r.perms, perms, 4);
+        r.perms[4] = '\0';
+        r.offset = offset;
+        r.inode = inode;
         line[strcspn(line, "\n")] = '\0';
-        if (pathpos > 0 && line[pathpos]) {
-            r->path = strdup(line + pathpos);
-            if (!r->path) {
-                m->count--;
-                break;
-            }
-        }
-        r->kind = kind_of(r, p);
-        /* The bss tail after the executable's last mapping is anonymous. */
-        if (!r->path && find_section(p, r->start))
-            r->kind = find_section(p, r->start)->kind;
-        /* Under valgrind (and for other threads) a stack is not "[stack]". */
-        if (here >= r->start && here < r->end)
-            r->kind = "stack";
+        if (pathpos > 0 && line[pathpos])
+            r.path = line + pathpos;            /* copied by append */
+        r.kind = kind_of(&r, p);
+        /* A thread's stack, whichever thread (not only the kernel's [stack]). */
+        for (int i = 0; i < nsp && strcmp(r.kind, "mmap") == 0; i++)
+            if (sp[i] >= r.start && sp[i] < r.end)
+                r.kind = "stack";
+        if (add_mapping(m, &cap, p, &r) < 0)
+            break;
     }
     fclose(f);
     if (!m->regions) {
@@ -387,18 +519,11 @@ const sl_region *sl_memmap_find(const sl_memmap *m, const void *a)
     return NULL;
 }
 
+/* The kind of the region that holds a: regions have one kind each. */
 const char *sl_memmap_classify(const sl_memmap *m, const void *a)
 {
     const sl_region *r = sl_memmap_find(m, a);
-    const sl__section *s;
-
-    if (!r)
-        return NULL;
-    if (m->priv && (s = find_section(m->priv, (uintptr_t)a)) != NULL)
-        return s->kind;
-    if (strcmp(r->kind, "guard") == 0)
-        return "mmap";
-    return r->kind;
+    return r ? r->kind : NULL;
 }
 
 const sl__memmap_priv *sl__memmap_priv_of(const sl_memmap *m)

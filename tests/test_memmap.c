@@ -4,6 +4,7 @@
  * Graphviz with every mark drawn.
  */
 #include <dlfcn.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -202,6 +203,138 @@ static void test_library_row_permissions(void)
     free(text);
 }
 
+/* A thread's stack is a stack whoever asks, though the kernel names only
+ * the main thread's "[stack]": the worker blocks in read() while main and
+ * a second worker look at its local. */
+typedef struct {
+    int fds[2];
+    int *local;
+    const char *seen_by_other;  /* what the second worker classified */
+    const int *target;
+} stack_case;
+
+static void *blocked_worker(void *arg)
+{
+    stack_case *c = arg;
+    int local = 5;
+    char byte;
+
+    __atomic_store_n(&c->local, &local, __ATOMIC_RELEASE);
+    if (read(c->fds[0], &byte, 1) != 1)         /* blocked in the kernel */
+        return NULL;
+    return NULL;
+}
+
+static void *asking_worker(void *arg)
+{
+    stack_case *c = arg;
+    sl_memmap m;
+
+    if (sl_memmap_read(&m) > 0) {
+        const char *k = sl_memmap_classify(&m, c->target);
+        c->seen_by_other = k ? k : "(null)";
+        sl_memmap_release(&m);
+    }
+    return NULL;
+}
+
+static void test_thread_stack_whoever_asks(void)
+{
+    stack_case c = { .seen_by_other = "(not run)" };
+    pthread_t blocked, asking;
+    sl_memmap m;
+    const sl_region *r;
+    int *local;
+
+    CU_ASSERT_EQUAL_FATAL(pipe(c.fds), 0);
+    CU_ASSERT_EQUAL_FATAL(pthread_create(&blocked, NULL, blocked_worker, &c), 0);
+    while (!(local = __atomic_load_n(&c.local, __ATOMIC_ACQUIRE)))
+        usleep(1000);
+    usleep(50000);                              /* until it sleeps in read() */
+    CU_ASSERT_TRUE_FATAL(sl_memmap_read(&m) > 0);
+    r = sl_memmap_find(&m, local);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    /* Under valgrind a blocked thread's kernel stack pointer is valgrind's
+     * own (memmap.c says so): only the asking thread's stack is known. */
+    if (!sl_under_valgrind()) {
+        CU_ASSERT_STRING_EQUAL(sl_memmap_classify(&m, local), "stack");
+        CU_ASSERT_STRING_EQUAL(r->kind, "stack");
+        CU_ASSERT_PTR_NULL(r->path);            /* not the kernel's [stack] */
+        c.target = local;
+        CU_ASSERT_EQUAL_FATAL(pthread_create(&asking, NULL, asking_worker, &c), 0);
+        pthread_join(asking, NULL);
+        CU_ASSERT_STRING_EQUAL(c.seen_by_other, "stack");
+    }
+    /* The main thread's stack, asked by a worker. */
+    {
+        int main_local = 3;
+        c.target = &main_local;
+        CU_ASSERT_EQUAL_FATAL(pthread_create(&asking, NULL, asking_worker, &c), 0);
+        pthread_join(asking, NULL);
+        CU_ASSERT_STRING_EQUAL(c.seen_by_other, "stack");
+    }
+    CU_ASSERT_EQUAL(write(c.fds[1], "x", 1), 1);
+    pthread_join(blocked, NULL);
+    close(c.fds[0]);
+    close(c.fds[1]);
+    sl_memmap_release(&m);
+}
+
+/* In a position-independent executable a table of pointers to constant
+ * strings lives in .data.rel.ro: writable for the relocations, then made
+ * read-only (RELRO).  Both answers say rodata. */
+static const char *const memmap_test_relro[] = { "relocated", "then read-only" };
+
+/* One answer per address: every address of a region classifies as its
+ * region's kind, at its first and last byte, at every section start, and
+ * for the cases that used to differ: [vsyscall], .data.rel.ro, a guard page. */
+static void test_one_answer_per_address(void)
+{
+    sl_memmap m;
+    const sl_region *r;
+    long page = sysconf(_SC_PAGESIZE);
+    char *three = mmap(NULL, (size_t)page * 3, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+    CU_ASSERT_NOT_EQUAL_FATAL(three, MAP_FAILED);
+    CU_ASSERT_EQUAL_FATAL(mprotect(three + page, (size_t)page, PROT_NONE), 0);
+    CU_ASSERT_TRUE_FATAL(sl_memmap_read(&m) > 0);
+    for (int i = 0; i < m.count; i++) {
+        const sl_region *x = &m.regions[i];
+        const char *first = sl_memmap_classify(&m, (void *)x->start);
+        const char *last = sl_memmap_classify(&m, (void *)(x->end - 1));
+        CU_ASSERT_PTR_NOT_NULL_FATAL(x->kind);
+        CU_ASSERT_TRUE(first && strcmp(first, x->kind) == 0);
+        CU_ASSERT_TRUE(last && strcmp(last, x->kind) == 0);
+        if (i > 0)
+            CU_ASSERT_TRUE(m.regions[i - 1].end <= x->start);
+    }
+    r = sl_memmap_find(&m, three + page);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    CU_ASSERT_STRING_EQUAL(r->kind, "guard");
+    CU_ASSERT_STRING_EQUAL(sl_memmap_classify(&m, three + page), "guard");
+    CU_ASSERT_STRING_EQUAL(sl_memmap_classify(&m, three), "mmap");
+
+    CU_ASSERT_STRING_EQUAL(sl_memmap_classify(&m, memmap_test_relro), "rodata");
+    r = sl_memmap_find(&m, memmap_test_relro);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    CU_ASSERT_STRING_EQUAL(r->kind, "rodata");
+    CU_ASSERT_EQUAL(r->perms[1], '-');
+
+    for (int i = 0; i < m.count; i++)
+        if (m.regions[i].path && strcmp(m.regions[i].path, "[vsyscall]") == 0) {
+            CU_ASSERT_STRING_EQUAL(m.regions[i].kind, "vsyscall");
+            CU_ASSERT_STRING_EQUAL(sl_memmap_classify(&m, (void *)m.regions[i].start),
+                                   "vsyscall");
+        }
+    /* .data and .bss on one page: two regions, cut where .bss begins. */
+    r = sl_memmap_find(&m, &memmap_test_zero);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    CU_ASSERT_STRING_EQUAL(r->kind, "bss");
+    sl_memmap_release(&m);
+    munmap(three, (size_t)page * 3);
+}
+
 static void test_bad_arguments(void)
 {
     CU_ASSERT_EQUAL(sl_memmap_read(NULL), -1);
@@ -216,5 +349,7 @@ void suite_memmap(void)
     CU_add_test(s, "classify each kind of object", test_classify_each_kind);
     CU_add_test(s, "address-space diagram", test_address_space_diagram);
     CU_add_test(s, "library rows list each segment's permissions", test_library_row_permissions);
+    CU_add_test(s, "a thread's stack is a stack, whoever asks", test_thread_stack_whoever_asks);
+    CU_add_test(s, "one answer per address (vsyscall, relro, guard)", test_one_answer_per_address);
     CU_add_test(s, "bad arguments", test_bad_arguments);
 }

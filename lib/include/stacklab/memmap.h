@@ -5,6 +5,8 @@
  * sl_memmap_read parses /proc/self/maps into regions and gives each a kind;
  * the executable's ELF section headers tell its text, rodata, data and bss
  * apart (data and bss can share a page, so permissions alone cannot).
+ * Every region has one kind, and an address classifies as the kind of its
+ * region: a mapping that holds two kinds is cut where the kind changes.
  *
  *     sl_memmap m;
  *     sl_memmap_read(&m);
@@ -24,14 +26,16 @@
 extern "C" {                    /* C names, also from C++ */
 #endif
 
-/* One line of /proc/self/maps. */
+/* One line of /proc/self/maps, or the part of one that holds one kind (the
+ * executable's rw- mapping is data up to .bss, then bss). */
 typedef struct sl_region {
     uintptr_t start, end;       /* [start, end) */
     char perms[5];              /* "r-xp": read, write, execute, private/shared */
     const char *kind;           /* "text", "rodata", "data", "bss", "heap", "stack",
-                                   "mmap", "library", "vdso", "vvar", "guard" or NULL
-                                   (static strings); an executable's rw- mapping
-                                   holding data and bss says "data" */
+                                   "mmap", "library", "vdso", "vvar", "vsyscall" or
+                                   "guard" (static strings); "stack" for every
+                                   thread's stack the kernel can place (memmap.c);
+                                   rodata includes what RELRO made read-only */
     const char *path;           /* file or "[heap]", "[stack]", ...; NULL: anonymous */
     uintptr_t offset;           /* file offset of start */
     unsigned long inode;
@@ -50,13 +54,16 @@ typedef struct sl_mark {
     const void *address;
 } sl_mark;
 
-/* Reads /proc/self/maps and the executable's section headers.
+/* Reads /proc/self/maps, the executable's section headers and, to find
+ * the other threads' stacks, /proc/self/task/TID/syscall.
  * Returns the number of regions, or -1 (errno set) when it cannot. */
 int sl_memmap_read(sl_memmap *m);
 
 /* The address space of target t's process (sl_target_ptrace: a thread of
- * another process, stopped), its stack the one holding that thread's sp; for
- * the calling thread the same as sl_memmap_read.  Returns the number of
+ * another process, stopped), read and classified as sl_memmap_read does:
+ * stacks are the mappings holding that thread's sp and the sp of each of
+ * its other threads that is blocked or stopped (/proc/PID/task/TID/syscall).
+ * For the calling thread the same as sl_memmap_read.  Returns the number of
  * regions, or -1 (errno set). */
 struct sl_target;
 int sl_memmap_read_target(sl_memmap *m, const struct sl_target *t);
@@ -64,8 +71,9 @@ int sl_memmap_read_target(sl_memmap *m, const struct sl_target *t);
 /* Frees what m holds and zeroes it. */
 void sl_memmap_release(sl_memmap *m);
 
-/* What lives at address a: "text", "rodata", "data", "bss", "heap", "stack",
- * "mmap", "library", "vdso", "vvar", or NULL when a is not mapped. */
+/* What lives at address a: the kind of the region that holds it ("text",
+ * "rodata", "data", "bss", "heap", "stack", "mmap", "library", "vdso",
+ * "vvar", "vsyscall", "guard"), or NULL when a is not mapped. */
 const char *sl_memmap_classify(const sl_memmap *m, const void *a);
 
 /* The region that holds a, or NULL. */
