@@ -153,8 +153,9 @@ all: $(LIB_A) $(LIB_SO) $(DEMO_BINS) $(RUN_TESTS) $(CLI)
 
 help:
 	@echo "make demo [DEMO=name] [STEP=1]  the lecture tour, or one demo"
-	@echo "make check                      build, run the test suite and smoke-run the demos"
+	@echo "make check                      build, run the test suite, smoke-run the demos, fuzz the probe"
 	@echo "make check-oracle               the walkers against gdb alone (make check runs it too)"
+	@echo "make fuzz [FUZZ_SEED=n FUZZ_CASES=n]  the probe fuzzer alone (x86-64; gcc and clang)"
 	@echo "make check-sanitize             the suite under ASan + UBSan"
 	@echo "make check-valgrind             the suite under valgrind"
 	@echo "make bench                      benchmarks: instructions (callgrind) and ns"
@@ -435,6 +436,43 @@ $(CXX_HEADERS): tests/cxx_headers.cc $(HEADERS) lib/include/stacklab.h $(LIB_A)
 # The gdb oracle suite alone (make check runs it too).
 check-oracle: $(ORACLE_BIN)
 	$(ORACLE_RUN)
+
+# ---- the probe fuzzer (x86-64) -------------------------------------------------
+# A fixed-seed generator writes FUZZ_CASES random prototypes (every C type
+# the classifier reads, nested structs, unions, arrays, packed members,
+# variadic calls, System V and ms_abi).  gcc and clang each compile them at
+# -O0 and -O2, whatever CC is, and each argument's place as the classifier
+# predicts it is checked against the probe's snapshot at entry.  A
+# disagreement prints the prototype and fails.
+
+FUZZ_SEED  ?= 20261202
+FUZZ_CASES ?= 300
+FUZZ_DIR   := $(BUILD)/fuzz
+FUZZ_VARIANTS := gcc-O0 gcc-O2 clang-O0 clang-O2
+FUZZ_BINS  := $(if $(filter x86_64,$(ARCH)),$(FUZZ_VARIANTS:%=$(FUZZ_DIR)/probe_fuzz-%))
+
+$(FUZZ_DIR)/probe_fuzz_gen: tests/fuzz/probe_fuzz_gen.c | $(BUILD)/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
+
+$(FUZZ_DIR)/cases.c: $(FUZZ_DIR)/probe_fuzz_gen Makefile
+	$< $(FUZZ_SEED) $(FUZZ_CASES) > $@.tmp && mv $@.tmp $@
+
+# cases-gcc-O2.o: the cases as gcc -O2 compiles them.
+$(FUZZ_DIR)/cases-%.o: $(FUZZ_DIR)/cases.c tests/fuzz/probe_fuzz.h $(HEADERS)
+	$(firstword $(subst -, ,$*)) $(SL_CPPFLAGS) -Itests/fuzz -std=gnu11 -Wall -Wextra -Werror \
+	    -Wno-psabi -$(lastword $(subst -, ,$*)) -c $< -o $@
+
+$(FUZZ_DIR)/probe_fuzz-%: $(FUZZ_DIR)/cases-%.o $(BUILD)/tests/fuzz/probe_fuzz.c.o $(LIB_A)
+	$(CC) $(SL_LDFLAGS) -o $@ $^ $(LIBS)
+
+.PHONY: fuzz
+.PRECIOUS: $(FUZZ_DIR)/cases.c $(FUZZ_DIR)/cases-%.o $(BUILD)/tests/fuzz/%.o
+
+fuzz: $(FUZZ_BINS)
+	@for v in $(FUZZ_VARIANTS); do $(FUZZ_DIR)/probe_fuzz-$$v "$$(echo $$v | tr - ' ')" || exit 1; done
+
+check: $(if $(FUZZ_BINS),fuzz)
 
 check-sanitize:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)/sanitize \

@@ -90,6 +90,7 @@ const char *sl__abi_vec_name(int i, char *buf, size_t size);
 typedef struct sl__abi_place {
     char text[64];                  /* "rsi + xmm0", "stack+8", "rdx = pointer to a copy" */
     bool verified;                  /* the snapshot holds the value at that place */
+    uintptr_t copy;                 /* by reference: the pointer passed (0: none) */
 } sl__abi_place;
 void sl__abi_place_args(const sl_probe_snapshot *s, const sl_probe_arg *args, int n,
                         sl__abi_place *out);

@@ -231,11 +231,20 @@ static void place_ms(const sl_probe_snapshot *s, const sl__abi_convention *cv, i
                                                         : gpr_names[cv->int_args[i]];
 
     if (c == SL_CLASS_REFERENCE) {
+        uint64_t base = s->entry_sp + 8;
         if (reg)
             snprintf(p->text, sizeof p->text, "%s = pointer to a copy", rname);
         else
             snprintf(p->text, sizeof p->text, "stack+%zu = pointer to a copy", at);
-        p->verified = true;     /* (the copy's address is not known) */
+        if (reg)
+            p->copy = (uintptr_t)s->gpr[cv->int_args[i]];
+        else if (at + 8 <= SL_PROBE_STACK_BYTES)
+            memcpy(&p->copy, s->stack + at, sizeof p->copy);
+        /* The copy is in the caller's frame; checked here when the
+         * snapshot's stack bytes reach it, else its address is not known
+         * in advance and the place counts as held. */
+        p->verified = !(p->copy >= base && p->copy + a->size <= base + SL_PROBE_STACK_BYTES) ||
+                      sl__abi_holds(l, s->stack + (p->copy - base), v, 0, a->size);
     } else if (reg) {
         snprintf(p->text, sizeof p->text, "%s", rname);
         p->verified = sl__abi_holds(l, c == SL_CLASS_SSE ? s->vec[i]
