@@ -101,6 +101,10 @@ LIB_OBJ  := $(LIB_SRC:%=$(BUILD)/%.o)
 LIB_A    := $(BUILD)/libstacklab.a
 LIB_SO   := $(BUILD)/libstacklab.so
 HEADERS  := $(wildcard lib/include/stacklab/*.h)
+# The library's own headers, which the tests include too: a change to a
+# struct in one must rebuild every object that lays it out (a test built
+# against the old size overruns the new one's array).
+INTERNAL_HEADERS := $(wildcard lib/internal/*.h lib/arch/$(ARCH)/*.h)
 
 # A file in tests/arch/$(ARCH)/ stands in for the one of the same name in
 # tests/ (the suites that name registers: test_abi.c, its fixtures).
@@ -252,7 +256,7 @@ $(SYSROOT)/.ok:
 
 # ---- the library ------------------------------------------------------------
 
-$(BUILD)/lib/%.c.o: lib/%.c $(HEADERS) | $(BUILD)/.deps-ok
+$(BUILD)/lib/%.c.o: lib/%.c $(HEADERS) $(INTERNAL_HEADERS) | $(BUILD)/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(SL_CPPFLAGS) $(SL_CFLAGS) $(LIB_CFLAGS) -c $< -o $@
 
@@ -330,7 +334,7 @@ check-browser: $(CLI) $(BUILD)/demos/film/factorial
 
 # ---- tests ------------------------------------------------------------------
 
-$(BUILD)/tests/%.o: tests/% $(HEADERS) tests/harness.h | $(BUILD)/.deps-ok
+$(BUILD)/tests/%.o: tests/% $(HEADERS) $(INTERNAL_HEADERS) tests/harness.h | $(BUILD)/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(SL_CPPFLAGS) -Itests -Itests/arch/$(ARCH) -Ilib/arch/$(ARCH) $(SL_CFLAGS) -c $< -o $@
 
@@ -462,6 +466,8 @@ $(FUZZ_DIR)/cases.c: $(FUZZ_DIR)/probe_fuzz_gen Makefile
 $(FUZZ_DIR)/cases-%.o: $(FUZZ_DIR)/cases.c tests/fuzz/probe_fuzz.h $(HEADERS)
 	$(firstword $(subst -, ,$*)) $(SL_CPPFLAGS) -Itests/fuzz -std=gnu11 -Wall -Wextra -Werror \
 	    -Wno-psabi -$(lastword $(subst -, ,$*)) -c $< -o $@
+
+$(BUILD)/tests/fuzz/probe_fuzz.c.o: tests/fuzz/probe_fuzz.h
 
 $(FUZZ_DIR)/probe_fuzz-%: $(FUZZ_DIR)/cases-%.o $(BUILD)/tests/fuzz/probe_fuzz.c.o $(LIB_A)
 	$(CC) $(SL_LDFLAGS) -o $@ $^ $(LIBS)

@@ -596,6 +596,34 @@ static void test_ms_structs(void)
     CU_ASSERT_EQUAL(c[0], SL_CLASS_INTEGER);
 }
 
+/* A by-reference place names the pointer passed, and holds the value only
+ * when the copy it points at does (not merely because a pointer is there). */
+static void test_ms_reference_checked(void)
+{
+    struct pair p = { L[4], D[2] };
+    struct big b = { L[4], L[5], L[6], L[7] }, other = { L[0], L[1], L[2], L[3] };
+    sl_probe_arg args[] = {
+        { "struct pair", &p, sizeof p, "long,double" },
+        { "struct big", &b, sizeof b, "long,long,long,long" },
+    };
+    sl__abi_place place[2];
+    const sl_probe_snapshot *s;
+
+    MS_AS(void (MS *)(struct pair, struct big))(p, b);
+    s = sl_probe_last();
+    sl__abi_place_args(s, args, 2, place);
+    CU_ASSERT_EQUAL(place[0].copy, reg("rcx"));
+    CU_ASSERT_EQUAL(place[1].copy, reg("rdx"));
+    CU_ASSERT_TRUE(place[0].verified);
+    CU_ASSERT_TRUE(place[1].verified);
+    /* The copies are in the caller's frame, within the probe's stack bytes. */
+    CU_ASSERT(place[1].copy >= s->entry_sp + 8 &&
+              place[1].copy + sizeof b <= s->entry_sp + 8 + SL_PROBE_STACK_BYTES);
+    args[1].value = &other;
+    sl__abi_place_args(s, args, 2, place);
+    CU_ASSERT_FALSE(place[1].verified);
+}
+
 static void test_ms_returned_struct(void)
 {
     struct big r;
@@ -999,6 +1027,7 @@ void suite_abi(void)
     CU_add_test(s, "ms: doubles in xmm0-3, then the stack", test_ms_doubles);
     CU_add_test(s, "ms: mixed int/double by position", test_ms_mixed);
     CU_add_test(s, "ms: structs by reference or in one register", test_ms_structs);
+    CU_add_test(s, "ms: a by-reference place checks the copy", test_ms_reference_checked);
     CU_add_test(s, "ms: returned struct takes rcx", test_ms_returned_struct);
     CU_add_test(s, "ms: variadic double in both registers", test_ms_variadic);
     CU_add_test(s, "ms: float in xmm, long double by reference", test_ms_float_long_double);
