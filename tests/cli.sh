@@ -163,6 +163,13 @@ frames work 1; frames worker 1
 n=$(grep -c "^  thread [0-9]" "$out/log")
 [ "$n" = 3 ] && ok || fail "threads: $n other threads listed, expected 3"
 
+# Every thread's stack is a stack in the map, not only the kernel's [stack]:
+# the other threads are stopped, and the kernel gives their sp.
+run 0 "$S" maps --at work -- "$bin/threads"
+n=$(grep -c "^[0-9a-f]*-[0-9a-f]* rw-p stack" "$out/log")
+[ "$n" = 4 ] && ok || fail "threads: $n stacks in the map, expected 4 (main and 3 threads)"
+grep -q "^sp  *0x[0-9a-f]* stack$" "$out/log" && ok || fail "threads: the stopped thread's sp is not in a stack"
+
 run 3 "$S" snap --at leaf -- "$bin/forks"
 says "leaf, 1st entry" "child 11" "child exited 7" "parent 21"
 frames leaf 1
