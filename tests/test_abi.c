@@ -622,6 +622,18 @@ static void test_ms_reference_checked(void)
     args[1].value = &other;
     sl__abi_place_args(s, args, 2, place);
     CU_ASSERT_FALSE(place[1].verified);
+    /* No pointer passed (clang 14 puts an ms_abi __float128 in xmm and
+     * leaves its slot as it was): no copy there either. */
+    sl_probe_snapshot none = *s;
+    int rdx = 0;
+    while (sl__abi_gpr_name(rdx) && strcmp(sl__abi_gpr_name(rdx), "rdx") != 0)
+        rdx++;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sl__abi_gpr_name(rdx));
+    none.gpr[rdx] = 0;
+    args[1].value = &b;
+    sl__abi_place_args(&none, args, 2, place);
+    CU_ASSERT_TRUE(place[0].verified);
+    CU_ASSERT_FALSE(place[1].verified);
 }
 
 static void test_ms_returned_struct(void)

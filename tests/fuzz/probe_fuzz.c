@@ -87,7 +87,7 @@ void fz_check(int k, const char *proto, const sl_probe_arg *args, int n, int fix
         sl__abi_layout l;
         sl_arg_class c[4];
         size_t off;
-        bool ok;
+        bool ok, by_ref;
         int why;
 
         if (sl_probe_classify(&args[i], conv, c, 4) < 0 || sl__abi_layout_of(&args[i], &l) < 0) {
@@ -96,15 +96,18 @@ void fz_check(int k, const char *proto, const sl_probe_arg *args, int n, int fix
                    args[i].type);
             continue;
         }
-        if (sscanf(place[i].text, "stack+%zu", &off) == 1 && !place[i].copy &&
-            off + args[i].size > SL_PROBE_STACK_BYTES) {
+        by_ref = strstr(place[i].text, "= pointer to a copy") != NULL;
+        if (sscanf(place[i].text, "stack+%zu", &off) == 1 &&
+            off + (by_ref ? 8 : args[i].size) > SL_PROBE_STACK_BYTES) {
             beyond++;
             continue;
         }
         ok = place[i].verified;
-        if (place[i].copy) {    /* by reference: the copy holds the value */
+        if (by_ref) {           /* the pointer passed is to a copy holding the value */
             unsigned char copy[512];
-            ok = args[i].size <= sizeof copy &&
+            /* Not a copy: a null pointer, or a stale one to the variable itself. */
+            ok = place[i].copy && place[i].copy != (uintptr_t)args[i].value &&
+                 args[i].size <= sizeof copy &&
                  sl_target_read(sl_target_self(), place[i].copy, copy, args[i].size) == 0 &&
                  sl__abi_holds(&l, copy, args[i].value, 0, args[i].size);
         }

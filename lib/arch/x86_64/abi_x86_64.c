@@ -242,9 +242,11 @@ static void place_ms(const sl_probe_snapshot *s, const sl__abi_convention *cv, i
             memcpy(&p->copy, s->stack + at, sizeof p->copy);
         /* The copy is in the caller's frame; checked here when the
          * snapshot's stack bytes reach it, else its address is not known
-         * in advance and the place counts as held. */
-        p->verified = !(p->copy >= base && p->copy + a->size <= base + SL_PROBE_STACK_BYTES) ||
-                      sl__abi_holds(l, s->stack + (p->copy - base), v, 0, a->size);
+         * in advance and the place counts as held, unless no pointer was
+         * passed at all (a null one, or the slot is past the snapshot). */
+        p->verified = p->copy &&
+                      (!(p->copy >= base && p->copy + a->size <= base + SL_PROBE_STACK_BYTES) ||
+                       sl__abi_holds(l, s->stack + (p->copy - base), v, 0, a->size));
     } else if (reg) {
         snprintf(p->text, sizeof p->text, "%s", rname);
         p->verified = sl__abi_holds(l, c == SL_CLASS_SSE ? s->vec[i]
