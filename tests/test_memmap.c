@@ -5,6 +5,7 @@
  */
 #include <dlfcn.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -209,6 +210,7 @@ static void test_library_row_permissions(void)
 typedef struct {
     int fds[2];
     int *local;
+    pid_t tid;                  /* the blocked worker's */
     const char *seen_by_other;  /* what the second worker classified */
     const int *target;
 } stack_case;
@@ -219,6 +221,7 @@ static void *blocked_worker(void *arg)
     int local = 5;
     char byte;
 
+    c->tid = gettid();
     __atomic_store_n(&c->local, &local, __ATOMIC_RELEASE);
     if (read(c->fds[0], &byte, 1) != 1)         /* blocked in the kernel */
         return NULL;
@@ -238,6 +241,29 @@ static void *asking_worker(void *arg)
     return NULL;
 }
 
+/* Waits (10 s at most) until thread tid sleeps in the kernel, its state
+ * in /proc/self/task/TID/stat 'S': a runnable thread has no stack
+ * pointer to give (memmap.c), and a fixed sleep is no guarantee on a
+ * loaded machine.  Returns 1 when it does. */
+static int wait_until_blocked(pid_t tid)
+{
+    char path[64], line[512];
+
+    snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)tid);
+    for (int i = 0; i < 10000; i++) {
+        FILE *f = fopen(path, "re");
+        char *close_paren = NULL;
+        if (f && fgets(line, sizeof line, f))
+            close_paren = strrchr(line, ')');
+        if (f)
+            fclose(f);
+        if (close_paren && close_paren[1] == ' ' && close_paren[2] == 'S')
+            return 1;
+        usleep(1000);
+    }
+    return 0;
+}
+
 static void test_thread_stack_whoever_asks(void)
 {
     stack_case c = { .seen_by_other = "(not run)" };
@@ -250,7 +276,7 @@ static void test_thread_stack_whoever_asks(void)
     CU_ASSERT_EQUAL_FATAL(pthread_create(&blocked, NULL, blocked_worker, &c), 0);
     while (!(local = __atomic_load_n(&c.local, __ATOMIC_ACQUIRE)))
         usleep(1000);
-    usleep(50000);                              /* until it sleeps in read() */
+    CU_ASSERT_TRUE_FATAL(wait_until_blocked(c.tid));  /* in read() */
     CU_ASSERT_TRUE_FATAL(sl_memmap_read(&m) > 0);
     r = sl_memmap_find(&m, local);
     CU_ASSERT_PTR_NOT_NULL_FATAL(r);
