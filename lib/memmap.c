@@ -31,8 +31,9 @@
  * kernel's [stack:TID] names are gone since Linux 4.5, and the kstkesp field
  * of /proc/PID/task/TID/stat reads 0 except in core dumps.  Guessing from
  * size and guard page would also take any 8 MiB mapping with a guard below
- * for a stack.)  Under valgrind, a blocked thread's kernel stack pointer is
- * valgrind's, not the program's: only the caller's stack is found there.
+ * for a stack.)  Under valgrind or qemu-user, a blocked thread's kernel
+ * stack pointer is the emulator's, not the program's: only the caller's
+ * stack is found there.
  */
 #include <dirent.h>
 #include <errno.h>
