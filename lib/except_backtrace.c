@@ -107,8 +107,10 @@ void sl__backtrace_print(void *const *pcs, int n, FILE *out)
     sl_stack s = {0};
 
     if (sl_stack_from_addresses(&s, pcs, n) > 0) {
-        sl_stack_symbolize(&s);
+        int named = sl_stack_symbolize(&s);
         sl_stack_print(&s, out);
+        if (named < 0)                  /* (addresses only, rather than a crash) */
+            fprintf(out, "     (no names: %s)\n", sl_symbolize_strerror(named));
     }
     sl_stack_release(&s);
 }

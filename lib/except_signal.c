@@ -36,7 +36,10 @@
 #include "except_internal.h"
 
 /* Room for the handler, a libunwind walk, snprintf and the cleanups a throw
- * runs before its jump (they run on this stack), plus a guard page below. */
+ * runs before its jump (they run on this stack), plus a guard page below;
+ * and for the library's symbolizer, which names an uncaught fault's
+ * backtrace here and needs 192 KiB (SL_SYMBOLIZE_STACK, frames.h; 252 KiB
+ * are left when it starts). */
 #define ALTSTACK_SIZE (256 * 1024)
 
 static const int trapped[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL };

@@ -20,10 +20,10 @@
 #include <dlfcn.h>
 #include <elf.h>
 #include <fcntl.h>
-#include <stdio.h>
 #endif
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -31,6 +31,44 @@
 #include <stacklab/frames.h>
 #include "frames_internal.h"
 #include "symbolize_internal.h"
+
+/* ---- is there stack enough? ------------------------------------------------- */
+
+const char *sl_symbolize_strerror(int code)
+{
+    _Static_assert(SL_SYMBOLIZE_STACK == 192 * 1024, "the sentence below names the size");
+    switch (code) {
+    case SL_SYMBOLIZE_EINVAL:
+        return "sl_stack_symbolize: NULL stack";
+    case SL_SYMBOLIZE_ESTACK:
+        return "sl_stack_symbolize needs 192 KiB of stack below its caller (libdw's line "
+               "tables), and less is left on this one (a small alternate signal stack?): "
+               "nothing was symbolized";
+    default:
+        return code < 0 ? "sl_stack_symbolize: unknown error" : "no error";
+    }
+}
+
+/* What sl_stack_symbolize (and sl_stack_read_variables) check before they
+ * start: a stack to fill in, and room below the caller for what libdw takes
+ * (SL_SYMBOLIZE_STACK, frames.h).  libdw would crash on less, and a crash
+ * in a signal handler's backtrace hides what the program was reporting.
+ * The stack we run on is the alternate signal stack in a handler on it,
+ * else the thread's (for the main thread: as far down as it may grow); one
+ * whose bounds cannot be found is given the benefit of the doubt.  The
+ * build without libdw (riscv64) keeps the same rule, so that one contract
+ * holds everywhere.  Returns 0 or an sl_symbolize_error. */
+int sl__symbolize_refused(const sl_stack *s)
+{
+    uintptr_t low, high, here = (uintptr_t)__builtin_frame_address(0);
+
+    if (!s)
+        return SL_SYMBOLIZE_EINVAL;
+    if (sl_thread_stack_bounds(&low, &high) == 0 && here >= low && here < high &&
+        here - low < SL_SYMBOLIZE_STACK)
+        return SL_SYMBOLIZE_ESTACK;
+    return 0;
+}
 
 /* ---- strings owned by the stack ------------------------------------------- */
 
@@ -279,8 +317,9 @@ int sl_stack_symbolize(sl_stack *s)
 
 int sl_stack_symbolize_lines(sl_stack *s, int lines)
 {
-    if (!s)
-        return -1;
+    int refused = sl__symbolize_refused(s);
+    if (refused)
+        return refused;
     sl__strings_free(s);
     s->objects = NULL;          /* kept with the strings */
     s->object_count = 0;
@@ -418,8 +457,9 @@ int sl_stack_symbolize_lines(sl_stack *s, int lines)
 
 int sl_stack_symbolize(sl_stack *s)
 {
-    if (!s)
-        return -1;
+    int refused = sl__symbolize_refused(s);
+    if (refused)
+        return refused;
     sl__strings_free(s);
     int found = 0;
     pthread_mutex_lock(&symtab_lock);

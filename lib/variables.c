@@ -1496,8 +1496,8 @@ static void read_objects(sl_stack *s, Dwfl *dwfl, obj_queue *q)
 
 int sl_stack_read_variables(sl_stack *s)
 {
-    if (!s || s->count <= 0 || !s->frames)
-        return -1;
+    if (!s || s->count <= 0 || !s->frames || sl__symbolize_refused(s))
+        return -1;          /* (libdw needs the stack symbolize needs) */
     int symbolized = 0;
     for (int i = 0; i < s->count && !symbolized; i++)
         symbolized = s->frames[i].function != NULL;

@@ -541,6 +541,43 @@ static void rule5_uncaught_prints_and_aborts(void)
     CU_ASSERT_FALSE(sl_child_says(&c, "not reached"));
 }
 
+#ifndef SL_TEST_DROPIN  /* the library's symbolizer (libdw) */
+/* Thrown, and not caught, in a handler on a 64 KiB alternate stack: too
+ * small for libdw (SL_SYMBOLIZE_STACK), where symbolizing the backtrace
+ * crashed.  The report gives the addresses and says why they have no names. */
+static void throw_in_handler(int sig)
+{
+    (void)sig;
+    SL_THROW(SL_IOError, "thrown on a small alternate stack");
+}
+
+static void uncaught_small_stack_child(void *arg)
+{
+    stack_t ss = { .ss_sp = malloc(64 * 1024), .ss_size = 64 * 1024 };
+    struct sigaction sa;
+    (void)arg;
+    if (!ss.ss_sp || sigaltstack(&ss, NULL) != 0)
+        exit(3);
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = throw_in_handler;
+    sa.sa_flags = SA_ONSTACK;
+    sigaction(SIGUSR1, &sa, NULL);
+    raise(SIGUSR1);
+    printf("not reached\n");
+}
+
+static void rule5_uncaught_on_a_small_stack(void)
+{
+    sl_child c;
+    CU_ASSERT_EQUAL_FATAL(sl_child_run(&c, uncaught_small_stack_child, NULL, 30), 0);
+    SL_ASSERT_CHILD_SIGNALED(c, SIGABRT);
+    SL_ASSERT_CONTAINS(c.output, "SL_IOError: thrown on a small alternate stack");
+    SL_ASSERT_CONTAINS(c.output, "#0   0x");
+    SL_ASSERT_CONTAINS(c.output, "(no names: sl_stack_symbolize needs 192 KiB of stack");
+    CU_ASSERT_FALSE(sl_child_says(&c, "not reached"));
+}
+#endif
+
 static void my_uncaught(const sl_exception *e)
 {
     printf("handler saw %s: %s\n", e->type->name, e->message);
@@ -2089,6 +2126,10 @@ void suite_except(void)
     CU_add_test(s, "RETHROW keeps the origin", rethrow_keeps_origin);
     CU_add_test(s, "rule 5: order across nested functions", rule5_nested_order_across_functions);
     CU_add_test(s, "rule 5: uncaught prints and aborts", rule5_uncaught_prints_and_aborts);
+#ifndef SL_TEST_DROPIN
+    CU_add_test(s, "rule 5: uncaught on a small alternate stack: addresses, no crash",
+                rule5_uncaught_on_a_small_stack);
+#endif
     CU_add_test(s, "rule 5: custom uncaught handler", rule5_custom_uncaught_handler);
     CU_add_test(s, "rule 5: throw 500 frames deep", rule5_throw_500_frames_deep);
     CU_add_test(s, "rule 5: through 300 nested TRYs", rule5_through_300_nested_trys);

@@ -501,6 +501,91 @@ static void test_signal_altstack(void)
         check_signal_child(1);
 }
 
+/* ---- symbolizing needs a stack that can hold libdw (in a child) ----------- */
+
+/* libdw takes ~156 KiB of stack to read a line table, and crashed on a 64
+ * or 128 KiB alternate signal stack.  Below SL_SYMBOLIZE_STACK symbolize
+ * refuses, filling nothing in; once the handler (or the small thread) is
+ * done, the same stack symbolizes on a stack of normal size. */
+static sl_stack small_stack;
+static int small_result, small_variables;
+
+NOINLINE static void symbolize_here(void)
+{
+    sl_stack_capture(&small_stack, SL_WALK_CFI);
+    small_result = sl_stack_symbolize(&small_stack);
+    small_variables = sl_stack_read_variables(&small_stack);
+    KEEP_FRAME();
+}
+
+static void symbolize_in_handler(int sig)
+{
+    (void)sig;
+    symbolize_here();
+}
+
+static void *symbolize_in_thread(void *arg)
+{
+    symbolize_here();
+    return arg;
+}
+
+/* arg: the size in KiB, of an alternate signal stack (positive) or of a
+ * thread's stack (negative). */
+static void small_stack_child(void *arg)
+{
+    long kib = (long)(intptr_t)arg;
+    size_t size = (size_t)(kib < 0 ? -kib : kib) * 1024;
+
+    sl_stack_capture(&small_stack, SL_WALK_CFI);        /* a handler must not allocate */
+    if (kib > 0) {
+        stack_t ss = { .ss_sp = malloc(size), .ss_size = size };
+        struct sigaction sa;
+        if (!ss.ss_sp || sigaltstack(&ss, NULL) != 0)
+            exit(3);
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = symbolize_in_handler;
+        sa.sa_flags = SA_ONSTACK;
+        sigaction(SIGUSR1, &sa, NULL);
+        raise(SIGUSR1);
+    } else {
+        pthread_attr_t attr;
+        pthread_t t;
+        pthread_attr_init(&attr);
+        pthread_attr_setstacksize(&attr, size);
+        if (pthread_create(&t, &attr, symbolize_in_thread, NULL) != 0)
+            exit(3);
+        pthread_join(t, NULL);
+    }
+    printf("there: %d, frame 0 %s (%s); variables %s\n", small_result,
+           small_stack.frames[0].function ? small_stack.frames[0].function : "not named",
+           sl_symbolize_strerror(small_result), small_variables < 0 ? "refused" : "read");
+    printf("here: %s\n", sl_stack_symbolize(&small_stack) > 0 &&
+           index_of(&small_stack, "symbolize_here", 0) == 0 ? "named" : "not named");
+    sl_stack_release(&small_stack);
+}
+
+static void test_symbolize_small_stack(void)
+{
+    static const long kib[] = { 64, 128, 512, -128, -1024 };
+    for (int i = 0; i < (int)(sizeof kib / sizeof kib[0]); i++) {
+        long size = kib[i] < 0 ? -kib[i] : kib[i];
+        int refused = size * 1024 < SL_SYMBOLIZE_STACK;
+        char want[200];
+        sl_child c;
+        CU_ASSERT_FATAL(sl_child_run(&c, small_stack_child, (void *)(intptr_t)kib[i], 60) == 0);
+        SL_ASSERT_CHILD_EXITED(c, 0);
+        if (refused)
+            snprintf(want, sizeof want, "there: %d, frame 0 not named (%s); variables refused\n",
+                     SL_SYMBOLIZE_ESTACK, sl_symbolize_strerror(SL_SYMBOLIZE_ESTACK));
+        else
+            snprintf(want, sizeof want, "frame 0 symbolize_here (no error); variables ");
+        SL_ASSERT_CONTAINS(c.output, want);
+        SL_ASSERT_CONTAINS(c.output, "here: named\n");
+    }
+    CU_ASSERT_EQUAL(sl_stack_symbolize(NULL), SL_SYMBOLIZE_EINVAL);
+}
+
 /* ---- the stack-protector canary ----------------------------------------- */
 
 /* In tests/frames_fixture_canary.c, built with -fstack-protector-all. */
@@ -1009,6 +1094,7 @@ void suite_frames(void)
     CU_add_test(s, "corrupt saved frame pointers end the FP walk with a reason", test_corrupt_chain);
     CU_add_test(s, "capture in a signal handler: signal frame flagged", test_signal_handler);
     CU_add_test(s, "capture in a handler on the alternate stack", test_signal_altstack);
+    CU_add_test(s, "symbolize refuses a stack too small for libdw", test_symbolize_small_stack);
     CU_add_test(s, "stack-protector canary slot", test_canary);
     CU_add_test(s, "canary in a frame without a frame record", test_canary_without_frame_record);
     CU_add_test(s, "a stale copy of the canary is not a canary", test_stale_canary);

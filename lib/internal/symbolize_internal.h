@@ -1,12 +1,19 @@
 /*
  * symbolize_internal.h: what lib/symbolize.c lends the variables reader
- * (lib/variables.c): the Dwfl of a process and compile-unit lookup.
+ * (lib/variables.c): the Dwfl of a process, compile-unit lookup, and the
+ * check that there is stack enough for libdw.
  */
 #ifndef SL_SYMBOLIZE_INTERNAL_H
 #define SL_SYMBOLIZE_INTERNAL_H
 
 #include <elfutils/libdwfl.h>
 #include <sys/types.h>
+
+#include <stacklab/frames.h>
+
+/* 0 when s may be symbolized here, else the sl_symbolize_error why not
+ * (NULL, or less than SL_SYMBOLIZE_STACK left on the stack we run on). */
+int sl__symbolize_refused(const sl_stack *s);
 
 /* The Dwfl describing process pid, locked for the caller until
  * sl__dwfl_release; NULL (and not locked) when it cannot be made.

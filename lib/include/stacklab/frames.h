@@ -212,8 +212,26 @@ int sl_stack_capture_target(sl_stack *s, const sl_target *t, sl_walker w);
  * Returns n, or -1 when out of memory. */
 int sl_stack_from_addresses(sl_stack *s, void *const *pcs, int n);
 
+/* The stack sl_stack_symbolize needs below the frame that calls it.
+ * libdw's line-table reader (elfutils 0.188's dwarf_getsrclines) keeps its
+ * first few thousand lines, files and directories in arrays on the stack:
+ * a symbolize used 156 KiB of stack on x86-64, and on a 64 or 128 KiB
+ * alternate signal stack wrote below it and crashed.  This is that, with
+ * room to spare; sl_stack_read_variables needs the same. */
+#define SL_SYMBOLIZE_STACK (192 * 1024)
+
+/* What sl_stack_symbolize returns when it fails (negative). */
+typedef enum {
+    SL_SYMBOLIZE_EINVAL = -1,   /* NULL stack */
+    SL_SYMBOLIZE_ESTACK = -2    /* less than SL_SYMBOLIZE_STACK of stack is left
+                                   where it was called (a small alternate signal
+                                   stack, a small thread): nothing was filled in */
+} sl_symbolize_error;
+
 /* Fills in function, offset, file, line and module of every frame.
- * Returns the number of frames whose function was found. */
+ * Returns the number of frames whose function was found, or a negative
+ * sl_symbolize_error (sl_symbolize_strerror says why).  In a handler on a
+ * small alternate stack, capture there and symbolize after it returns. */
 int sl_stack_symbolize(sl_stack *s);
 
 /* As sl_stack_symbolize, but file and line only for the innermost `lines`
@@ -223,11 +241,15 @@ int sl_stack_symbolize(sl_stack *s);
  * picture shows with lines.  lines < 0: every frame. */
 int sl_stack_symbolize_lines(sl_stack *s, int lines);
 
+/* One sentence for an sl_symbolize_error (async-signal-safe: a constant). */
+const char *sl_symbolize_strerror(int code);
+
 /* Reads every frame's arguments and locals (names, C types, places and
  * values, from DWARF debug information), symbolizing first if that was not
  * done.  For the calling thread, call it while the captured frames still
  * exist (before the function that captured returns).  Returns the number of
- * variables found, or -1 when the stack holds nothing to read. */
+ * variables found, or -1 when the stack holds nothing to read or less than
+ * SL_SYMBOLIZE_STACK is left to read it on. */
 int sl_stack_read_variables(sl_stack *s);
 
 /* What frame i's saved-rbp slot held at capture (its caller's rbp), for
