@@ -350,10 +350,18 @@ $(BUILD)/lib/except.c.o: SL_CFLAGS += -fno-plt
 $(BUILD)/tests/frames_fixture_nofp.c.o: SL_CFLAGS += -fomit-frame-pointer
 $(BUILD)/tests/frames_fixture_canary.c.o: SL_CFLAGS += -fstack-protector-all
 $(BUILD)/tests/frames_fixture_canary_nofp.c.o: SL_CFLAGS += -fstack-protector-all -fomit-frame-pointer
-# The variables suite's fixture, the same code at two optimization levels.
-$(BUILD)/tests/variables_fixture_O0.c.o: SL_CFLAGS += -O0
-$(BUILD)/tests/variables_fixture_O2.c.o: SL_CFLAGS += -O2
-$(BUILD)/tests/variables_fixture_%.c.o: tests/fixtures/variables_body.c
+# The variables suite's fixture, the same code at three optimization levels,
+# in DWARF 5 (location lists in .debug_loclists) and DWARF 4 (.debug_loc).
+$(BUILD)/tests/variables_fixture_O0.c.o: SL_CFLAGS += -O0 -gdwarf-5
+$(BUILD)/tests/variables_fixture_Og.c.o: SL_CFLAGS += -Og -gdwarf-5
+$(BUILD)/tests/variables_fixture_O2.c.o: SL_CFLAGS += -O2 -gdwarf-5
+$(BUILD)/tests/variables_fixture_O0_d4.c.o: SL_CFLAGS += -O0 -gdwarf-4
+$(BUILD)/tests/variables_fixture_Og_d4.c.o: SL_CFLAGS += -Og -gdwarf-4
+$(BUILD)/tests/variables_fixture_O2_d4.c.o: SL_CFLAGS += -O2 -gdwarf-4
+# (Explicit targets: a pattern rule without a recipe would add no prerequisite.)
+VARIABLES_FIXTURES := $(patsubst %,$(BUILD)/tests/variables_fixture_%.c.o,O0 Og O2 O0_d4 Og_d4 O2_d4)
+$(VARIABLES_FIXTURES) $(BUILD)/tests/test_variables.c.o: tests/fixtures/variables_body.c \
+    tests/variables_fixture.h
 # The fixtures' exact values describe code as students compile it: without
 # ASan, which moves address-taken locals into redzoned slots of its own.
 # (check-sanitize still runs the library that reads them under ASan.)

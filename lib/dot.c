@@ -515,25 +515,26 @@ static void out_row(ctx *c, int i, const row *r, int k)
     sl__out_str(o, "</TD></TR>\n");
 }
 
-/* How many of frame f's variables live elsewhere than its own memory. */
 /* The frame's last row: variables in registers, computed, static, or in
  * another frame's memory ("n = 12 (in rbx)", "k = 3 (computed)",
  * "n@entry = 4"), then the optimized-out ones ("i, j: optimized out"),
  * packed into lines of about LINE_CHARS characters so the frame stays
- * short.  Writes nothing when o is NULL; returns the number of lines. */
+ * short.  The same for a function inlined into frame f, whose variables
+ * (vars[0..n)) all go in its row, those in f's memory too.  Writes nothing
+ * when o is NULL; returns the number of lines. */
 #define LINE_CHARS 44
 
-static int elsewhere_lines(const ctx *c, int i, sl__out *o)
+static int variable_lines(const ctx *c, const sl_frame *f, const sl_variable *vars, int n,
+                          sl__out *o)
 {
-    const sl_frame *f = &c->s->frames[i];
     char item[160], gone[96] = "";
-    int lines = 0, col = 0;
+    int lines = 0, col = 0, inlined = vars != f->variables;
     size_t glen = 0;
     if (!c->opt.show_variables)
         return 0;
-    for (int k = 0; k <= f->variable_count; k++) {
-        const sl_variable *v = k < f->variable_count ? &f->variables[k] : NULL;
-        if (v && var_has_row(c, f, v))
+    for (int k = 0; k <= n; k++) {
+        const sl_variable *v = k < n ? &vars[k] : NULL;
+        if (v && !inlined && var_has_row(c, f, v))
             continue;
         if (v && v->place == SL_VAR_OPTIMIZED_OUT) {
             glen += (size_t)snprintf(gone + glen, glen < sizeof gone ? sizeof gone - glen : 0,
@@ -551,7 +552,9 @@ static int elsewhere_lines(const ctx *c, int i, sl__out *o)
             if (strlen(val) > 28)
                 snprintf(val + 26, sizeof val - 26, "\xe2\x80\xa6");
             where = v->place == SL_VAR_REGISTER ? "in " : v->place == SL_VAR_COMPUTED ? "computed"
-                  : (v->flags & SL_VAR_STATIC) ? "static" : "memory elsewhere";
+                  : (v->flags & SL_VAR_STATIC) ? "static"
+                  : inlined && v->address >= frame_bottom(f) && v->address < frame_top(f)
+                  ? "in this frame" : "memory elsewhere";
             snprintf(item, sizeof item, "%s%s = %s (%s%s)", v->name,
                      (v->flags & SL_VAR_ENTRY_VALUE) ? "@entry" : "", val, where,
                      v->place == SL_VAR_REGISTER && v->reg ? v->reg : "");
@@ -577,20 +580,54 @@ static int elsewhere_lines(const ctx *c, int i, sl__out *o)
 
 static int elsewhere_count(const ctx *c, const sl_frame *f)
 {
-    return elsewhere_lines(c, (int)(f - c->s->frames), NULL);
+    return variable_lines(c, f, f->variables, f->variable_count, NULL);
 }
 
 static void out_elsewhere(ctx *c, int i)
 {
     sl__out *o = c->o;
-    if (!elsewhere_lines(c, i, NULL))
+    const sl_frame *f = &c->s->frames[i];
+    if (!elsewhere_count(c, f))
         return;
     sl__out_str(o, "<TR><TD ALIGN=\"RIGHT\"><I>not in<BR/>this frame</I></TD>");
     out_cell_open(o, COL_VAR, "else", 1);
     out_lines_begin(o);
-    elsewhere_lines(c, i, o);
+    variable_lines(c, f, f->variables, f->variable_count, o);
     out_lines_end(o);
     sl__out_str(o, "</TD></TR>\n");
+}
+
+/* A function inlined into frame i (as gdb's bt shows it, a frame of its
+ * own) gets a row under the frame's header: it runs in this frame's
+ * memory and registers.  "inlined: scale · file.c:79", then its variables. */
+static void out_inlined(ctx *c, int i)
+{
+    sl__out *o = c->o;
+    const sl_frame *f = &c->s->frames[i];
+    for (int k = 0; k < f->inlined_count; k++) {
+        const sl_inline *x = &f->inlined[k];
+        sl__out_str(o, "<TR><TD ALIGN=\"RIGHT\"><I>inlined</I></TD>");
+        out_cell_open(o, COL_HEADER, NULL, 1);
+        out_lines_begin(o);
+        sl__out_str(o, "<B>");
+        sl__out_html(o, x->function, c->opt.name_width);
+        sl__out_str(o, "</B> runs here, inlined into ");
+        sl__out_html(o, f->function ? f->function : "??", c->opt.name_width);
+        if (x->file) {
+            out_line_break(o);
+            out_small(c, 1);
+            sl__out_html(o, base_name(x->file), c->opt.name_width);
+            sl__out_mem(o, ":", 1);
+            sl__out_int(o, x->line);
+            out_small(c, 0);
+        }
+        if (variable_lines(c, f, x->variables, x->variable_count, NULL)) {
+            out_line_break(o);
+            variable_lines(c, f, x->variables, x->variable_count, o);
+        }
+        out_lines_end(o);
+        sl__out_str(o, "</TD></TR>\n");
+    }
 }
 
 static int frame_holds_try(const ctx *c, int i, const sl_handler_record *h, int nh)
@@ -671,6 +708,7 @@ static void out_frame(ctx *c, int i, const sl_handler_record *h, int nh)
     if (c->opt.show_slots) {
         row r[ROWS_MAX];
         int n = frame_rows(c, i, r, (int)(sizeof r / sizeof r[0]));
+        out_inlined(c, i);
         for (int k = 0; k < n; k++)
             out_row(c, i, &r[k], k);
         out_elsewhere(c, i);
@@ -952,6 +990,9 @@ static void item_size(const ctx *c, int item, double *w, double *h)
         if ((f->flags & SL_FRAME_INTERRUPTED) && c->opt.show_red_zone)
             *h += line + pad;
         int extra = elsewhere_count(c, f);
+        for (int k = 0; k < f->inlined_count; k++)
+            extra += 2 + variable_lines(c, f, f->inlined[k].variables,
+                                        f->inlined[k].variable_count, NULL);
         if (extra > 0) {
             *h += extra * line + pad;
             if (0.52 * fs * (LINE_CHARS + 12) > body)

@@ -341,6 +341,8 @@ int sl_stack_symbolize_lines(sl_stack *s, int lines)
         f->module = NULL;
         f->variables = NULL;        /* their strings were just freed */
         f->variable_count = 0;
+        f->inlined = NULL;
+        f->inlined_count = 0;
         if (!ready || f->pc == 0)
             continue;
         /* A return address points after the call; the call itself is the
@@ -504,6 +506,20 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
+/* A frame's variables, as gdb's `bt full` lists them, with where each one
+ * is.  Returns the number of lines, or -1. */
+static int print_variables(const sl_frame *f, const sl_variable *v, int n, FILE *out)
+{
+    for (int k = 0; k < n; k++) {
+        char place[160];
+        sl__variable_place(f, &v[k], place, sizeof place);
+        if (fprintf(out, "        %s = %s   [%s, %s]\n", v[k].name, v[k].value, place,
+                    v[k].type) < 0)
+            return -1;
+    }
+    return n;
+}
+
 int sl_stack_print(const sl_stack *s, FILE *out)
 {
     if (!s || !out)
@@ -511,6 +527,20 @@ int sl_stack_print(const sl_stack *s, FILE *out)
     int lines = 0;
     for (int i = 0; i < s->count; i++) {
         const sl_frame *f = &s->frames[i];
+        /* Functions inlined at the pc first, innermost first, as gdb's bt;
+         * they share frame i, and its number. */
+        for (int k = 0; k < f->inlined_count; k++) {
+            const sl_inline *x = &f->inlined[k];
+            int r = fprintf(out, "#%-3d 0x%016lx %s", i, (unsigned long)f->pc, x->function);
+            if (r >= 0 && x->file)
+                r = fprintf(out, "  %s:%d", base_name(x->file), x->line);
+            if (r >= 0)
+                r = fprintf(out, "  [inlined into %s]\n", f->function ? f->function : "??");
+            int n = r < 0 ? -1 : print_variables(f, x->variables, x->variable_count, out);
+            if (n < 0)
+                return -1;
+            lines += 1 + n;
+        }
         int r = fprintf(out, "#%-3d 0x%016lx %s", i, (unsigned long)f->pc,
                         f->function ? f->function : "??");
         if (r >= 0 && f->function && f->offset)
@@ -525,18 +555,10 @@ int sl_stack_print(const sl_stack *s, FILE *out)
             r = fprintf(out, "  <no unwind info>");
         if (r >= 0)
             r = fputc('\n', out);
-        if (r < 0)
+        int n = r < 0 ? -1 : print_variables(f, f->variables, f->variable_count, out);
+        if (n < 0)
             return -1;
-        lines++;
-        /* Its variables, as gdb's `bt full`, with where each one is. */
-        for (int k = 0; k < f->variable_count; k++) {
-            const sl_variable *v = &f->variables[k];
-            char place[160];
-            sl__variable_place(f, v, place, sizeof place);
-            if (fprintf(out, "        %s = %s   [%s, %s]\n", v->name, v->value, place, v->type) < 0)
-                return -1;
-            lines++;
-        }
+        lines += 1 + n;
     }
     if (s->stop != SL_STOP_END) {
         if (fprintf(out, "     (walk stopped: %s)\n", sl_stack_stop_string(s->stop)) < 0)

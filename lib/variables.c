@@ -749,8 +749,51 @@ static void bury_scopes(void)
     graves = 0;
 }
 
-/* The scopes at module-relative pc of the unit cu (innermost first), or
- * NULL.  Called with the Dwfl locked; entries live until the Dwfl changes. */
+/* Every scope at pc, innermost first, through inlined functions: blocks,
+ * an inlined subroutine, the blocks of the function it was inlined into,
+ * ..., the subprogram, the unit.  dwarf_getscopes stops at the innermost
+ * inlined subroutine (its list goes on with where the function's abstract
+ * definition is); dwarf_getscopes_die gives the scopes holding that
+ * inlined instance, and so on outwards.  Returns the count, or -1. */
+static int scopes_through_inlines(Dwarf_Die *cu, Dwarf_Addr pc, Dwarf_Die **out)
+{
+    Dwarf_Die *all = NULL, *part = NULL;
+    int n = 0, k = dwarf_getscopes(cu, pc, &part);
+    for (int hops = 0; k > 0 && hops < 64; hops++) {
+        int cut = 0;            /* part[0..cut] are this function's scopes */
+        while (cut < k - 1 && dwarf_tag(&part[cut]) != DW_TAG_inlined_subroutine)
+            cut++;
+        int inlined = dwarf_tag(&part[cut]) == DW_TAG_inlined_subroutine;
+        int keep = inlined ? cut + 1 : k;
+        Dwarf_Die *grown = realloc(all, (size_t)(n + keep) * sizeof *grown);
+        if (!grown)
+            break;
+        all = grown;
+        memcpy(all + n, part, (size_t)keep * sizeof *all);
+        n += keep;
+        if (!inlined)
+            break;
+        Dwarf_Die inl = part[cut];
+        free(part);
+        part = NULL;
+        /* [the inlined instance, the scopes around it...]: go on after it */
+        k = dwarf_getscopes_die(&inl, &part);
+        if (k > 1)
+            memmove(part, part + 1, (size_t)--k * sizeof *part);
+        else
+            k = 0;
+    }
+    free(part);
+    if (n == 0) {
+        free(all);
+        return -1;
+    }
+    *out = all;
+    return n;
+}
+
+/* The scopes at module-relative pc of the unit cu, as above, or NULL.
+ * Called with the Dwfl locked; entries live until the Dwfl changes. */
 static Dwarf_Die *scopes_at(Dwfl_Module *mod, Dwarf_Die *cu, Dwarf_Addr pc, int *n)
 {
     unsigned h = (unsigned)((pc ^ (pc >> 11) ^ (uintptr_t)mod) % SCOPE_CACHE);
@@ -760,11 +803,9 @@ static Dwarf_Die *scopes_at(Dwfl_Module *mod, Dwarf_Die *cu, Dwarf_Addr pc, int 
         return e->scopes;
     }
     Dwarf_Die *scopes = NULL;
-    int k = dwarf_getscopes(cu, pc, &scopes);
-    if (k <= 0) {
-        free(scopes);
+    int k = scopes_through_inlines(cu, pc, &scopes);
+    if (k <= 0)
         return NULL;
-    }
     /* The entry replaced may still be in use by a frame being read (an
      * entry value reads the caller's scopes): freed after the read. */
     if (e->scopes) {
@@ -1332,55 +1373,141 @@ static void list_add(var_list *l, Dwarf_Die *d, int is_param)
     l->is_param[l->n++] = (unsigned char)is_param;
 }
 
-/* The variables declared directly in scope (parameters only when wanted):
- * named, and not a declaration of something defined elsewhere. */
+/* Whether DIE d is a variable to list: a parameter when params, else a
+ * local; named, and not a declaration of something defined elsewhere. */
+static int wanted(Dwarf_Die *d, int params)
+{
+    int tag = dwarf_tag(d);
+    return ((params && tag == DW_TAG_formal_parameter) || (!params && tag == DW_TAG_variable)) &&
+           die_name(d) && !die_flag(d, DW_AT_declaration);
+}
+
+/* The DIE d's own DW_AT_abstract_origin refers to (not followed further). */
+static int origin_of(Dwarf_Die *d, Dwarf_Die *out)
+{
+    Dwarf_Attribute a;
+    return dwarf_attr(d, DW_AT_abstract_origin, &a) && dwarf_formref_die(&a, out) ? 0 : -1;
+}
+
+/* The variables declared directly in scope (parameters or locals).  An
+ * inlined or out-of-line instance of a function or block lists only those
+ * the compiler kept; the others are declared in its abstract origin, and
+ * are listed too (as gdb does): they have no location here. */
 static void collect(Dwarf_Die *scope, int params, var_list *l)
 {
-    Dwarf_Die c;
-    if (dwarf_child(scope, &c) != 0)
+    Dwarf_Die c, origin, o;
+    int from = l->n;
+    if (dwarf_child(scope, &c) == 0) {
+        do
+            if (wanted(&c, params))
+                list_add(l, &c, params);
+        while (dwarf_siblingof(&c, &c) == 0);
+    }
+    if (origin_of(scope, &origin) < 0 || dwarf_child(&origin, &c) != 0)
         return;
     do {
-        int tag = dwarf_tag(&c);
-        if ((params && tag == DW_TAG_formal_parameter) || (!params && tag == DW_TAG_variable)) {
-            if (die_name(&c) && !die_flag(&c, DW_AT_declaration))
-                list_add(l, &c, params);
-        }
+        if (!wanted(&c, params))
+            continue;
+        int kept = 0;
+        for (int k = from; k < l->n && !kept; k++)
+            kept = origin_of(&l->die[k], &o) == 0 && dwarf_dieoffset(&o) == dwarf_dieoffset(&c);
+        if (!kept)
+            list_add(l, &c, params);
     } while (dwarf_siblingof(&c, &c) == 0);
 }
 
-/* Frame i's variables: the function's parameters, then its locals and
- * those of each enclosing block, outermost first (innermost last), up to
- * the first function inlined into it. */
+/* The variables of one function of frame c, scopes[fn] (the subprogram or
+ * an inlined subroutine), whose blocks at the pc are scopes[first..fn-1]:
+ * its parameters, then its locals and those of each block, outermost
+ * first (innermost last).  Returns how many, in *out. */
+static int read_function(frame_ctx *c, int fn, int first, sl_variable **out)
+{
+    var_list l = {0};
+    int n = 0;
+    collect(&c->scopes[fn], 1, &l);
+    for (int k = fn; k >= first; k--)
+        if (k == fn || dwarf_tag(&c->scopes[k]) == DW_TAG_lexical_block)
+            collect(&c->scopes[k], 0, &l);
+    *out = NULL;
+    sl_variable *v = l.n ? sl__keep_bytes(c->s, (size_t)l.n * sizeof *v) : NULL;
+    if (v) {
+        for (int k = 0; k < l.n; k++)
+            read_variable(c, &l.die[k], l.is_param[k], &v[k]);
+        *out = v;
+        n = l.n;
+    }
+    free(l.die);
+    free(l.is_param);
+    return n;
+}
+
+/* Where inlined subroutine d is called from (DW_AT_call_file, _line);
+ * leaves *file and *line alone when DWARF does not say. */
+static void call_site_line(sl_stack *s, Dwarf_Die *d, const char **file, int *line)
+{
+    Dwarf_Attribute a;
+    Dwarf_Word index, number;
+    Dwarf_Die cu;
+    Dwarf_Files *files;
+    size_t count;
+    if (dwarf_formudata(dwarf_attr(d, DW_AT_call_line, &a), &number) != 0)
+        return;
+    *line = (int)number;
+    if (dwarf_formudata(dwarf_attr(d, DW_AT_call_file, &a), &index) == 0 &&
+        dwarf_diecu(d, &cu, NULL, NULL) && dwarf_getsrcfiles(&cu, &files, &count) == 0 &&
+        index < count)
+        *file = sl__keep(s, dwarf_filesrc(files, index, NULL, NULL));
+}
+
+/* Frame i's variables, and the functions inlined at its pc with theirs.
+ * Its scopes, innermost first, hold each inlined function after its own
+ * blocks: [blocks, inlined g, blocks, inlined h, blocks, f (the frame's)].
+ * gdb numbers g and h as frames of their own, each at the line where the
+ * pc is in it or where it calls the next; f's line becomes its call of h. */
 static int read_frame(sl_stack *s, Dwfl *dwfl, int i, obj_queue *q)
 {
     frame_ctx c;
     sl_frame *f = &s->frames[i];
+    if (f->inlined_count) {             /* read before: the pc's line is inlined[0]'s */
+        f->file = f->inlined[0].file;
+        f->line = f->inlined[0].line;
+    }
     f->variables = NULL;
     f->variable_count = 0;
+    f->inlined = NULL;
+    f->inlined_count = 0;
     if (frame_setup(&c, s, dwfl, i, 0) < 0)
         return 0;
     c.queue = q;
-    var_list l = {0};
-    collect(&c.scopes[c.fn], 1, &l);
-    for (int k = c.fn; k >= 0; k--) {
-        int tag = dwarf_tag(&c.scopes[k]);
-        if (tag == DW_TAG_inlined_subroutine)
-            break;
-        if (k == c.fn || tag == DW_TAG_lexical_block)
-            collect(&c.scopes[k], 0, &l);
-    }
-    if (l.n) {
-        sl_variable *v = sl__keep_bytes(s, (size_t)l.n * sizeof *v);
-        if (v) {
-            for (int k = 0; k < l.n; k++)
-                read_variable(&c, &l.die[k], l.is_param[k], &v[k]);
-            f->variables = v;
-            f->variable_count = l.n;
+    int levels = 0, first = 0, total = 0;
+    for (int k = 0; k < c.fn; k++)
+        levels += dwarf_tag(&c.scopes[k]) == DW_TAG_inlined_subroutine;
+    sl_inline *in = levels ? sl__keep_bytes(s, (size_t)levels * sizeof *in) : NULL;
+    const char *file = f->file;
+    int line = f->line, l = 0;
+    for (int k = 0; k < c.fn; k++) {
+        if (dwarf_tag(&c.scopes[k]) != DW_TAG_inlined_subroutine)
+            continue;
+        if (in) {
+            sl_inline *x = &in[l++];
+            const char *name = die_name(&c.scopes[k]);
+            x->function = sl__keep(s, name ? name : "??");
+            x->file = file;
+            x->line = line;
+            x->variable_count = read_function(&c, k, first, &x->variables);
+            total += x->variable_count;
         }
+        call_site_line(s, &c.scopes[k], &file, &line);
+        first = k + 1;
     }
-    free(l.die);
-    free(l.is_param);
-    return f->variable_count;
+    f->variable_count = read_function(&c, c.fn, first, &f->variables);
+    if (in) {
+        f->inlined = in;
+        f->inlined_count = levels;
+        f->file = file;
+        f->line = line;
+    }
+    return total + f->variable_count;
 }
 
 /* Reads the objects queued, breadth first (so the first boxes are those

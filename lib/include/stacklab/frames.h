@@ -129,6 +129,19 @@ typedef struct sl_object {
     sl_field *fields;
 } sl_object;
 
+/* A function the compiler inlined into a frame's function and that is
+ * running at the frame's pc.  gdb's bt shows each as a frame of its own,
+ * "inlined into" the function whose physical frame (CFA, slots, registers)
+ * it shares; stacklab keeps it inside that sl_frame, so a stack still holds
+ * one sl_frame per physical frame. */
+typedef struct sl_inline {
+    const char *function;       /* "scale", from DWARF (it has no symbol of its own) */
+    const char *file;           /* inlined[0]: where the pc is; the others: */
+    int line;                   /*   where each calls the one inside it */
+    sl_variable *variables;     /* its parameters and locals, as sl_frame's */
+    int variable_count;
+} sl_inline;
+
 /* The most objects and the deepest chain sl_stack_read_variables follows. */
 #define SL_OBJECTS_MAX 64
 #define SL_OBJECTS_DEPTH 4
@@ -169,6 +182,11 @@ typedef struct sl_frame {
      * locals of every block in scope at the pc, innermost block last. */
     sl_variable *variables;
     int variable_count;
+    /* Also filled in by sl_stack_read_variables: the functions inlined at
+     * the pc, innermost first.  Then file:line (above) is where this
+     * frame's function calls inlined[inlined_count - 1], as gdb shows it. */
+    sl_inline *inlined;
+    int inlined_count;
 
     sl_saved_reg saved[SL_SAVED_MAX];   /* CFI walk: where this frame spilled
                                            its caller's callee-saved registers */
@@ -245,7 +263,8 @@ int sl_stack_symbolize_lines(sl_stack *s, int lines);
 const char *sl_symbolize_strerror(int code);
 
 /* Reads every frame's arguments and locals (names, C types, places and
- * values, from DWARF debug information), symbolizing first if that was not
+ * values, from DWARF debug information), and the functions inlined at its
+ * pc with theirs (sl_frame.inlined), symbolizing first if that was not
  * done.  For the calling thread, call it while the captured frames still
  * exist (before the function that captured returns).  Returns the number of
  * variables found, or -1 when the stack holds nothing to read or less than
@@ -263,7 +282,9 @@ void sl_stack_release(sl_stack *s);
 
 /* Prints one line per frame ("#3  0x... name+0x1c  file.c:42  [module]"),
  * and under it the frame's variables when they were read, as gdb's
- * `bt full` does, with each one's place: "n = 12   [CFA-20, int]".
+ * `bt full` does, with each one's place: "n = 12   [CFA-20, int]".  A
+ * function inlined at the pc gets a line of its own before its frame's,
+ * with the same number: "#3  0x... scale  file.c:75  [inlined into outer]".
  * Returns the number of lines written, or -1 on an output error. */
 int sl_stack_print(const sl_stack *s, FILE *out);
 
