@@ -558,6 +558,14 @@ check-dropin: $(BUILD)/dropin/fresh.h $(DROPIN_RUNS)
 # libunwind also defines _Unwind_RaiseException, and the g++ baseline must
 # throw with the unwinder a g++ program normally gets.
 
+# sl_stack_read_variables' case reads a recursion built as students build
+# theirs; tests/bench/variables.sh compares the same read with gdb's bt full.
+$(BUILD)/tests/bench/bench_variables.c.o: SL_CFLAGS += -O0
+VARIABLES_BENCH := $(BUILD)/tests/bench/variables/recursion
+$(VARIABLES_BENCH): tests/bench/variables/recursion.c $(LIB_SO) | $(BUILD)/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(SUBJECT_FLAGS) -Ilib/include -o $@ $< -L$(BUILD) -Wl,-rpath,$(abspath $(BUILD)) -lstacklab
+
 $(BENCH): $(filter $(BUILD)/tests/bench/%,$(BENCH_OBJ)) $(LIB_SO)
 	@mkdir -p $(@D)
 	$(CXX) -o $@ $(filter %.o,$^) -Wl,--push-state,--no-as-needed -lgcc_s -Wl,--pop-state \
@@ -609,8 +617,10 @@ $(BENCH_DROPIN): $(addprefix $(BUILD)/bench/dropin/,bench.c.o bench_except.c.o i
         $(BUILD)/tests/bench/bench_except_cxx.cc.o
 	$(CXX) -o $@ $^ -lpthread
 
-bench: $(BENCH) $(BENCH_DROPIN) $(CLI) $(if $(CLI),$(CLI) $(FILM_BENCH))
+bench: $(BENCH) $(BENCH_DROPIN) $(VARIABLES_BENCH) $(CLI) $(if $(CLI),$(CLI) $(FILM_BENCH))
 	$(SHELL) tests/bench/run.sh $(BENCH)
+	@echo; echo "sl_stack_read_variables against gdb's bt full (100-frame -O0 recursion):"
+	$(SHELL) tests/bench/variables.sh $(VARIABLES_BENCH) $(dir $(BENCH))instructions.txt
 	@echo; echo "The exceptions on the drop-in header (dropin/stacklab_except.h), no library:"
 	$(SHELL) tests/bench/run.sh $(BENCH_DROPIN)
 	@if command -v qemu-aarch64 >/dev/null && command -v aarch64-linux-gnu-gcc >/dev/null; then \

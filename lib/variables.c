@@ -385,11 +385,41 @@ static void put_target_string(const fmt *F, uint64_t addr, sb *out)
     put_string(out, buf, n > PRINT_MAX ? PRINT_MAX : n, more || (!ended && n == PRINT_MAX));
 }
 
+/* dwfl_module_addrinfo searches a module's symbol table on every call, and
+ * a recursion shows the same pointers in every frame: the answers are
+ * cached per address (with the Dwfl locked, as the scopes are). */
+#define SYMBOL_CACHE 64
+static struct symbol_entry {
+    unsigned generation;        /* sl__dwfl_generation + 1; 0: empty */
+    uint64_t addr;
+    char text[80];              /* " <name+off>", or "" */
+} symbol_cache[SYMBOL_CACHE];
+
+static void find_symbol(const fmt *F, uint64_t addr, sb *out);
+
 /* " <symbol+off>" for an address inside a module's symbol, as gdb adds. */
 static void put_symbol(const fmt *F, uint64_t addr, sb *out)
 {
     if (!F->dwfl || !addr)
         return;
+    struct symbol_entry *e = &symbol_cache[(addr ^ (addr >> 6)) % SYMBOL_CACHE];
+    if (e->generation == sl__dwfl_generation + 1 && e->addr == addr) {
+        sb_puts(out, e->text);
+        return;
+    }
+    sb text = {0};
+    find_symbol(F, addr, &text);
+    sb_puts(out, sb_str(&text));
+    if (text.len < sizeof e->text) {
+        e->generation = sl__dwfl_generation + 1;
+        e->addr = addr;
+        memcpy(e->text, sb_str(&text), text.len + 1);
+    }
+    free(text.p);
+}
+
+static void find_symbol(const fmt *F, uint64_t addr, sb *out)
+{
     Dwfl_Module *mod = dwfl_addrmodule(F->dwfl, addr);
     GElf_Off off;
     GElf_Sym sym;
@@ -798,14 +828,12 @@ static Dwarf_Die *scopes_at(Dwfl_Module *mod, Dwarf_Die *cu, Dwarf_Addr pc, int 
 {
     unsigned h = (unsigned)((pc ^ (pc >> 11) ^ (uintptr_t)mod) % SCOPE_CACHE);
     struct scope_entry *e = &scope_cache[h];
-    if (e->scopes && e->generation == sl__dwfl_generation && e->mod == mod && e->pc == pc) {
+    if (e->n && e->generation == sl__dwfl_generation && e->mod == mod && e->pc == pc) {
         *n = e->n;
-        return e->scopes;
+        return e->scopes;       /* NULL when there are none (n -1): asked once */
     }
     Dwarf_Die *scopes = NULL;
     int k = scopes_through_inlines(cu, pc, &scopes);
-    if (k <= 0)
-        return NULL;
     /* The entry replaced may still be in use by a frame being read (an
      * entry value reads the caller's scopes): freed after the read. */
     if (e->scopes) {
@@ -818,10 +846,10 @@ static Dwarf_Die *scopes_at(Dwfl_Module *mod, Dwarf_Die *cu, Dwarf_Addr pc, int 
     e->generation = sl__dwfl_generation;
     e->mod = mod;
     e->pc = pc;
-    e->scopes = scopes;
-    e->n = k;
-    *n = k;
-    return scopes;
+    e->scopes = k > 0 ? scopes : NULL;
+    e->n = k > 0 ? k : -1;
+    *n = e->n;
+    return e->scopes;
 }
 
 /* ---- objects pointers point at (for the diagrams) ---------------------------------- */
@@ -1156,6 +1184,40 @@ static void reg_names(const sl_location *loc, sb *out)
     }
 }
 
+/* A type's C spelling and size, cached per type DIE (by where its bytes
+ * are in the loaded debug information): spelling walks the type chain,
+ * and a recursion declares the same types in every frame.  With the Dwfl
+ * locked, as the scopes are. */
+#define TYPE_CACHE 128
+static struct type_entry {
+    unsigned generation;        /* sl__dwfl_generation + 1; 0: empty */
+    const void *die;
+    Dwarf_Word size;
+    char text[72];
+} type_cache[TYPE_CACHE];
+
+static void spell_type(Dwarf_Die *t, sb *out, Dwarf_Word *size)
+{
+    uintptr_t key = t ? (uintptr_t)t->addr : 0;
+    struct type_entry *e = &type_cache[(key ^ (key >> 7)) % TYPE_CACHE];
+    if (t && e->generation == sl__dwfl_generation + 1 && e->die == t->addr) {
+        sb_puts(out, e->text);
+        *size = e->size;
+        return;
+    }
+    size_t from = out->len;
+    *size = 0;
+    spell(t, "", out, 0);
+    if (t)
+        dwarf_aggregate_size(t, size);
+    if (t && out->len - from < sizeof e->text) {
+        e->generation = sl__dwfl_generation + 1;
+        e->die = t->addr;
+        e->size = *size;
+        memcpy(e->text, sb_str(out) + from, out->len - from + 1);
+    }
+}
+
 static void read_variable(frame_ctx *c, Dwarf_Die *var, int is_param, sl_variable *v)
 {
     sl_stack *s = c->s;
@@ -1167,11 +1229,9 @@ static void read_variable(frame_ctx *c, Dwarf_Die *var, int is_param, sl_variabl
 
     memset(v, 0, sizeof *v);
     v->name = sl__keep(s, die_name(var));
-    spell(has_type ? &t : NULL, "", &type, 0);
+    Dwarf_Word size;
+    spell_type(has_type ? &t : NULL, &type, &size);
     v->type = sl__keep(s, sb_str(&type));
-    Dwarf_Word size = 0;
-    if (has_type)
-        dwarf_aggregate_size(&t, &size);
     v->size = size;
     if (dwarf_formsdata(dwarf_attr_integrate(var, DW_AT_decl_line, &a), &line) == 0)
         v->line = (int)line;
@@ -1333,8 +1393,9 @@ static void read_variable(frame_ctx *c, Dwarf_Die *var, int is_param, sl_variabl
             want >= sizeof(uintptr_t) && known[0] && !unreadable) {
             memcpy(&v->pointer, bytes, sizeof v->pointer);
             sb pn = {0};
+            Dwarf_Word pointee_size;
             int has_to = die_ref(&pt, DW_AT_type, &to) == 0;
-            spell(has_to ? &to : NULL, "", &pn, 0);
+            spell_type(has_to ? &to : NULL, &pn, &pointee_size);
             want_object(c->queue, s, v->pointer, has_to ? &to : NULL, 1);
             v->pointee = sl__keep(s, sb_str(&pn));
             free(pn.p);
