@@ -167,10 +167,37 @@ static void jump_across_frames(void)
 void pitfall_jump(sl_context *ctx, long seen);
 
 static long pitfall_seen;
+static const char *pitfall_picture;     /* what pitfall_jump draws ("plain"), or NULL */
+
+/* The pitfall function's frame just before the jump: where its `total`
+ * lives now (a register, a slot, memory), with the value it holds. */
+__attribute__((noinline))
+static void draw_pitfall(const char *which, long seen)
+{
+    char name[64], title[128], function[32];
+    snprintf(name, sizeof name, "setjmp_inside-%s", which);
+    snprintf(function, sizeof function, "pitfall_%s", which);
+    snprintf(title, sizeof title, "%s just before the jump: total is %ld; where does it live?",
+             function, seen);
+    sl_dot_options o = SL_DOT_DEFAULTS;
+    o.title = title;
+    o.relative = lecture_stable();
+    o.highlight = function;
+    o.skip_frames = 1;                  /* this function */
+    snprintf(name + strlen(name), sizeof name - strlen(name), ".dot");
+    if (sl_diagram_here(lecture_diagram_path(name), &o) == 0) {
+        name[strlen(name) - 4] = '\0';
+        lecture_diagram_render(name);
+    } else {
+        lecture_fail("sl_diagram_here: %s", sl_dot_last_error());
+    }
+}
 
 void pitfall_jump(sl_context *ctx, long seen)
 {
     pitfall_seen = seen;
+    if (pitfall_picture)
+        draw_pitfall(pitfall_picture, seen);
     sl_context_restore(ctx, 1);
 }
 
@@ -183,7 +210,10 @@ int main(int argc, char **argv)
                   "rip), a non-local jump out of two frames, and a local changed between\n"
                   "save and jump read back wrong at -O2 unless it is volatile.\n\n"
                   "Diagrams:\n"
-                  "  setjmp_inside.svg   the stack just before sl_context_restore\n");
+                  "  setjmp_inside.svg            the stack just before sl_context_restore\n"
+                  "  setjmp_inside-plain.svg      the pitfall's frame before the jump: where\n"
+                  "                               the plain local total lives\n"
+                  "  setjmp_inside-volatile.svg   the same with volatile long total\n");
 
     lecture_step("What sl_context_save stores");
     show_saved_context();
@@ -197,9 +227,12 @@ int main(int argc, char **argv)
     lecture_code("for (i = 1; i <= 4; i++) total += i;   /* 110 now */");
     lecture_code("sl_context_restore(&ctx, 1);");
     sl_context ctx;
+    pitfall_picture = "plain";
     long plain = pitfall_plain(&ctx, 100);
     long seen = pitfall_seen;
+    pitfall_picture = "volatile";
     long vol = pitfall_volatile(&ctx, 100);
+    pitfall_picture = NULL;
     lecture_say("plain local:    total was %ld at the jump, read back as %ld  %s", seen, plain,
                 plain == seen ? lecture_good("right (this time)") : lecture_bad("WRONG"));
     lecture_say("volatile local: total was %ld at the jump, read back as %ld  %s", pitfall_seen,

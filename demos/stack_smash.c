@@ -74,6 +74,36 @@ static void look_unprotected(char *buf)
     measure(buf, &unprotected_frame);
 }
 
+/* The protected frame again, in the child, after the overflow and before
+ * the epilogue's check: buf's bytes, and the 'A's where the canary was (the
+ * walk no longer finds a canary there, nor a way back past the return
+ * address). */
+static void look_smashed(char *buf)
+{
+    /* (this frame is deeper than the one measured: the same offset from buf) */
+    const struct layout *p = &protected_frame;
+    char text[96];
+    snprintf(text, sizeof text, "at CFA-%lu, now 'AAAAAAAA': the epilogue's\n"
+             "check will call __stack_chk_fail", (unsigned long)(p->cfa - p->canary));
+    sl_dot_note note = {
+        .title = "the canary was here",
+        .text = text,
+        .address = (uintptr_t)buf + (p->canary - p->buf),
+    };
+    sl_dot_options o = SL_DOT_DEFAULTS;
+    o.title = "after the overflow: buf[16], the canary and the return address hold 'A's";
+    o.relative = lecture_stable();
+    o.highlight = "ss_protected_copy";
+    o.skip_frames = 1;                  /* this function */
+    o.stop_at = "ss_protected_copy";    /* its return address leads nowhere now */
+    o.notes = &note;
+    o.note_count = 1;
+    if (sl_diagram_here(lecture_diagram_path("stack_smash-after.dot"), &o) == 0)
+        lecture_diagram_render("stack_smash-after");
+    else
+        lecture_fail("%s", sl_dot_last_error());
+}
+
 /* Where the hijacked return lands.  It is entered by a ret, not a call, so
  * the stack is 8 bytes off the ABI's alignment: realign before anything else,
  * and leave by _exit, since there is no caller to return to. */
@@ -95,7 +125,7 @@ struct outcome {
 };
 
 static struct outcome in_child(void (*copy)(const char *, size_t, void (*)(char *)),
-                               const char *payload, size_t n)
+                               const char *payload, size_t n, void (*inside)(char *buf))
 {
     struct outcome r = { .status = -1 };
     int fds[2];
@@ -108,8 +138,8 @@ static struct outcome in_child(void (*copy)(const char *, size_t, void (*)(char 
         dup2(fds[1], STDERR_FILENO);
         setenv("LIBC_FATAL_STDERR_", "1", 1);   /* glibc: report to stderr, not the tty */
         signal(SIGABRT, SIG_DFL);
-        alarm(5);
-        copy(payload, n, NULL);
+        alarm(30);                              /* (the smashed frame is drawn first) */
+        copy(payload, n, inside);
         _exit(0);                               /* the overflow went unnoticed */
     }
     close(fds[1]);
@@ -164,7 +194,8 @@ int main(int argc, char **argv)
                   "(abort: stack smashing detected) and with -fno-stack-protector (crash, and a\n"
                   "hijacked return).\n\n"
                   "Diagrams:\n"
-                  "  stack_smash.svg   the protected frame: buffer, canary, saved rbp, return\n");
+                  "  stack_smash.svg         the protected frame: buffer, canary, saved rbp, return\n"
+                  "  stack_smash-after.svg   the same frame after the overflow (in the child)\n");
 
     lecture_step("The bug");
     lecture_code("void copy(const char *src, size_t n) {");
@@ -216,7 +247,7 @@ int main(int argc, char **argv)
     lecture_say("copy(\"AAAA...\", %zu): %zu bytes fill buf and the padding, the next 8 "
                 "overwrite the canary, the rest the saved rbp and the return address.",
                 to_ret, to_canary);
-    struct outcome o = in_child(ss_protected_copy, payload, to_ret);
+    struct outcome o = in_child(ss_protected_copy, payload, to_ret, look_smashed);
     lecture_say("the child %s", lecture_bad(status_text(o.status)));
     if (o.stderr_text[0])
         lecture_say("its last words on stderr: %s", lecture_em(o.stderr_text));
@@ -229,7 +260,7 @@ int main(int argc, char **argv)
     lecture_say("ss_unprotected_copy has no canary: the saved rbp is at %s, the return address "
                 "at %s.", off(u, u->saved_fp), off(u, u->return_address));
     size_t crash_n = u->return_address + 8 - u->buf;
-    o = in_child(ss_unprotected_copy, payload, crash_n);
+    o = in_child(ss_unprotected_copy, payload, crash_n, NULL);
     lecture_say("copy(\"AAAA...\", %zu): ret jumps to 0x4141414141414141 ('AAAAAAAA'), not "
                 "a valid address: the child %s.", crash_n, lecture_bad(status_text(o.status)));
     if (!(o.status >= 0 && WIFSIGNALED(o.status)))
@@ -244,7 +275,7 @@ int main(int argc, char **argv)
                 "%s (%s) over the return address.", (size_t)(u->saved_fp - u->buf),
                 lecture_note("ss_hijacked"),
                 lecture_stable() ? "a function of this program" : lecture_addr((void *)target));
-    o = in_child(ss_unprotected_copy, payload, crash_n);
+    o = in_child(ss_unprotected_copy, payload, crash_n, NULL);
     if (o.status >= 0 && WIFEXITED(o.status) && WEXITSTATUS(o.status) == 42)
         lecture_say("the child %s: the copy function's ret went where the data said.",
                     lecture_bad("exited with status 42 from ss_hijacked"));

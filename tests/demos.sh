@@ -106,7 +106,8 @@ diagram_names() {
                        'exceptions.svg 3rd cleanup: fclose' ;;
     setjmp_inside) printf '%s\n' 'setjmp_inside.svg descend' \
                        'setjmp_inside.svg jump_across_frames' 'setjmp_inside.svg lands here' \
-                       'setjmp_inside.svg rip (mangled)' ;;
+                       'setjmp_inside.svg rip (mangled)' 'setjmp_inside-plain.svg pitfall_plain' \
+                       'setjmp_inside-plain.svg total = 110' 'setjmp_inside-volatile.svg total = 110' ;;
     segfault)      printf '%s\n' 'segfault.svg read_through_null' 'segfault.svg signal frame' \
                        'segfault.svg fault address 0x0' 'segfault.svg draw_from_handler' ;;
     calling_convention) printf '%s\n' 'calling_convention.svg shadow space' \
@@ -116,7 +117,10 @@ diagram_names() {
     unwinding)     printf '%s\n' 'unwinding-fp.svg un_nofp_inner' 'unwinding-cfi.svg un_nofp_outer' \
                        'unwinding-nocfi.svg sl_asm_no_cfi' ;;
     callee_saved)  printf '%s\n' 'callee_saved.svg sl_asm_saves_registers' 'callee_saved.svg r12' ;;
-    stack_smash)   printf '%s\n' 'stack_smash.svg ss_protected_copy' 'stack_smash.svg canary' ;;
+    stack_smash)   printf '%s\n' 'stack_smash.svg ss_protected_copy' 'stack_smash.svg canary' \
+                       'stack_smash.svg char buf[16] = ' 'stack_smash-after.svg ss_protected_copy' \
+                       'stack_smash-after.svg char buf[16] = &#39;A&#39; &lt;repeats 16 times&gt;' \
+                       'stack_smash-after.svg the canary was here' ;;
     stack_and_heap) printf '%s\n' 'stack_and_heap-swap.svg swap' 'stack_and_heap-swap.svg int a = 2' \
                        'stack_and_heap-list.svg heap / data' 'stack_and_heap-list.svg struct node' \
                        'stack_and_heap-list.svg NULL' ;;
