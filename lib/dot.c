@@ -155,6 +155,17 @@ static uintptr_t frame_bottom(const sl_frame *f)
     return b;
 }
 
+/* The lowest address a variable of frame f lives at: its bottom, or for a
+ * frame a signal interrupted (which may be a leaf), the end of the red zone
+ * below it, where a leaf keeps its locals without moving rsp. */
+static uintptr_t variables_bottom(const sl_frame *f)
+{
+    uintptr_t b = frame_bottom(f);
+    if (SL_ARCH_RED_ZONE && (f->flags & SL_FRAME_INTERRUPTED) && f->sp)
+        b = f->sp - SL_ARCH_RED_ZONE;
+    return b;
+}
+
 static int drawn(const ctx *c, int i)
 {
     return i >= c->first && i <= c->last &&
@@ -242,7 +253,7 @@ static int frame_rows(const ctx *c, int i, row *r, int max)
     for (int k = 0; c->opt.show_variables && k < f->variable_count && vars < VAR_ROWS; k++) {
         const sl_variable *v = &f->variables[k];
         if (v->place == SL_VAR_MEMORY && !(v->flags & SL_VAR_STATIC) && bottom && top &&
-            v->address >= bottom && v->address < top && v->size) {
+            v->address >= variables_bottom(f) && v->address < top && v->size) {
             known[n++] = (row){ v->address, v->size, ROLE_VAR, NULL, v };
             vars++;
         }
@@ -271,7 +282,7 @@ static int frame_rows(const ctx *c, int i, row *r, int max)
  * in the frame's last row). */
 static int var_has_row(const ctx *c, const sl_frame *f, const sl_variable *v)
 {
-    uintptr_t top = frame_top(f), bottom = frame_bottom(f);
+    uintptr_t top = frame_top(f), bottom = variables_bottom(f);
     return c->opt.show_slots && c->opt.show_variables && v->place == SL_VAR_MEMORY && !(v->flags & SL_VAR_STATIC) &&
            bottom && top && v->address >= bottom && v->address < top && v->size;
 }
@@ -553,7 +564,7 @@ static int variable_lines(const ctx *c, const sl_frame *f, const sl_variable *va
                 snprintf(val + 26, sizeof val - 26, "\xe2\x80\xa6");
             where = v->place == SL_VAR_REGISTER ? "in " : v->place == SL_VAR_COMPUTED ? "computed"
                   : (v->flags & SL_VAR_STATIC) ? "static"
-                  : inlined && v->address >= frame_bottom(f) && v->address < frame_top(f)
+                  : inlined && v->address >= variables_bottom(f) && v->address < frame_top(f)
                   ? "in this frame" : "memory elsewhere";
             snprintf(item, sizeof item, "%s%s = %s (%s%s)", v->name,
                      (v->flags & SL_VAR_ENTRY_VALUE) ? "@entry" : "", val, where,

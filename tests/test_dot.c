@@ -473,6 +473,45 @@ static void test_relative_addresses(void)
     free_fake(&s);
 }
 
+/* A leaf a signal interrupted keeps its locals below rsp, in the red zone
+ * (gcc -O0 does, without moving rsp): they are drawn as rows of its frame,
+ * not as "memory elsewhere".  A function inlined into a frame gets a row
+ * of its own in that frame, its variables listed there. */
+static void test_variables_red_zone_and_inlined(void)
+{
+    static const char *const names[] = { "sum_list", "main" };
+    sl_dot_options o = SL_DOT_DEFAULTS;
+    sl_stack s;
+    int rc;
+
+    fake_stack(&s, 2, names, 2);
+    sl_frame *f = &s.frames[0];
+    f->flags |= SL_FRAME_INTERRUPTED;
+    sl_variable v[2] = {
+        { .name = "total", .type = "int", .place = SL_VAR_MEMORY, .address = f->sp - 4,
+          .size = 4, .value = "4" },
+        { .name = "by", .type = "int", .place = SL_VAR_COMPUTED, .size = 4, .value = "3" },
+    };
+    f->variables = v;
+    f->variable_count = 1;
+    sl_inline in = { "scale<&>", "demo.c", 79, &v[1], 1 };
+    s.frames[1].inlined = &in;
+    s.frames[1].inlined_count = 1;
+    char *text = dot_of(&s, &o, &rc);
+    CU_ASSERT_EQUAL(rc, SL_DOT_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    if (SL_ARCH_RED_ZONE) {             /* (System V only) */
+        SL_ASSERT_CONTAINS(text, "int total = 4");
+        CU_ASSERT_PTR_NULL(strstr(text, "memory elsewhere"));
+    }
+    SL_ASSERT_CONTAINS(text, "<B>scale&lt;&amp;&gt;</B> runs here, inlined into main");
+    SL_ASSERT_CONTAINS(text, "demo.c:79");
+    SL_ASSERT_CONTAINS(text, "by = 3 (computed)");
+    ASSERT_DOT_ACCEPTS(text);
+    free(text);
+    free_fake(&s);
+}
+
 static void test_handler_chain(void)
 {
     static const char *const names[] = { "thrower", "cleanup_frame", "try_holder", "main" };
@@ -944,6 +983,8 @@ void suite_dot(void)
     CU_add_test(s, "elision of deep stacks", test_elision);
     CU_add_test(s, "10,000 frames", test_ten_thousand_frames);
     CU_add_test(s, "CFA-relative addresses", test_relative_addresses);
+    CU_add_test(s, "variables in a leaf's red zone; an inlined function's row",
+                test_variables_red_zone_and_inlined);
     CU_add_test(s, "SL_TRY handler chain", test_handler_chain);
     CU_add_test(s, "options, empty and odd stacks", test_options_and_odd_stacks);
     CU_add_test(s, "stop_at and a legend of what is drawn", test_stop_at_and_legend);
