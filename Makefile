@@ -106,8 +106,9 @@ HEADERS  := $(wildcard lib/include/stacklab/*.h)
 # against the old size overruns the new one's array).
 INTERNAL_HEADERS := $(wildcard lib/internal/*.h lib/arch/$(ARCH)/*.h)
 
-# A file in tests/arch/$(ARCH)/ stands in for the one of the same name in
-# tests/ (the suites that name registers: test_abi.c, its fixtures).
+# tests/arch/$(ARCH)/ holds the architecture's own part of a suite (the abi
+# suite's test_abi_arch.c and abi_fixtures.S); a file there that has a
+# namesake in tests/ stands in for it (frames_fixture_blind.S).
 TEST_ARCH_SRC := $(wildcard tests/arch/$(ARCH)/*.c tests/arch/$(ARCH)/*.S)
 TEST_SRC := $(filter-out $(TEST_ARCH_SRC:tests/arch/$(ARCH)/%=tests/%),$(wildcard tests/*.c tests/*.S)) \
             $(TEST_ARCH_SRC) $(if $(TEST_LIBS),,$(wildcard tests/cunit/*.c))

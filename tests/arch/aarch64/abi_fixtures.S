@@ -4,11 +4,11 @@
  */
         .text
 
-/* long sl_test_clobbers_x19_d8(long a, long b, long c, long d): returns
+/* long sl_test_clobbers_two(long a, long b, long c, long d): returns
  * a+b+c+d but destroys two callee-saved registers (AAPCS64 6.1.1, 6.1.2). */
-        .globl  sl_test_clobbers_x19_d8
-        .type   sl_test_clobbers_x19_d8, %function
-sl_test_clobbers_x19_d8:
+        .globl  sl_test_clobbers_two
+        .type   sl_test_clobbers_two, %function
+sl_test_clobbers_two:
         .cfi_startproc
         mov     x19, #-1                        /* WRONG: x19 is the caller's */
         fmov    d8, xzr                         /* WRONG: so is d8 */
@@ -17,7 +17,7 @@ sl_test_clobbers_x19_d8:
         add     x0, x0, x3
         ret
         .cfi_endproc
-        .size   sl_test_clobbers_x19_d8, .-sl_test_clobbers_x19_d8
+        .size   sl_test_clobbers_two, .-sl_test_clobbers_two
 
 /* long sl_test_moves_sp(long a, ...): returns a, with sp 16 bytes lower
  * than it should be. */

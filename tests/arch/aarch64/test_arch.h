@@ -33,4 +33,18 @@
  * record at the bottom of the frame, so only a lower bound). */
 #define SL_TEST_FP_WALK_KNOWS_CFA   0
 
+/* The abi suite (tests/test_abi.c): the context's slots, the pc's name,
+ * the registers the checked call compares (x19-x29, d8-d15, fpcr), what
+ * sl_test_clobbers_two clobbers, and the last register
+ * sl_asm_saves_registers saves with a .cfi_offset. */
+#define SL_TEST_CONTEXT_SLOTS       22
+#define SL_TEST_PC_NAME             "pc"
+#define SL_TEST_CHECKED_REGS        20
+#define SL_TEST_CLOBBERED           "x19,d8"
+#define SL_TEST_LAST_CALLEE_NAME    "x28"
+
+/* The floating-point control register that fesetround changes: FPCR. */
+#define SL_TEST_FP_CONTROL() \
+    ({ unsigned long v_; __asm__ volatile("mrs %0, fpcr" : "=r"(v_)); v_; })
+
 #endif

@@ -4,11 +4,11 @@
  */
         .text
 
-/* long sl_test_clobbers_s1_fs0(long a, long b, long c, long d): returns
+/* long sl_test_clobbers_two(long a, long b, long c, long d): returns
  * a+b+c+d but destroys two callee-saved registers. */
-        .globl  sl_test_clobbers_s1_fs0
-        .type   sl_test_clobbers_s1_fs0, @function
-sl_test_clobbers_s1_fs0:
+        .globl  sl_test_clobbers_two
+        .type   sl_test_clobbers_two, @function
+sl_test_clobbers_two:
         .cfi_startproc
         li      s1, -1                          /* WRONG: s1 is the caller's */
         fmv.d.x fs0, zero                       /* WRONG: so is fs0 */
@@ -17,7 +17,7 @@ sl_test_clobbers_s1_fs0:
         add     a0, a0, a3
         ret
         .cfi_endproc
-        .size   sl_test_clobbers_s1_fs0, .-sl_test_clobbers_s1_fs0
+        .size   sl_test_clobbers_two, .-sl_test_clobbers_two
 
 /* long sl_test_moves_sp(long a, ...): returns a, with sp 16 bytes lower
  * than it should be. */

@@ -31,4 +31,18 @@
  * record at the bottom of the frame, so only a lower bound). */
 #define SL_TEST_FP_WALK_KNOWS_CFA   1
 
+/* The abi suite (tests/test_abi.c): the context's slots, the pc's name,
+ * the registers the checked call compares (s0-s11, fs0-fs11, fcsr), what
+ * sl_test_clobbers_two clobbers, and the last register
+ * sl_asm_saves_registers saves with a .cfi_offset. */
+#define SL_TEST_CONTEXT_SLOTS       27
+#define SL_TEST_PC_NAME             "pc"
+#define SL_TEST_CHECKED_REGS        25
+#define SL_TEST_CLOBBERED           "s1,fs0"
+#define SL_TEST_LAST_CALLEE_NAME    "s11"
+
+/* The floating-point control register that fesetround changes: fcsr. */
+#define SL_TEST_FP_CONTROL() \
+    ({ unsigned long v_; __asm__ volatile("frcsr %0" : "=r"(v_)); v_; })
+
 #endif

@@ -30,4 +30,19 @@
  * record at the bottom of the frame, so only a lower bound). */
 #define SL_TEST_FP_WALK_KNOWS_CFA   1
 
+/* The abi suite (tests/test_abi.c): the context's slots (rbx .. r15, rsp,
+ * rip, mxcsr, x87cw), the pc's name, the registers the checked call
+ * compares (rbx, rbp, r12-r15, and MXCSR with the x87 control word), what
+ * sl_test_clobbers_two clobbers, and the last register
+ * sl_asm_saves_registers saves with a .cfi_offset. */
+#define SL_TEST_CONTEXT_SLOTS       10
+#define SL_TEST_PC_NAME             "rip"
+#define SL_TEST_CHECKED_REGS        7
+#define SL_TEST_CLOBBERED           "rbx,r13"
+#define SL_TEST_LAST_CALLEE_NAME    "r15"
+
+/* The floating-point control register that fesetround changes: MXCSR. */
+#include <xmmintrin.h>
+#define SL_TEST_FP_CONTROL()        ((unsigned long)_mm_getcsr())
+
 #endif

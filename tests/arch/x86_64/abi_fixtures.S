@@ -4,11 +4,11 @@
  */
         .text
 
-/* long sl_test_clobbers_rbx_r13(long a, long b, long c, long d): returns
+/* long sl_test_clobbers_two(long a, long b, long c, long d): returns
  * a+b+c+d but destroys two callee-saved registers (psABI 3.2.1). */
-        .globl  sl_test_clobbers_rbx_r13
-        .type   sl_test_clobbers_rbx_r13, @function
-sl_test_clobbers_rbx_r13:
+        .globl  sl_test_clobbers_two
+        .type   sl_test_clobbers_two, @function
+sl_test_clobbers_two:
         .cfi_startproc
         movq    $-1, %rbx                       /* WRONG: rbx is the caller's */
         movq    $-2, %r13                       /* WRONG: so is r13 */
@@ -17,13 +17,13 @@ sl_test_clobbers_rbx_r13:
         addq    %rcx, %rax
         ret
         .cfi_endproc
-        .size   sl_test_clobbers_rbx_r13, .-sl_test_clobbers_rbx_r13
+        .size   sl_test_clobbers_two, .-sl_test_clobbers_two
 
-/* long sl_test_moves_rsp(long a, ...): returns a, with rsp 16 bytes lower
+/* long sl_test_moves_sp(long a, ...): returns a, with rsp 16 bytes lower
  * than it should be (copies its return address down and returns there). */
-        .globl  sl_test_moves_rsp
-        .type   sl_test_moves_rsp, @function
-sl_test_moves_rsp:
+        .globl  sl_test_moves_sp
+        .type   sl_test_moves_sp, @function
+sl_test_moves_sp:
         .cfi_startproc
         movq    (%rsp), %rax
         subq    $16, %rsp
@@ -32,7 +32,7 @@ sl_test_moves_rsp:
         movq    %rdi, %rax
         ret
         .cfi_endproc
-        .size   sl_test_moves_rsp, .-sl_test_moves_rsp
+        .size   sl_test_moves_sp, .-sl_test_moves_sp
 
 /* long sl_test_sets_df(long a, ...): returns a with the direction flag set. */
         .globl  sl_test_sets_df
