@@ -43,11 +43,24 @@ static int clang_deviation(const sl__abi_layout *l, sl_call_convention conv, con
     if (conv == SL_CALL_SYSV && l->scalar && l->leaf[0].kind == SL__LEAF_INT128 &&
         strncmp(place, "stack+", 6) == 0)
         return 0;
-    if (conv == SL_CALL_SYSV && !l->scalar && f128)
+    if (conv == SL_CALL_SYSV && !l->scalar && f128 && strncmp(place, "stack+", 6) != 0)
         return 1;
     if (conv == SL_CALL_MS && f128)
         return 2;
     return -1;
+}
+
+/* Whether the snapshot's stack arguments hold a's value at some 8-byte
+ * aligned offset.  clang -O2 may copy a struct it passes in memory through
+ * the very xmm register the psABI names for it: the value is then in both,
+ * and the copy on the stack is the one passed. */
+static bool also_on_stack(const sl_probe_snapshot *s, const sl__abi_layout *l,
+                          const sl_probe_arg *a)
+{
+    for (size_t off = 0; off + a->size <= SL_PROBE_STACK_BYTES; off += 8)
+        if (sl__abi_holds(l, s->stack + off, a->value, 0, a->size))
+            return true;
+    return false;
 }
 
 void fz_fill(void *p, size_t n)
@@ -111,7 +124,8 @@ void fz_check(int k, const char *proto, const sl_probe_arg *args, int n, int fix
                  sl_target_read(sl_target_self(), place[i].copy, copy, args[i].size) == 0 &&
                  sl__abi_holds(&l, copy, args[i].value, 0, args[i].size);
         }
-        if (!ok && fz_by_clang && (why = clang_deviation(&l, conv, place[i].text)) >= 0) {
+        if (fz_by_clang && (why = clang_deviation(&l, conv, place[i].text)) >= 0 &&
+            (!ok || (why == 1 && also_on_stack(s, &l, &args[i])))) {
             deviations[why]++;
             after_deviation += n - i - 1;
             return;
