@@ -31,7 +31,7 @@ typedef struct block {
     const char *name;           /* library basename, section list, ... */
     char perms[32];             /* the rwx of each mapping, lowest first, a run
                                    of equal ones once: "r-- r-x r-- rw-" */
-    char what[64];              /* section names of an executable piece */
+    char what[64];              /* section names of an executable piece; "no access" */
     int mappings;
 } block;
 
@@ -141,17 +141,22 @@ static int build(blocks *bs, const sl_memmap *m)
             merge_perms(last->perms, r->perms);
             continue;
         }
+        /* Neighbouring anonymous mappings of one kind, one row; a guard
+         * (no access: the page under a thread's stack, a reservation) is
+         * a row of its own, as sl_memmap_classify names it. */
         if (last && anon && (strcmp(r->kind, "mmap") == 0 || strcmp(r->kind, "guard") == 0) &&
-            strcmp(last->kind, "mmap") == 0 && r->start - last->end < ANON_MERGE) {
+            strcmp(last->kind, r->kind) == 0 && r->start - last->end < ANON_MERGE) {
             last->end = r->end;
             last->mappings++;
             merge_perms(last->perms, r->perms);
             continue;
         }
-        block *b = add(bs, r->start, r->end, strcmp(r->kind, "guard") == 0 ? "mmap" : r->kind);
+        block *b = add(bs, r->start, r->end, r->kind);
         if (!b)
             return -1;
         b->name = r->path ? base_name(r->path) : NULL;
+        if (strcmp(r->kind, "guard") == 0)
+            snprintf(b->what, sizeof b->what, "no access");
         merge_perms(b->perms, r->perms);
     }
     add(bs, USER_TOP, KERNEL_LOW, "hole");
@@ -182,7 +187,7 @@ static const char *colour_of(const char *kind)
         { "mmap", "#dee2e6" }, { "library", "#d0bfff" }, { "heap", "#8ce99a" },
         { "bss", "#fff3bf" }, { "data", "#ffd43b" }, { "rodata", "#ffc078" },
         { "text", "#ff8787" }, { "vdso", "#99e9f2" }, { "vvar", "#99e9f2" },
-        { "vsyscall", "#99e9f2" },
+        { "vsyscall", "#99e9f2" }, { "guard", "#adb5bd" },
         { "gap", "#ffffff" }, { "zero", "#868e96" },
     };
     for (size_t k = 0; k < sizeof colours / sizeof colours[0]; k++)
