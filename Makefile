@@ -104,7 +104,8 @@ HEADERS  := $(wildcard lib/include/stacklab/*.h)
 # The library's own headers, which the tests include too: a change to a
 # struct in one must rebuild every object that lays it out (a test built
 # against the old size overruns the new one's array).
-INTERNAL_HEADERS := $(wildcard lib/internal/*.h lib/arch/$(ARCH)/*.h)
+INTERNAL_HEADERS := $(wildcard lib/internal/*.h lib/arch/$(ARCH)/*.h asm/$(ARCH)/*.h)
+TEST_HEADERS     := $(wildcard tests/*.h tests/arch/$(ARCH)/*.h)
 
 # tests/arch/$(ARCH)/ holds the architecture's own part of a suite (the abi
 # suite's test_abi_arch.c and abi_fixtures.S); a file there that has a
@@ -335,7 +336,7 @@ check-browser: $(CLI) $(BUILD)/demos/film/factorial
 
 # ---- tests ------------------------------------------------------------------
 
-$(BUILD)/tests/%.o: tests/% $(HEADERS) $(INTERNAL_HEADERS) tests/harness.h | $(BUILD)/.deps-ok
+$(BUILD)/tests/%.o: tests/% $(HEADERS) $(INTERNAL_HEADERS) $(TEST_HEADERS) | $(BUILD)/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(SL_CPPFLAGS) -Itests -Itests/arch/$(ARCH) -Ilib/arch/$(ARCH) $(SL_CFLAGS) -c $< -o $@
 
