@@ -503,16 +503,28 @@ static void test_signal_altstack(void)
 
 /* ---- symbolizing needs a stack that can hold libdw (in a child) ----------- */
 
-/* libdw takes ~156 KiB of stack to read a line table, and crashed on a 64
- * or 128 KiB alternate signal stack.  Below SL_SYMBOLIZE_STACK symbolize
- * refuses, filling nothing in; once the handler (or the small thread) is
- * done, the same stack symbolizes on a stack of normal size. */
+/* libdw took 156 KiB of stack for a process's first symbolize, and crashed
+ * on a 64 or 128 KiB alternate signal stack.  Below SL_SYMBOLIZE_STACK
+ * symbolize refuses, filling nothing in; once the handler (or the small
+ * thread) is done, the same stack symbolizes on a stack of normal size.
+ * (Without the refusal, whether libdw crashes here depends on what this
+ * runner, whose tables the child inherits, read before: the 128 KiB thread
+ * did; the except suite's uncaught exception on a small stack did too.) */
 static sl_stack small_stack;
 static int small_result, small_variables;
 
+/* The CFI walk: its frames (through the signal frame into libc and the
+ * test runner) are what made libdw crash; the FP walk where a build has
+ * no CFI walk (riscv64). */
+static void capture_small(void)
+{
+    if (sl_stack_capture(&small_stack, SL_WALK_CFI) < 0 && small_stack.stop == SL_STOP_NOT_BUILT)
+        sl_stack_capture(&small_stack, SL_WALK_FP);
+}
+
 NOINLINE static void symbolize_here(void)
 {
-    sl_stack_capture(&small_stack, SL_WALK_CFI);
+    capture_small();
     small_result = sl_stack_symbolize(&small_stack);
     small_variables = sl_stack_read_variables(&small_stack);
     KEEP_FRAME();
@@ -537,7 +549,7 @@ static void small_stack_child(void *arg)
     long kib = (long)(intptr_t)arg;
     size_t size = (size_t)(kib < 0 ? -kib : kib) * 1024;
 
-    sl_stack_capture(&small_stack, SL_WALK_CFI);        /* a handler must not allocate */
+    capture_small();                                    /* a handler must not allocate */
     if (kib > 0) {
         stack_t ss = { .ss_sp = malloc(size), .ss_size = size };
         struct sigaction sa;
@@ -558,7 +570,8 @@ static void small_stack_child(void *arg)
         pthread_join(t, NULL);
     }
     printf("there: %d, frame 0 %s (%s); variables %s\n", small_result,
-           small_stack.frames[0].function ? small_stack.frames[0].function : "not named",
+           small_stack.count > 0 && small_stack.frames[0].function ?
+           small_stack.frames[0].function : "not named",
            sl_symbolize_strerror(small_result), small_variables < 0 ? "refused" : "read");
     printf("here: %s\n", sl_stack_symbolize(&small_stack) > 0 &&
            index_of(&small_stack, "symbolize_here", 0) == 0 ? "named" : "not named");
