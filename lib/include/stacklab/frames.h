@@ -233,9 +233,10 @@ int sl_stack_from_addresses(sl_stack *s, void *const *pcs, int n);
 /* The stack sl_stack_symbolize needs below the frame that calls it.
  * libdw's line-table reader (elfutils 0.188's dwarf_getsrclines) keeps its
  * first few thousand lines, files and directories in arrays on the stack:
- * a symbolize used 156 KiB of stack on x86-64, and on a 64 or 128 KiB
- * alternate signal stack wrote below it and crashed.  This is that, with
- * room to spare; sl_stack_read_variables needs the same. */
+ * a symbolize that read a compile unit's line table for the first time used
+ * 156 KiB of stack on x86-64, and on a 64 or 128 KiB alternate signal stack
+ * wrote below it and crashed.  This is that, with room to spare;
+ * sl_stack_read_variables needs the same. */
 #define SL_SYMBOLIZE_STACK (192 * 1024)
 
 /* What sl_stack_symbolize returns when it fails (negative). */
