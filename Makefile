@@ -301,9 +301,10 @@ endif
 # ---- films ------------------------------------------------------------------
 # `stacklab film`'s page template is built into the command (film_page.S
 # .incbin's it), and its subjects are plain programs built -O0 -g, the way a
-# student builds one: factorial(4) stepped line by line, and one call through
+# student builds one: factorial(4) stepped line by line, one call through
 # the hand-written prologue and epilogue of sl_asm_framed (asm/$(ARCH)/frames.S,
-# assembled here with -g so the film shows its source) stepped by instruction.
+# assembled here with -g so the film shows its source) stepped by instruction,
+# and a list on the heap summed through pointers (heap boxes and arrows).
 
 FILM_SUBJECTS := $(BUILD)/demos/film/factorial $(BUILD)/demos/film/prologue
 FILM_BENCH    := $(BUILD)/tests/bench/film/recursion
@@ -313,7 +314,9 @@ $(BUILD)/cli/film_page.S.o: cli/film_page.S cli/film_page.html | $(BUILD)/.deps-
 	@mkdir -p $(@D)
 	$(CC) -c $< -o $@
 
-$(BUILD)/demos/film/factorial $(FILM_BENCH): $(BUILD)/%: %.c | $(BUILD)/.deps-ok
+FILM_POINTERS := $(BUILD)/demos/film/pointers
+
+$(BUILD)/demos/film/factorial $(FILM_POINTERS) $(FILM_BENCH): $(BUILD)/%: %.c | $(BUILD)/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(SUBJECT_FLAGS) -o $@ $<
 
@@ -321,14 +324,17 @@ $(BUILD)/demos/film/prologue: demos/film/prologue.c asm/$(ARCH)/frames.S | $(BUI
 	@mkdir -p $(@D)
 	$(CC) $(SUBJECT_FLAGS) -Ilib/include -o $@ $^
 
-film: $(CLI) $(FILM_SUBJECTS)
+film: $(CLI) $(FILM_SUBJECTS) $(FILM_POINTERS)
 	@mkdir -p $(DIAGRAMS)
 	$(CLI) film --stable --title "factorial(4): one frame per call" \
 	    -o $(DIAGRAMS)/film-factorial.html -- $(BUILD)/demos/film/factorial 4
 	$(CLI) film --stable --instructions sl_asm_framed \
 	    --title "sl_asm_framed: a prologue and an epilogue, one instruction a step" \
 	    -o $(DIAGRAMS)/film-prologue.html -- $(BUILD)/demos/film/prologue
-	@echo "Films written: $(DIAGRAMS)/film-factorial.html $(DIAGRAMS)/film-prologue.html"
+	$(CLI) film --stable --title "a list on the heap, summed through pointers" \
+	    -o $(DIAGRAMS)/film-pointers.html -- $(FILM_POINTERS)
+	@echo "Films written: $(DIAGRAMS)/film-factorial.html $(DIAGRAMS)/film-prologue.html" \
+	    "$(DIAGRAMS)/film-pointers.html"
 
 # The browser test: headless Chromium against gdb (CI runs it).
 check-browser: $(CLI) $(BUILD)/demos/film/factorial

@@ -30,6 +30,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <gelf.h>
+#include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <poll.h>
 #include <pthread.h>
@@ -74,6 +75,9 @@ typedef struct program {
     uintptr_t text_addr;
     size_t nfuncs;
     uintptr_t bias;             /* run-time address - link-time address */
+    const char *dirs[16];       /* the compile units' directories (DW_AT_comp_dir),
+                                   where their relative file names are */
+    int ndirs;
 } program;
 
 static int row_cmp(const void *a, const void *b)
@@ -110,6 +114,14 @@ static int program_open(program *p, const char *path, char *err, size_t errlen)
             Dwarf_Die cu;
             Dwarf_Lines *lines;
             size_t n;
+            Dwarf_Attribute at;
+            const char *dir = dwarf_offdie(p->dwarf, off + hsize, &cu)
+                                  ? dwarf_formstring(dwarf_attr(&cu, DW_AT_comp_dir, &at)) : NULL;
+            int known = 0;
+            for (int i = 0; dir && i < p->ndirs; i++)
+                known |= strcmp(p->dirs[i], dir) == 0;
+            if (dir && !known && p->ndirs < (int)(sizeof p->dirs / sizeof p->dirs[0]))
+                p->dirs[p->ndirs++] = dir;
             if (dwarf_offdie(p->dwarf, off + hsize, &cu) &&
                 dwarf_getsrclines(&cu, &lines, &n) == 0) {
                 for (size_t i = 0; i < n; i++) {
@@ -837,6 +849,8 @@ int cmd_film(int argc, char **argv)
     free(cmd);
     if (!st.film)
         goto fail;
+    for (int i = 0; i < st.prog.ndirs; i++)
+        film_source_dir(st.film, st.prog.dirs[i]);
 
     for (;;) {
         r = tracee_run(&st.t, &ev);

@@ -11,15 +11,23 @@
  *                   "ra": N, "sfp": N, "sfpv": N, "canary": N,
  *                   "saved": [["rbx", N], ...], "caller": "fn+0x7a",
  *                   "vars": [["n", "int", "4", "mem", N, 4, 1, "", 0], ...] } ],
- *     "steps":  [ { "f": [3, 7, 9], "line": 57, "rip": N, "rsp": N, "rbp": N,
- *                   "insn": "push %rbp", "ret": [["factorial", "1"]],
+ *     "objects": [ { "addr": N, "size": 16, "type": "struct node", "ok": 1,
+ *                    "fields": [["next", "0x4052c0", 8, N], ...] } ],
+ *     "regs":   { "pc": "rip", "sp": "rsp", "fp": "rbp", "ret": "rax" },
+ *     "steps":  [ { "f": [3, 7, 9], "o": [0, 1], "line": 57, "rip": N, "rsp": N,
+ *                   "rbp": N, "insn": "push %rbp", "ret": [["factorial", "1"]],
  *                   "rax": "1", "out": "text", "note": "SIGSEGV ..." } ] }
  *
  * Addresses are plain numbers (user-space addresses fit in a double's 53
  * bits); a slot field of 0 means the walk did not find that slot.  A step's
  * "f" lists its frames outermost first by index into "frames": identical
  * frame records are stored once (found through a hash of their text), which
- * is what keeps 1000 steps of a recursion small.  Every string is escaped for
+ * is what keeps 1000 steps of a recursion small.  "o" lists the objects
+ * outside the stack that the step's pointers point at (the library's heap
+ * boxes, as sl_stack_read_variables read them, as many and as deep as the
+ * DOT writer draws by default), stored once the same way.
+ * "regs" names the registers a step's rip, rsp, rbp and rax hold on this
+ * machine (the keys are x86-64's; the names come from cli/arch/).  Every string is escaped for
  * JSON and "<" is written as \u003c, so no value can close the script element
  * the JSON lives in.
  */
@@ -30,7 +38,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "stacklab/dot.h"
 #include "film_write.h"
+#include "machine.h"
 
 /* ---- a growing buffer ---------------------------------------------------- */
 
@@ -102,11 +112,21 @@ static void put_json(buf *b, const char *s)
 
 /* ---- the film ------------------------------------------------------------ */
 
-/* One frame record's text, stored once. */
+/* One record's text (a frame or an object), stored once. */
 typedef struct record {
-    size_t at, len;             /* in film.records */
+    size_t at, len;             /* in its store's text */
     uint64_t hash;
 } record;
+
+/* Records of one kind, each distinct text once: ",{...}" concatenated, and
+ * a hash table of record indices + 1 (0: empty) to find a text again. */
+typedef struct store {
+    buf text;
+    record *rec;
+    int nrec, caprec;
+    int *slots;
+    size_t nslots;
+} store;
 
 struct film {
     film_mode mode;
@@ -114,11 +134,9 @@ struct film {
     char *command, *title, *ending;
     char **files;               /* source paths, by index in "files" */
     int nfiles;
-    buf records;                /* ",{...}" per record, concatenated */
-    record *rec;
-    int nrec, caprec;
-    int *slots;                 /* hash table of record indices + 1; 0: empty */
-    size_t nslots;
+    char *dirs[16];             /* where relative source paths are looked for */
+    int ndirs;
+    store frames, objects;
     buf steps;                  /* ",{...}" per step */
     int nsteps;
     buf scratch;                /* the record being built */
@@ -139,9 +157,11 @@ film *film_new(const char *command, const char *title, film_mode mode, int stabl
     f->stable = stable;
     f->command = dup_or_null(command);
     f->title = dup_or_null(title);
-    f->nslots = 1024;
-    f->slots = calloc(f->nslots, sizeof f->slots[0]);
-    if (!f->slots || (command && !f->command) || (title && !f->title)) {
+    f->frames.nslots = f->objects.nslots = 1024;
+    f->frames.slots = calloc(f->frames.nslots, sizeof f->frames.slots[0]);
+    f->objects.slots = calloc(f->objects.nslots, sizeof f->objects.slots[0]);
+    if (!f->frames.slots || !f->objects.slots || (command && !f->command) ||
+        (title && !f->title)) {
         film_free(f);
         return NULL;
     }
@@ -154,16 +174,27 @@ void film_free(film *f)
         return;
     for (int i = 0; i < f->nfiles; i++)
         free(f->files[i]);
+    for (int i = 0; i < f->ndirs; i++)
+        free(f->dirs[i]);
     free(f->files);
-    free(f->records.p);
-    free(f->rec);
-    free(f->slots);
+    free(f->frames.text.p);
+    free(f->frames.rec);
+    free(f->frames.slots);
+    free(f->objects.text.p);
+    free(f->objects.rec);
+    free(f->objects.slots);
     free(f->steps.p);
     free(f->scratch.p);
     free(f->command);
     free(f->title);
     free(f->ending);
     free(f);
+}
+
+void film_source_dir(film *f, const char *dir)
+{
+    if (f->ndirs < (int)(sizeof f->dirs / sizeof f->dirs[0]) && (f->dirs[f->ndirs] = strdup(dir)))
+        f->ndirs++;
 }
 
 int film_steps(const film *f)
@@ -206,56 +237,56 @@ static uint64_t hash_of(const char *s, size_t n)
     return h;
 }
 
-static int grow_table(film *f)
+static int grow_table(store *t)
 {
-    size_t n = f->nslots * 2;
+    size_t n = t->nslots * 2;
     int *slots = calloc(n, sizeof *slots);
 
     if (!slots)
         return -1;
-    for (int i = 0; i < f->nrec; i++) {
-        size_t k = f->rec[i].hash & (n - 1);
+    for (int i = 0; i < t->nrec; i++) {
+        size_t k = t->rec[i].hash & (n - 1);
         while (slots[k])
             k = (k + 1) & (n - 1);
         slots[k] = i + 1;
     }
-    free(f->slots);
-    f->slots = slots;
-    f->nslots = n;
+    free(t->slots);
+    t->slots = slots;
+    t->nslots = n;
     return 0;
 }
 
-/* The index of the record in f->scratch: an existing identical one, or a new
- * one.  -1 when out of memory. */
-static int intern_record(film *f)
+/* The index in t of the record text in scratch: an existing identical one,
+ * or a new one.  -1 when out of memory. */
+static int intern_record(store *t, const buf *scratch)
 {
-    const char *s = f->scratch.p;
-    size_t n = f->scratch.len;
+    const char *s = scratch->p;
+    size_t n = scratch->len;
     uint64_t h = hash_of(s, n);
-    size_t k = h & (f->nslots - 1);
+    size_t k = h & (t->nslots - 1);
 
-    for (; f->slots[k]; k = (k + 1) & (f->nslots - 1)) {
-        const record *r = &f->rec[f->slots[k] - 1];
-        if (r->hash == h && r->len == n && memcmp(f->records.p + r->at, s, n) == 0)
-            return f->slots[k] - 1;
+    for (; t->slots[k]; k = (k + 1) & (t->nslots - 1)) {
+        const record *r = &t->rec[t->slots[k] - 1];
+        if (r->hash == h && r->len == n && memcmp(t->text.p + r->at, s, n) == 0)
+            return t->slots[k] - 1;
     }
-    if (f->nrec == f->caprec) {
-        int cap = f->caprec ? 2 * f->caprec : 256;
-        record *r = realloc(f->rec, (size_t)cap * sizeof *r);
+    if (t->nrec == t->caprec) {
+        int cap = t->caprec ? 2 * t->caprec : 256;
+        record *r = realloc(t->rec, (size_t)cap * sizeof *r);
         if (!r)
             return -1;
-        f->rec = r;
-        f->caprec = cap;
+        t->rec = r;
+        t->caprec = cap;
     }
-    put_mem(&f->records, ",", 1);
-    f->rec[f->nrec] = (record){ f->records.len, n, h };
-    put_mem(&f->records, s, n);
-    if (f->records.failed)
+    put_mem(&t->text, ",", 1);
+    t->rec[t->nrec] = (record){ t->text.len, n, h };
+    put_mem(&t->text, s, n);
+    if (t->text.failed)
         return -1;
-    f->slots[k] = ++f->nrec;
-    if ((size_t)f->nrec * 2 > f->nslots && grow_table(f) < 0)
+    t->slots[k] = ++t->nrec;
+    if ((size_t)t->nrec * 2 > t->nslots && grow_table(t) < 0)
         return -1;
-    return f->nrec - 1;
+    return t->nrec - 1;
 }
 
 static void field_num(buf *b, const char *name, unsigned long long v)
@@ -349,6 +380,32 @@ static void frame_record(film *f, buf *b, const sl_frame *fr, const sl_frame *ca
     put(b, "}");
 }
 
+/* An object a pointer points at, as a record: [name, value, offset,
+ * pointer] per field ("" names the value of an object that is no struct). */
+static void object_record(buf *b, const sl_object *o)
+{
+    put(b, "{\"addr\":");
+    put_num(b, o->address);
+    field_num(b, "size", o->size);
+    put(b, ",\"type\":");
+    put_json(b, o->type);
+    field_num(b, "ok", o->readable != 0);
+    put(b, ",\"fields\":[");
+    for (int k = 0; o->readable && k < o->field_count; k++) {
+        const sl_field *fl = &o->fields[k];
+        put(b, k ? ",[" : "[");
+        put_json(b, fl->name);
+        put(b, ",");
+        put_json(b, fl->value);
+        put(b, ",");
+        put_num(b, fl->offset);
+        put(b, ",");
+        put_num(b, fl->pointer);
+        put(b, "]");
+    }
+    put(b, "]}");
+}
+
 /* rax as a return value.  Without the function's type: what fits in eax is
  * shown as an int (a function returning int leaves the upper half zero, and
  * -1 as 0xffffffff), anything wider in hex, as a pointer would be. */
@@ -375,7 +432,7 @@ int film_add(film *f, const film_step *st)
                      i == st->last && i + 1 < s->count ? &s->frames[i + 1] : NULL);
         if (f->scratch.failed)
             return -1;
-        int r = intern_record(f);
+        int r = intern_record(&f->frames, &f->scratch);
         if (r < 0)
             return -1;
         if (n)
@@ -383,6 +440,21 @@ int film_add(film *f, const film_step *st)
         put_num(b, (unsigned)r);
     }
     put(b, "]");
+    const sl_dot_options drawn = SL_DOT_DEFAULTS;
+    int nobj = 0;
+    for (int k = 0; s && k < s->object_count && nobj < drawn.max_objects; k++) {
+        if (s->objects[k].depth > drawn.pointer_depth)
+            continue;
+        f->scratch.len = 0;
+        object_record(&f->scratch, &s->objects[k]);
+        int r = f->scratch.failed ? -1 : intern_record(&f->objects, &f->scratch);
+        if (r < 0)
+            return -1;
+        put(b, nobj++ ? "," : ",\"o\":[");
+        put_num(b, (unsigned)r);
+    }
+    if (nobj)
+        put(b, "]");
     if (st->line > 0)
         field_num(b, "line", (unsigned)st->line);
     field_num(b, "rip", st->rip);
@@ -422,10 +494,18 @@ int film_add(film *f, const film_step *st)
 /* ---- the page ------------------------------------------------------------ */
 
 /* A source file as a JSON array of lines; [] when it cannot be read (the page
- * then says there is no source). */
-static void put_source(buf *b, const char *path)
+ * then says there is no source).  A relative path is looked for from the
+ * current directory, then from each directory of film_source_dir. */
+static void put_source(const film *f, buf *b, const char *path)
 {
     FILE *in = fopen(path, "r");
+    for (int i = 0; !in && path[0] != '/' && i < f->ndirs; i++) {
+        char *full;
+        if (asprintf(&full, "%s/%s", f->dirs[i], path) < 0)
+            break;
+        in = fopen(full, "r");
+        free(full);
+    }
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
@@ -463,13 +543,25 @@ static void put_json_text(film *f, buf *b)
         put(b, i ? ",\n{\"path\":" : "{\"path\":");
         put_json(b, f->files[i]);
         put(b, ",\"text\":");
-        put_source(b, f->files[i]);
+        put_source(f, b, f->files[i]);
         put(b, "}");
     }
     put(b, "],\n\"frames\":[");
-    if (f->records.len)
-        put_mem(b, f->records.p + 1, f->records.len - 1);     /* its first ',' */
-    put(b, "],\n\"steps\":[");
+    if (f->frames.text.len)
+        put_mem(b, f->frames.text.p + 1, f->frames.text.len - 1);     /* its first ',' */
+    put(b, "],\n\"objects\":[");
+    if (f->objects.text.len)
+        put_mem(b, f->objects.text.p + 1, f->objects.text.len - 1);
+    put(b, "],\n\"regs\":{\"pc\":");
+    put_json(b, machine_reg_names.pc);
+    put(b, ",\"sp\":");
+    put_json(b, machine_reg_names.sp);
+    put(b, ",\"fp\":");
+    put_json(b, machine_reg_names.fp);
+    put(b, ",\"ret\":");
+    put_json(b, machine_reg_names.ret);
+    put(b, "}");
+    put(b, ",\n\"steps\":[");
     put_mem(b, f->steps.p ? f->steps.p : "", f->steps.len);
     put(b, "]}");
 }

@@ -50,6 +50,11 @@ typedef struct film film;
  * page shows CFA offsets first.  NULL when out of memory. */
 film *film_new(const char *command, const char *title, film_mode mode, int stable);
 
+/* A directory where source files named by a relative path may be (a compile
+ * unit's DW_AT_comp_dir: the compiler wrote the name it was given).  Tried
+ * after the current directory, in the order given. */
+void film_source_dir(film *f, const char *dir);
+
 /* Appends one step.  Returns 0, or -1 when out of memory. */
 int film_add(film *f, const film_step *st);
 

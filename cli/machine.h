@@ -32,6 +32,14 @@ typedef struct machine_regs {
     uint64_t ret;
 } machine_regs;
 
+/* What this processor calls them, for the film's page: x86-64 "rip", "rsp",
+ * "rbp", "rax"; AArch64 would say "pc", "sp", "x29", "x0" and RISC-V "pc",
+ * "sp", "s0", "a0" (their psABIs' frame pointer and first return register). */
+typedef struct machine_names {
+    const char *pc, *sp, *fp, *ret;
+} machine_names;
+extern const machine_names machine_reg_names;
+
 /* Reads them from a stopped thread.  0, or -1. */
 int machine_get_regs(pid_t tid, machine_regs *r);
 

@@ -14,6 +14,8 @@
 #   - --function factorial: only factorial's lines, then the return to main;
 #   - --max-steps cuts the film and the page says so;
 #   - a crash: the last step says SIGSEGV, the status is 139, as the program's;
+#   - heap boxes: the list of demos/film/pointers.c, node by node and linked,
+#     each object stored once over 1000 steps; two --stable films identical;
 #   - errors: no program, a program not found (127), an unwritable -o (125,
 #     before the program runs: its output never appears), an unknown function.
 # Prints one line per failed check, then "N passed, N failed"; exits 1 on any
@@ -100,6 +102,49 @@ if cc -O0 -g -o "$tmp/crash" "$tmp/crash.c" 2>/dev/null; then
     check "exit status of a crash (128 + SIGSEGV)" 139 $?
     grep -q '"note":"SIGSEGV' "$tmp/crash.html" && ok || bad "the crash is not in the film"
     grep -q 'killed by SIGSEGV' "$tmp/crash.html" && ok || bad "the page does not say how the program ended"
+fi
+
+# ---- heap boxes, pointers and --stable ------------------------------------------------------
+# demos/film/pointers.c builds a list of three nodes on the heap (30 -> 20 ->
+# 10) and passes a counter by reference.  The film records the objects the
+# pointers point at, as the library's DOT writer draws them (heap boxes),
+# each distinct object once; two --stable runs write the same page.
+# Built from another directory: the debug info names "film/pointers.c",
+# relative to that directory (DW_AT_comp_dir), not to ours.
+if (cd "$(dirname "$0")/../demos" && cc -O0 -g -o "$tmp/pointers" film/pointers.c) 2>"$tmp/cc.err"; then
+    "$stacklab" film --stable --list "$tmp/psteps" -o "$tmp/p1.html" -- "$tmp/pointers" \
+        >"$tmp/out" 2>&1
+    check "exit status (pointers)" 0 $?
+    check "the program's output (pointers)" "60 in 3 nodes" "$(cat "$tmp/out")"
+    grep -q '{"path":"film/pointers.c","text":\["/\*",' "$tmp/p1.html" && ok ||
+        bad "the page holds no source for pointers.c (a path relative to the compile directory)"
+    # One object record a line: "addr value next-pointer" of each node sum reads.
+    sed -n 's/^"objects":\[\(.*\)\],$/\1/p' "$tmp/p1.html" | sed 's/},{"addr"/}\
+{"addr"/g' | sed -n 's/^{"addr":\([0-9]*\),"size":16,"type":"const struct node","ok":1,"fields":\[\["value","\([0-9]*\)",0,0\],\["next","[^"]*",8,\([0-9]*\)\]\]}$/\1 \2 \3/p' \
+        >"$tmp/nodes"
+    check "the nodes sum reads, as heap boxes" "30 20 10" "$(awk '{ print $2 }' "$tmp/nodes" | tr '\n' ' ' | sed 's/ $//')"
+    check "30's next is the box of 20" "$(awk '$2 == 20 { print $1 }' "$tmp/nodes")" \
+        "$(awk '$2 == 30 { print $3 }' "$tmp/nodes")"
+    check "20's next is the box of 10" "$(awk '$2 == 10 { print $1 }' "$tmp/nodes")" \
+        "$(awk '$2 == 20 { print $3 }' "$tmp/nodes")"
+    grep -q '"o":\[[0-9]*,[0-9]*,[0-9]*\]' "$tmp/p1.html" && ok || bad "no step shows the three boxes of the list"
+    "$stacklab" film --stable -o "$tmp/p2.html" -- "$tmp/pointers" >/dev/null 2>&1
+    cmp -s "$tmp/p1.html" "$tmp/p2.html" && ok ||
+        bad "two --stable films of the same program differ: $(cmp "$tmp/p1.html" "$tmp/p2.html")"
+    grep -q '"regs":{"pc":"rip","sp":"rsp","fp":"rbp","ret":"rax"}' "$tmp/p1.html" ||
+        grep -q '"regs":{"pc":"pc","sp":"sp"' "$tmp/p1.html" && ok ||
+        bad "the page does not name the machine's registers"
+    # 1000 steps of a recursion over the list: each distinct object is stored
+    # once, however many steps show it, and the page stays small.
+    "$stacklab" film --max-steps 1000 -o "$tmp/long.html" -- "$tmp/pointers" 300 >/dev/null 2>&1
+    check "exit status (1000 steps)" 0 $?
+    objects=$(sed -n 's/^"objects":\[\(.*\)\],$/\1/p' "$tmp/long.html" | grep -o '{"addr":' | wc -l)
+    shown=$(grep -o '"o":\[[0-9,]*\]' "$tmp/long.html" | tr -cd ',[' | wc -c)
+    [ "$objects" -gt 0 ] && [ "$objects" -lt 40 ] && [ "$shown" -gt 2000 ] && ok ||
+        bad "1000 steps: $objects object records for $shown boxes shown (each object once expected)"
+    [ "$(wc -c <"$tmp/long.html")" -lt 20000000 ] && ok || bad "1000 steps make a page over 20 MB"
+else
+    bad "cannot compile demos/film/pointers.c: $(head -1 "$tmp/cc.err")"
 fi
 
 # ---- errors ------------------------------------------------------------------------------------

@@ -15,6 +15,8 @@
 #   - the page has no console message (no uncaught error) and loads nothing
 #     from outside itself;
 #   - the film says how the program ended, and --max-steps cuts it and says so;
+#   - heap boxes and pointer arrows, and under --stable pointers shown as CFA
+#     offsets and box numbers;
 #   - a source line and output holding "</script>" and "<b>" stay text.
 # Prints one line per failed check, then "N passed, N failed"; exits 1 on any
 # failure, 77 (skipped) when chromium or gdb is missing.
@@ -126,6 +128,31 @@ check "exit status of a cut film" 0 $?
 load "file://$tmp/cut.html?press=End"
 check "steps of a film cut at 5" 5 "$(shown_step)"
 grep -q 'cut at 5 steps' "$tmp/dom" && ok || bad "the cut film does not say it was cut"
+
+# ---- heap boxes and pointers, with --stable -----------------------------------------
+# demos/film/pointers.c: in sum, list points at the first of three heap boxes
+# and count at main's count.  With CFA offsets (--stable) the page shows
+# those pointers as "&CFA-44 (main)" and "&box 3", never as an address that
+# changes from run to run, and draws an arrow for each pointer.
+if cc -O0 -g -o "$tmp/pointers" "$(dirname "$0")/../demos/film/pointers.c" 2>"$tmp/cc.err"; then
+    "$stacklab" film --stable --list "$tmp/psteps" -o "$tmp/pointers.html" -- "$tmp/pointers" \
+        >/dev/null 2>&1
+    check "exit status of the pointers program" 0 $?
+    line=$(grep -n '++\*count;' "$(dirname "$0")/../demos/film/pointers.c" | cut -d: -f1)
+    k=$(awk -v l="$line" '$2 == l && $NF == "sum" { print $1; exit }' "$tmp/psteps")
+    load "file://$tmp/pointers.html#step=$k"
+    check "frames at ++*count" "main > sum" "$(shown_frames)"
+    check "heap boxes at ++*count" 3 "$(grep -o '<div class="obj" data-addr="[0-9]' "$tmp/dom" | wc -l)"
+    grep -q 'count = &amp;CFA-[0-9]* (main)' "$tmp/dom" && ok ||
+        bad "count (a pointer into main's frame) is not shown as a CFA offset"
+    # The boxes are numbered by address: 10, 20, 30 in the order malloc gave them.
+    grep -q 'list = &amp;box 3' "$tmp/dom" && ok || bad "list is not shown as a pointer to box 3"
+    grep -q 'count = 0x' "$tmp/dom" && bad "count is shown as an address under --stable" || ok
+    arrows=$(grep -o '<path class="arrow" d="M[0-9]' "$tmp/dom" | wc -l)
+    [ "$arrows" -ge 5 ] && ok || bad "$arrows arrows drawn at ++*count; expected 5 or more"
+else
+    bad "cannot compile demos/film/pointers.c: $(head -1 "$tmp/cc.err")"
+fi
 
 # ---- user data is text, never markup --------------------------------------------
 # A source line and the program's output holding "</script>" and "<b>" must

@@ -32,6 +32,8 @@ int machine_get_sp(pid_t tid, uintptr_t *sp)
     return 0;
 }
 
+const machine_names machine_reg_names = { "rip", "rsp", "rbp", "rax" };
+
 int machine_get_regs(pid_t tid, machine_regs *r)
 {
     struct user_regs_struct u;
