@@ -160,7 +160,7 @@ all: $(LIB_A) $(LIB_SO) $(DEMO_BINS) $(RUN_TESTS) $(CLI)
 help:
 	@echo "make demo [DEMO=name] [STEP=1]  the lecture tour, or one demo"
 	@echo "make check                      build, run the test suite, smoke-run the demos, fuzz the probe"
-	@echo "make check-oracle               the walkers against gdb alone (make check runs it too)"
+	@echo "make check-oracle               the walkers against gdb and eu-stack (make check runs it too)"
 	@echo "make fuzz [FUZZ_SEED=n FUZZ_CASES=n]  the probe fuzzer alone (x86-64; gcc and clang)"
 	@echo "make check-sanitize             the suite under ASan + UBSan"
 	@echo "make check-valgrind             the suite under valgrind"
@@ -397,7 +397,8 @@ endif
 # The gdb oracle suite (tests/oracle_gdb.sh, part of check): a fixture whose
 # parts are built with the flags that are their subject, by $(CC) (CI runs
 # make check with gcc and with clang), linked to the library; gdb runs it
-# and tests/oracle/compare.py (Python, inside gdb) compares.  x86-64
+# and tests/oracle/compare.py (Python, inside gdb) compares, with gdb and
+# with eu-stack (elfutils) on a core file gdb writes.  x86-64
 # natively only: compare.py reads x86-64's registers and disassembly, and
 # gdb runs the fixture on this machine (under qemu-user it would need
 # qemu's gdb stub and a gdb for the other architecture).

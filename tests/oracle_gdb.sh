@@ -1,13 +1,16 @@
 #!/bin/sh
-# oracle_gdb.sh FIXTURE COMPILER: stacklab's walkers against gdb, frame by
-# frame, on tests/oracle/'s fixture built by COMPILER.
+# oracle_gdb.sh FIXTURE COMPILER: stacklab's walkers against gdb (and the
+# CFI walk against eu-stack), frame by frame, on tests/oracle/'s fixture
+# built by COMPILER.
 #
 # For every scenario, gdb runs the
 # fixture, stops where it captures its stack, and tests/oracle/compare.py
 # compares gdb's `info frame` of each frame with what stacklab recorded at
 # the same stop: CFA, return-address slot, saved-register slots, function,
-# file:line and canary slot.  Any disagreement that compare.py does not
-# excuse by name fails the suite.  The last line gives the agreement figures.
+# file:line and canary slot; and eu-stack's frames in a core file gdb writes
+# at the same stop: pc, exact or return address, function and file:line.
+# Any disagreement that compare.py does not excuse by name fails the suite.
+# The last two lines give the agreement figures.
 set -u
 here=$(dirname "$0")
 scenarios="framed nofp regs regs_nofp protected stale_canary asm asm_no_cfi raise async altstack thread"
@@ -31,25 +34,34 @@ for s in $scenarios; do
         timeout 60 gdb -batch -nx -x "$here/oracle/compare.py" \
         --args "$fixture" "$s" "$work/$s.txt" >"$work/log" 2>&1
     grep '^oracle:' "$work/log" > "$work/result" || true
-    if ! grep -q "^oracle: .* failed 0;" "$work/result"; then
+    if [ "$(grep -c ': frames [0-9]*, values compared' "$work/result")" -ne 2 ] ||
+       grep -q '^oracle: FAIL' "$work/result" ||
+       grep ': frames [0-9]*, values compared' "$work/result" | grep -qv ' failed 0;'; then
         failed=$((failed + 1))
         grep -q . "$work/result" || { echo "oracle: FAIL $s/$cc: no result; gdb said:"; cat "$work/log"; }
     fi
-    grep -v ' frames [0-9]*, values' "$work/result"
+    grep -v ': frames [0-9]*, values compared' "$work/result"
     cat "$work/result" >> "$work/all"
 done
-awk -v runs="$runs" -v failed="$failed" -v cc="$cc" '
-    / frames [0-9]+, values compared/ {
-        for (i = 1; i <= NF; i++) {
-            if ($i == "frames") f += $(i + 1);
-            if ($i == "compared") c += $(i + 1);
-            if ($i == "agree") a += $(i + 1);
-            if ($i == "excused") e += $(i + 1);
-            if ($i == "failed") x += $(i + 1);
-            if ($i == "out") t += $(i + 1);
+for oracle in gdb eu-stack; do
+    awk -v oracle="$oracle" -v runs="$runs" -v cc="$cc" '
+        $3 == oracle ":" && / frames [0-9]+, values compared/ {
+            for (i = 1; i <= NF; i++) {
+                if ($i == "frames") f += $(i + 1);
+                if ($i == "compared") c += $(i + 1);
+                if ($i == "agree") a += $(i + 1);
+                if ($i == "excused") e += $(i + 1);
+                if ($i == "failed") x += $(i + 1);
+                if ($i == "out") t += $(i + 1);
+            }
         }
-    }
-    END {
-        printf "oracle (gdb, " cc "): %d runs, %d frames, %d values compared: %d agree, %d excused by name, %d disagree (%d runs failed); %d tail-call frames of gdb left out\n", runs, f, c, a, e, x, failed, t
-    }' "$work/all"
+        END {
+            printf "oracle (%s, %s): %d runs, %d frames, %d values compared: %d agree, " \
+                   "%d excused by name, %d disagree", oracle, cc, runs, f, c, a, e, x
+            if (oracle == "gdb")
+                printf "; %d tail-call frames of gdb left out", t
+            printf "\n"
+        }' "$work/all"
+done
+[ "$failed" -eq 0 ] || echo "oracle ($cc): $failed of $runs runs failed"
 [ "$failed" -eq 0 ]

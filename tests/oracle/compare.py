@@ -14,6 +14,7 @@
 # it with the reason.  The last line says how much was compared.
 import os
 import re
+import subprocess
 
 import gdb
 
@@ -135,10 +136,28 @@ def describe_stack():
     return {"frames": frames, "tailcalls": tailcalls}
 
 
+def capturing_cfi():
+    """Whether the stop is a capture with SL_WALK_CFI (true when gdb cannot
+    read the walker argument)."""
+    try:
+        return int(gdb.newest_frame().read_var("w")) == 1
+    except (gdb.error, ValueError):
+        return True
+
+
+# At each SL_WALK_CFI stop gdb also writes a core file, for eu-stack (below);
+# the one of the compared stop is kept.
+cores = {}
 stops = []
 gdb.execute("run", to_string=True)
-while True:
+while gdb.selected_inferior().pid:         # (0 once the program has exited)
     try:
+        if capturing_cfi():
+            for k in [k for k in cores if k < len(stops) - 1]:
+                os.remove(cores.pop(k)[0])
+            path = "%s.core%d" % (out_file, len(stops))
+            gdb.execute("generate-core-file %s" % path, to_string=True)
+            cores[len(stops)] = (path, gdb.selected_thread().ptid[1])
         stops.append(describe_stack())
     except gdb.error:
         break                               # the program has exited
@@ -167,18 +186,35 @@ def base_fn(n):
     return re.sub(r"(@.*|\.(constprop|isra|part|cold)\..*)$", "", n)
 
 
-# Named disagreements that are not stacklab's errors: (walker, field, test, reason).
+# Named disagreements that are not stacklab's errors: (walker, field, test, reason);
+# walker "eu" is the CFI walk against eu-stack.
 EXCUSES = [
     ("cfi", "file:line",
      lambda us, g: us.endswith(":0") and us.split(":")[0] == g.split(":")[0],
      "the line table gives the call line 0 (clang merged calls from several "
      "lines into one); gdb shows the row before it"),
+    ("eu", "file:line",
+     lambda us, e: e == "-:0" and name.endswith("/clang"),
+     "no .debug_aranges from clang 14: eu-stack finds no compile unit, "
+     "stacklab searches the units"),
 ]
 
-count = {"frames": 0, "compared": 0, "agree": 0, "excused": 0, "failed": 0}
+# Per oracle: gdb for both walkers ("cfi", "fp"), eu-stack for the CFI walk ("eu").
+counts = {o: {"frames": 0, "compared": 0, "agree": 0, "excused": 0, "failed": 0}
+          for o in ("gdb", "eu-stack")}
+
+
+# What was excused, printed once per excuse: (walker, field, reason) -> cases.
+excused = {}
+
+
+def oracle_of(walker):
+    return "eu-stack" if walker == "eu" else "gdb"
 
 
 def check(walker, k, field, us, theirs):
+    oracle = oracle_of(walker)
+    count = counts[oracle]
     count["compared"] += 1
     if us == theirs:
         count["agree"] += 1
@@ -186,12 +222,12 @@ def check(walker, k, field, us, theirs):
     for w, fld, test, reason in EXCUSES:
         if w in ("*", walker) and fld == field and test(us, theirs):
             count["excused"] += 1
-            print("oracle: %s %s frame %d %s: stacklab %s, gdb %s (excused: %s)"
-                  % (name, walker, k, field, us, theirs, reason))
+            seen = excused.setdefault((walker, field, reason), [])
+            seen.append("frame %d: stacklab %s, %s %s" % (k, us, oracle, theirs))
             return
     count["failed"] += 1
-    print("oracle: FAIL %s %s frame %d %s: stacklab %s, gdb %s"
-          % (name, walker, k, field, us, theirs))
+    print("oracle: FAIL %s %s frame %d %s: stacklab %s, %s %s"
+          % (name, walker, k, field, us, oracle, theirs))
 
 
 def hexs(v):
@@ -207,7 +243,7 @@ def compare(walker, recs, frames):
         if num(us["pc"]) != g["pc"]:
             check(walker, k, "pc", us["pc"], hexs(g["pc"]))
             return                          # the rest would be misaligned
-        count["frames"] += 1
+        counts["gdb"]["frames"] += 1
         last = k == len(recs) - 1 and walker == "fp"
         if walker == "fp" and (g["saved"].get("rbp") != g["cfa"] - 16 or last):
             # The FP walk pairs each pc with the frame record above it; a frame
@@ -238,14 +274,89 @@ def compare(walker, recs, frames):
         check(walker, len(recs), "frame count", len(recs), len(frames))
 
 
+# ---- eu-stack ------------------------------------------------------------
+# elfutils' eu-stack reads the core gdb wrote at the compared SL_WALK_CFI stop
+# and unwinds it with libdwfl's own unwinder: a second oracle for each frame's
+# pc, whether it is exact (a frame a signal interrupted, and the signal
+# trampoline) or a return address (eu-stack's "- 1"), its function and
+# file:line.  (Both name file:line through libdw, so for those two it checks
+# the frame and the address looked up rather than the line table itself.)
+
+
+def eu_stack(core, lwp):
+    """eu-stack's frames of thread lwp in core, innermost first, or a reason."""
+    try:
+        run = subprocess.run(["eu-stack", "-a", "-s", "-n", "0", "--core=" + core,
+                              "-e", gdb.current_progspace().filename],
+                             capture_output=True, text=True, timeout=60)
+    except FileNotFoundError:
+        return "eu-stack not found (make deps installs elfutils)"
+    except subprocess.TimeoutExpired:
+        return "eu-stack took over 60 s"
+    frames, thread = [], None
+    for line in run.stdout.splitlines():
+        m = re.match(r"TID (\d+):", line)
+        if m:
+            thread = int(m.group(1))
+            continue
+        if thread != lwp:
+            continue
+        m = re.match(r"#\d+\s+(0x[0-9a-f]+)\s+(- 1)?\s*(\S*)", line)
+        if m:
+            frames.append({"pc": int(m.group(1), 16), "exact": not m.group(2),
+                           "fn": m.group(3) or "??", "file": "-", "line": 0})
+            continue
+        m = re.match(r"\s+(\S+?):(\d+)(?::\d+)?$", line)
+        if m and frames:
+            frames[-1]["file"] = os.path.basename(m.group(1))
+            frames[-1]["line"] = int(m.group(2))
+    if not frames:
+        return "eu-stack showed no frames of thread %d: %s" % (lwp, run.stderr.strip()[:200])
+    return frames
+
+
+def compare_eu(recs, frames):
+    """stacklab's CFI walk against eu-stack: its frame k+1 is our frame k
+    (its frame 0 is sl_stack_capture, where gdb stopped)."""
+    for k, us in enumerate(recs):
+        if k + 1 >= len(frames):
+            check("eu", k, "frame count", len(recs), len(frames) - 1)
+            return
+        e = frames[k + 1]
+        if num(us["pc"]) != e["pc"]:
+            check("eu", k, "pc", us["pc"], hexs(e["pc"]))
+            return                          # the rest would be misaligned
+        counts["eu-stack"]["frames"] += 1
+        exact = (num(us["flags"]) & 0x9) != 0   # SL_FRAME_SIGNAL | SL_FRAME_INTERRUPTED
+        check("eu", k, "exact pc", exact, e["exact"])
+        check("eu", k, "fn", base_fn(us["fn"]), base_fn(e["fn"]))
+        check("eu", k, "file:line", "%s:%s" % (us["file"], us["line"]),
+              "%s:%d" % (e["file"], e["line"]))
+    if len(recs) != len(frames) - 1:
+        check("eu", len(recs), "frame count", len(recs), len(frames) - 1)
+
+
 if len(stops) < 2 or not ours["cfi"] or not ours["fp"]:
     print("oracle: FAIL %s: %d stops, %d+%d records" % (name, len(stops), len(ours["cfi"]),
                                                         len(ours["fp"])))
-    count["failed"] += 1
+    counts["gdb"]["failed"] += 1
 else:
     compare("cfi", ours["cfi"], stops[-2]["frames"])
     compare("fp", ours["fp"], stops[-1]["frames"])
-print("oracle: %s frames %d, values compared %d, agree %d, excused %d, failed %d; "
-      "gdb's tail-call frames left out %d"
-      % (name, count["frames"], count["compared"], count["agree"], count["excused"],
-         count["failed"], stops[-2]["tailcalls"] if len(stops) >= 2 else 0))
+    core = cores.get(len(stops) - 2)
+    eu = eu_stack(*core) if core else "gdb wrote no core file at the SL_WALK_CFI stop"
+    if isinstance(eu, str):
+        print("oracle: FAIL %s eu-stack: %s" % (name, eu))
+        counts["eu-stack"]["failed"] += 1
+    else:
+        compare_eu(ours["cfi"], eu)
+for (walker, field, reason), cases in excused.items():
+    print("oracle: %s %s %s: %d excused (%s), %s%s"
+          % (name, walker, field, len(cases), reason, cases[0],
+             " and %d more" % (len(cases) - 1) if len(cases) > 1 else ""))
+for oracle, count in counts.items():
+    print("oracle: %s %s: frames %d, values compared %d, agree %d, excused %d, failed %d; "
+          "%s"
+          % (name, oracle, count["frames"], count["compared"], count["agree"], count["excused"],
+             count["failed"], "gdb's tail-call frames left out %d"
+             % (stops[-2]["tailcalls"] if len(stops) >= 2 else 0) if oracle == "gdb" else ""))
