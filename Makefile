@@ -59,7 +59,7 @@ SL_CFLAGS   = -std=gnu11 -Wall -Wextra -Werror $(OPT) -fno-omit-frame-pointer \
 SL_CPPFLAGS = -D_GNU_SOURCE -Ilib/include -Ilib/internal -Iasm/$(ARCH) $(CPPFLAGS)
 # The library: position independent, only the public headers' names
 # exported, and thread-locals reached through %fs directly (initial exec):
-# words and pointers only, 192 bytes on x86-64, so that a dlopen still
+# words and pointers only, about 200 bytes, so that a dlopen still
 # finds room for them (lib/internal/thread_block.h).
 LIB_CFLAGS  = -fPIC -fvisibility=hidden -ftls-model=initial-exec
 # libunwind's and libdw's headers are on the compiler's default path on
