@@ -4,9 +4,9 @@
  *
  * Each block starts with a header, and a thread's blocks form a list kept
  * as the value of one pthread key, whose destructor frees them all when
- * the thread exits.  The memory comes from mmap, not malloc: the first use
- * may be in a signal handler that interrupted malloc (a walk from a
- * SIGSEGV handler), and mmap is async-signal-safe.
+ * the thread exits.  The blocks come from calloc, so that leak checkers
+ * see what they point to (LeakSanitizer does not look inside mmap'd
+ * memory, and would call a spare frame array lost).
  *
  *   pthread key value -> | header | the block ... |
  *                           next ---> | header | another block ... | -> NULL
@@ -14,7 +14,6 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 
 #include "thread_block.h"
 
@@ -23,7 +22,6 @@ typedef union header {
         union header *next;     /* this thread's previous block */
         void **cache;           /* the thread-local that points at the block */
         void (*release)(void *);    /* for what the block points to, or NULL */
-        size_t size;            /* of the mapping, header included */
     } h;
     max_align_t align;          /* the block after it is aligned for anything */
 } header;
@@ -34,20 +32,20 @@ static pthread_once_t blocks_key_once = PTHREAD_ONCE_INIT;
 /* At thread exit: clears each pointer first, so that a later destructor
  * (another library's) that uses stacklab allocates afresh, never reuses
  * freed memory. */
-static void release(void *first)
+static void release_all(void *first)
 {
     for (header *b = first, *next; b; b = next) {
         next = b->h.next;
         if (b->h.release)
             b->h.release(b + 1);
         *b->h.cache = NULL;
-        munmap(b, b->h.size);
+        free(b);
     }
 }
 
 static void make_key(void)
 {
-    if (pthread_key_create(&blocks_key, release) != 0) {
+    if (pthread_key_create(&blocks_key, release_all) != 0) {
         fputs("stacklab: no pthread key left for per-thread buffers\n", stderr);
         abort();
     }
@@ -56,19 +54,17 @@ static void make_key(void)
 void *sl__thread_block(void **cache, size_t size, void (*release)(void *block),
                        const char *what)
 {
-    size_t total = sizeof(header) + size;
     header *b;
 
     pthread_once(&blocks_key_once, make_key);
-    b = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (b == MAP_FAILED) {
+    b = calloc(1, sizeof *b + size);
+    if (!b) {
         fprintf(stderr, "stacklab: out of memory for %s\n", what);
         abort();
     }
     b->h.next = pthread_getspecific(blocks_key);
     b->h.cache = cache;
     b->h.release = release;
-    b->h.size = total;
     pthread_setspecific(blocks_key, b);
     return *cache = b + 1;
 }

@@ -27,8 +27,8 @@
  * the thread exits, release(block) runs first (unless NULL: for what the
  * block points to), then the block is freed and *cache cleared.  Aborts
  * with "stacklab: out of memory for <what>" when the memory is not there.
- * Async-signal-safe but for the first call in the process (it makes a
- * pthread key), so a walk may start in a signal handler. */
+ * (It calls calloc: like the walkers' frame arrays, a thread's first
+ * block is not async-signal-safe.) */
 void *sl__thread_block(void **cache, size_t size, void (*release)(void *block),
                        const char *what);
 
