@@ -20,6 +20,7 @@
 #include <dlfcn.h>
 #include <elf.h>
 #include <fcntl.h>
+#include <link.h>
 #endif
 
 #include <pthread.h>
@@ -471,15 +472,21 @@ int sl_stack_symbolize(sl_stack *s)
         uintptr_t a = exact ? f->pc : f->pc - 1, start = 0;
         const char *name = NULL;
         Dl_info info;
+        struct link_map *map = NULL;
         f->function = "??";
         f->offset = 0;
         f->file = NULL;
         f->line = 0;
         f->module = NULL;
-        if (f->pc == 0 || !dladdr((void *)a, &info) || !info.dli_fname)
+        if (f->pc == 0 || !dladdr1((void *)a, &info, (void **)&map, RTLD_DL_LINKMAP) ||
+            !info.dli_fname)
             continue;
         f->module = sl__keep(s, info.dli_fname);
-        const symtab *t = symtab_of(info.dli_fname[0] == '/' ? info.dli_fname : "/proc/self/exe");
+        /* The main program (the one map without a name) is read through
+         * /proc/self/exe: dladdr names it by argv[0], which need not be a
+         * path from here.  A library by the path it was loaded from, also
+         * when that is relative (dlopen("plugins/x.so")). */
+        const symtab *t = symtab_of(map && map->l_name[0] ? map->l_name : "/proc/self/exe");
         if (t)
             name = function_at(t, (uintptr_t)info.dli_fbase, a, &start);
         if (!name && info.dli_sname) {

@@ -32,10 +32,12 @@ static int capture(sl_walker w, const char *who)
     if (sl_stack_capture(&s, w) > 0 && sl_stack_symbolize(&s) > 0)
         for (int i = 0; i < s.count; i++)
             found |= strcmp(s.frames[i].function, "plugin_run") == 0;
-    sl_stack_release(&s);
-    if (!found)
-        fprintf(stderr, "%s: the %s walk did not find plugin_run\n", who,
+    if (!found) {
+        fprintf(stderr, "%s: the %s walk did not find plugin_run:\n", who,
                 w == SL_WALK_FP ? "FP" : "CFI");
+        sl_stack_print(&s, stderr);
+    }
+    sl_stack_release(&s);
     return found ? 0 : 1;
 }
 
