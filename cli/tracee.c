@@ -87,8 +87,14 @@ static void guard(pid_t pid)
     sigemptyset(&sa.sa_mask);
     guarded = pid;
     released = 0;
-    for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++)
+    for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+        struct sigaction was;
+        /* One ignored when we started (nohup's SIGHUP, a background job's
+         * SIGINT) stays ignored, as it is in the program. */
+        if (sigaction(ends[i], NULL, &was) == 0 && was.sa_handler == SIG_IGN)
+            continue;
         sigaction(ends[i], &sa, NULL);
+    }
     sa.sa_flags |= SA_RESETHAND;
     for (size_t i = 0; i < sizeof crashes / sizeof crashes[0]; i++)
         sigaction(crashes[i], &sa, NULL);

@@ -258,7 +258,22 @@ gone() {
 done
 # (SIGINT is not tried here: a background job of a script ignores it, and so
 # does the program it starts; stacklab passes it on, and the program ignores it.)
-[ $full = 1 ] && for sig in TERM HUP; do
+# Started with SIGHUP ignored (nohup), stacklab and the program ignore it.
+ignored=$(awk '/^SigIgn:/ { print $2 }' /proc/$$/status)
+[ $(( 0x$ignored & 1 )) -ne 0 ] && hup=nohup || hup=HUP
+[ $full = 1 ] && for sig in TERM $hup; do
+    if [ $sig = nohup ]; then
+        "$S" snap --at ready -- "$bin/slow" "after-nohup-$$" >/dev/null 2>&1 &
+        sl=$!
+        sleep 0.5
+        kill -HUP $sl
+        sleep 0.5
+        kill -0 $sl 2>/dev/null && ok || fail "SIGHUP ignored at the start ended stacklab"
+        kill -TERM $sl
+        wait $sl
+        gone "after-nohup-$$" "SIGTERM to stacklab while the program runs on"
+        continue
+    fi
     tag="after-$sig-$$"
     "$S" snap --at ready -- "$bin/slow" "$tag" >/dev/null 2>&1 &
     sl=$!
