@@ -22,6 +22,8 @@ const char *pitfall_explained(void);
 
 /* In setjmp_inside.c, so that the compiler cannot see it never returns. */
 void pitfall_jump(sl_context *ctx, long seen);
+/* In setjmp_inside.c: draws the frame whose FINALLY calls it. */
+void pitfall_in_finally(const char *which, long read);
 
 /* gcc warns about exactly this (-Wclobbered, part of -Wextra); here it is
  * the point, so the warning is silenced for this file only. */
@@ -69,6 +71,7 @@ static void stages_plain(long start)
         SL_THROW(SL_RuntimeError, "second");    /* which then throws */
     } SL_FINALLY {
         finally_read = stage;           /* read after that throw */
+        pitfall_in_finally("plain", finally_read);
     } SL_END_TRY;
 }
 
@@ -83,6 +86,7 @@ static void stages_volatile(long start)
         SL_THROW(SL_RuntimeError, "second");
     } SL_FINALLY {
         finally_read = stage;
+        pitfall_in_finally("volatile", finally_read);
     } SL_END_TRY;
 }
 

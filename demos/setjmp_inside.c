@@ -193,6 +193,31 @@ static void draw_pitfall(const char *which, long seen)
     }
 }
 
+/* Called from the FINALLY of the SL_TRY versions: that frame, where its
+ * `stage` lives after the second throw. */
+void pitfall_in_finally(const char *which, long read);
+
+void pitfall_in_finally(const char *which, long read)
+{
+    char name[64], title[128], function[32];
+    snprintf(name, sizeof name, "setjmp_inside-finally-%s.dot", which);
+    snprintf(function, sizeof function, "stages_%s", which);
+    snprintf(title, sizeof title, "%s's FINALLY after the second throw: it read stage = %ld",
+             function, read);
+    sl_dot_options o = SL_DOT_DEFAULTS;
+    o.title = title;
+    o.relative = lecture_stable();
+    o.highlight = function;
+    o.stop_at = function;
+    o.skip_frames = 1;                  /* this function */
+    if (sl_diagram_here(lecture_diagram_path(name), &o) == 0) {
+        name[strlen(name) - 4] = '\0';
+        lecture_diagram_render(name);
+    } else {
+        lecture_fail("sl_diagram_here: %s", sl_dot_last_error());
+    }
+}
+
 void pitfall_jump(sl_context *ctx, long seen)
 {
     pitfall_seen = seen;
@@ -213,7 +238,10 @@ int main(int argc, char **argv)
                   "  setjmp_inside.svg            the stack just before sl_context_restore\n"
                   "  setjmp_inside-plain.svg      the pitfall's frame before the jump: where\n"
                   "                               the plain local total lives\n"
-                  "  setjmp_inside-volatile.svg   the same with volatile long total\n");
+                  "  setjmp_inside-volatile.svg   the same with volatile long total\n"
+                  "  setjmp_inside-finally-plain.svg, -finally-volatile.svg\n"
+                  "                               an SL_TRY's FINALLY after a throw from its\n"
+                  "                               CATCH: where stage lives, plain or volatile\n");
 
     lecture_step("What sl_context_save stores");
     show_saved_context();

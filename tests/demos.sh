@@ -107,7 +107,9 @@ diagram_names() {
     setjmp_inside) printf '%s\n' 'setjmp_inside.svg descend' \
                        'setjmp_inside.svg jump_across_frames' 'setjmp_inside.svg lands here' \
                        'setjmp_inside.svg rip (mangled)' 'setjmp_inside-plain.svg pitfall_plain' \
-                       'setjmp_inside-volatile.svg total = 110' ;;
+                       'setjmp_inside-volatile.svg total = 110' \
+                       'setjmp_inside-finally-plain.svg stages_plain' \
+                       'setjmp_inside-finally-volatile.svg stage = 102' ;;
     segfault)      printf '%s\n' 'segfault.svg read_through_null' 'segfault.svg signal frame' \
                        'segfault.svg fault address 0x0' 'segfault.svg draw_from_handler' ;;
     calling_convention) printf '%s\n' 'calling_convention.svg shadow space' \
