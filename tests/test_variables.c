@@ -232,6 +232,21 @@ __attribute__((noinline)) static void check_recursion(const struct fx_locals *wh
             snprintf(want, sizeof want, "%d", 2 * k);
             CU_ASSERT_STRING_EQUAL(find_var(f, "twice", 0)->value, want);
         }
+        /* main (run_tests.c's: argc, argv) is read; the C library's
+         * start-up frames above it are not, nor are their lines.  (The FP
+         * walk stops in CUnit, built without frame pointers.) */
+        int m = 0;
+        while (m < s.count && !(s.frames[m].function && !strcmp(s.frames[m].function, "main")))
+            m++;
+        CU_ASSERT_TRUE_FATAL(w == SL_WALK_FP || m < s.count);
+        if (m < s.count) {
+            CU_ASSERT_PTR_NOT_NULL(find_var(&s.frames[m], "argc", 0));
+            CU_ASSERT_TRUE(s.frames[m].line > 0);
+        }
+        for (int k = m + 1; k < s.count; k++) {
+            CU_ASSERT_EQUAL(s.frames[k].variable_count, 0);
+            CU_ASSERT_EQUAL(s.frames[k].line, 0);
+        }
         sl_stack_release(&s);
     }
     recursion_checked = 1;

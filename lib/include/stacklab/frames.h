@@ -263,11 +263,15 @@ int sl_stack_symbolize_lines(sl_stack *s, int lines);
 /* One sentence for an sl_symbolize_error (async-signal-safe: a constant). */
 const char *sl_symbolize_strerror(int code);
 
-/* Reads every frame's arguments and locals (names, C types, places and
- * values, from DWARF debug information), and the functions inlined at its
- * pc with theirs (sl_frame.inlined), symbolizing first if that was not
- * done.  For the calling thread, call it while the captured frames still
- * exist (before the function that captured returns).  Returns the number of
+/* Reads the arguments and locals of every frame up to and including main
+ * (names, C types, places and values, from DWARF debug information), and
+ * the functions inlined at its pc with theirs (sl_frame.inlined),
+ * symbolizing first if that was not done (then with file:line up to main).
+ * The C library's start-up frames above main are left without variables:
+ * they are its own, and reading them would load its whole separate debug
+ * information (~80 ms on Debian 12, 15 times the rest of a first read).
+ * For the calling thread, call it while the captured frames still exist
+ * (before the function that captured returns).  Returns the number of
  * variables found, or -1 when the stack holds nothing to read or less than
  * SL_SYMBOLIZE_STACK is left to read it on. */
 int sl_stack_read_variables(sl_stack *s);
