@@ -150,7 +150,7 @@ DEMO_SUPPORT := $(patsubst %,$(BUILD)/%.o,$(wildcard demos/lecture.c))
 DEMO_BINS  := $(DEMOS:%=$(BUILD)/demos/%)
 DIAGRAMS   ?= diagrams
 
-.PHONY: all deps deps-cross demo diagrams check test check-oracle check-sanitize check-valgrind bench \
+.PHONY: all deps deps-cross demo diagrams check test check-oracle check-sanitize check-cli check-valgrind bench \
         dropin check-dropin film check-browser check-cross \
         listings install uninstall clean help
 .DELETE_ON_ERROR:
@@ -162,7 +162,7 @@ help:
 	@echo "make check                      build, run the test suite, smoke-run the demos, fuzz the probe"
 	@echo "make check-oracle               the walkers against gdb and eu-stack (make check runs it too)"
 	@echo "make fuzz [FUZZ_SEED=n FUZZ_CASES=n]  the probe fuzzer alone (x86-64; gcc and clang)"
-	@echo "make check-sanitize             the suite under ASan + UBSan"
+	@echo "make check-sanitize             the suite and the command's tests under ASan + UBSan"
 	@echo "make check-valgrind             the suite under valgrind"
 	@echo "make bench                      benchmarks: instructions (callgrind) and ns"
 	@echo "make diagrams                   regenerate every demo's diagrams"
@@ -501,13 +501,31 @@ fuzz: $(FUZZ_BINS)
 # and the classifier judging them is built by CC (a few seconds).
 check: fuzz
 
+# check-sanitize runs the suite and the command's tests (tests/cli.sh,
+# tests/film.sh) with everything built under ASan + UBSan: a leak, an
+# overflow or undefined behaviour in the command or the library it calls
+# fails the run.
 check-sanitize:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)/sanitize \
-	    SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all" test
+	    SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all" test check-cli
 
-check-valgrind: $(RUN_TESTS)
-	valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
-	    --suppressions=tests/valgrind.supp $(RUN_TESTS) $(SUITE)
+# The command's own tests alone (make check runs them too).
+check-cli: $(CLI) $(if $(CLI),$(FILM_SUBJECTS))
+	$(if $(CLI),$(SHELL) tests/cli.sh $(CLI))
+	$(if $(CLI),$(SHELL) tests/film.sh $(CLI) $(FILM_SUBJECTS))
+
+# check-valgrind also runs the command under valgrind, once per kind of
+# work: a snap drawn through Graphviz, an address-space map, and a film with
+# heap boxes (the traced program itself runs natively: valgrind does not
+# follow the exec).  A few seconds each; tests/cli.sh whole would take long.
+VALGRIND = valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
+           --show-leak-kinds=definite \
+           --suppressions=tests/valgrind.supp
+check-valgrind: $(RUN_TESTS) $(CLI) $(if $(CLI),$(FILM_POINTERS))
+	$(VALGRIND) $(RUN_TESTS) $(SUITE)
+	$(if $(CLI),$(VALGRIND) $(CLI) snap --at sum -o $(BUILD)/valgrind-snap.svg -- $(FILM_POINTERS))
+	$(if $(CLI),$(VALGRIND) $(CLI) maps --at sum -o $(BUILD)/valgrind-maps.txt -- $(FILM_POINTERS))
+	$(if $(CLI),$(VALGRIND) $(CLI) film -o $(BUILD)/valgrind-film.html -- $(FILM_POINTERS))
 
 # ---- the drop-in header ---------------------------------------------------------
 # dropin/stacklab_except.h is the exceptions in one file, generated from the

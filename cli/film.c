@@ -793,13 +793,15 @@ static void stepper_release(stepper *st)
 int cmd_film(int argc, char **argv)
 {
     options opt = { 0 };
-    stepper st = { .opt = &opt };
+    stepper st = { .opt = &opt, .prog.fd = -1 };
     int first = parse(argc, argv, &opt), status = 0, code;
     tracee_event ev;
     char ending[128];
 
-    if (first < 0)
+    if (first < 0) {
+        stepper_release(&st);
         return EXIT_USAGE;
+    }
     if (!writable_dir_of(opt.out)) {
         cli_error("film: cannot write %s: %s", opt.out, strerror(errno));
         stepper_release(&st);
@@ -815,6 +817,7 @@ int cmd_film(int argc, char **argv)
     if (r < 0) {
         cli_error("film: %s", st.t.error);
         output_close(&st.out);
+        stepper_release(&st);
         return r == TRACEE_ENOENT ? EXIT_NOT_FOUND : r == TRACEE_ENOEXEC ? EXIT_CANNOT_EXECUTE
                                                                     : EXIT_USAGE;
     }
@@ -881,14 +884,11 @@ int cmd_film(int argc, char **argv)
         if (r != TRACEE_OK || st.cut)
             break;
     }
-    if (r == TRACEE_EXITED) {
-        status = ev.status;
-    } else if (r < 0) {
+    if (r < 0) {
         cli_error("film: %s", st.t.error[0] ? st.t.error : "stepping failed");
         goto fail;
-    } else {
-        status = tracee_finish(&st.t);
     }
+    status = tracee_finish(&st.t);      /* ended: its status; else run on to the end */
     output_close(&st.out);
     describe_end(status, ending, sizeof ending);
     film_set_end(st.film, st.cut, ending, -1);
