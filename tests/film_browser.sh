@@ -148,6 +148,8 @@ if cc -O0 -g -o "$tmp/pointers" "$(dirname "$0")/../demos/film/pointers.c" 2>"$t
     # The boxes are numbered by address: 10, 20, 30 in the order malloc gave them.
     grep -q 'list = &amp;box 3' "$tmp/dom" && ok || bad "list is not shown as a pointer to box 3"
     grep -q 'count = 0x' "$tmp/dom" && bad "count is shown as an address under --stable" || ok
+    grep -q '>rsp CFA-[0-9]*</span>' "$tmp/dom" && ok ||
+        bad "rsp is not shown as an offset from sum's CFA under --stable"
     arrows=$(grep -o '<path class="arrow" d="M[0-9]' "$tmp/dom" | wc -l)
     [ "$arrows" -ge 5 ] && ok || bad "$arrows arrows drawn at ++*count; expected 5 or more"
 else
