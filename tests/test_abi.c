@@ -93,6 +93,24 @@ static void test_context_slots(void)
     }
 }
 
+/* ---- the probe, by register name -------------------------------------- */
+
+static void test_probe_register_names(void)
+{
+    const long first = 0x1111111111111101;
+    uint64_t v;
+
+    ((void (*)(long))SL_PROBE)(first);
+    CU_ASSERT_EQUAL(reg(SL_TEST_ARG0_NAME), (uint64_t)first);
+    CU_ASSERT_EQUAL(sl_probe_register(sl_probe_last(), SL_TEST_SP_NAME, &v), 0);
+    CU_ASSERT_EQUAL(sl_probe_register(sl_probe_last(), "ret", &v), 0);
+    CU_ASSERT(v > (uintptr_t)test_probe_register_names &&
+              v < (uintptr_t)test_probe_register_names + 1024);
+    CU_ASSERT_EQUAL(sl_probe_register(sl_probe_last(), "nope", &v), -1);
+    CU_ASSERT_EQUAL(sl_probe_find(sl_probe_last(), "\x99\x98\x97\x96\x95\x94\x93\x92", 8,
+                                  where, sizeof where), -1);
+}
+
 /* ---- the checked call ------------------------------------------------- */
 
 /* tests/arch/$(ARCH)/abi_fixtures.S: each breaks one rule of the ABI. */
@@ -372,6 +390,7 @@ void suite_abi(void)
                 test_context_restores_fp_control);
     CU_add_test(s, "context slots by name, demangled", test_context_slots);
     sl_test_abi_arch(s);
+    CU_add_test(s, "probe registers by name; find misses", test_probe_register_names);
     CU_add_test(s, "checked call: well-behaved function", test_checked_call_good);
     CU_add_test(s, "checked call: " SL_TEST_CLOBBERED " clobbered", test_checked_call_clobbers);
     CU_add_test(s, "checked call: moved sp", test_checked_call_moved_sp);

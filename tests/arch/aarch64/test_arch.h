@@ -42,6 +42,8 @@
 #define SL_TEST_CHECKED_REGS        20
 #define SL_TEST_CLOBBERED           "x19,d8"
 #define SL_TEST_LAST_CALLEE_NAME    "x28"
+#define SL_TEST_ARG0_NAME           "x0"     /* the first integer argument */
+#define SL_TEST_SP_NAME             "sp"
 
 /* The floating-point control register that fesetround changes: FPCR. */
 #define SL_TEST_FP_CONTROL() \

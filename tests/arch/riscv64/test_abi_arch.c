@@ -217,21 +217,6 @@ static void test_first_probe_in_a_thread(void)
     CU_ASSERT_EQUAL(sl_thread_run(test_lp64d_doubles), 0);
 }
 
-static void test_probe_register_names(void)
-{
-    uint64_t v;
-
-    AS(void (*)(long))(L[0]);
-    CU_ASSERT_EQUAL(reg("a0"), (uint64_t)L[0]);
-    CU_ASSERT_EQUAL(sl_probe_register(sl_probe_last(), "sp", &v), 0);
-    CU_ASSERT_EQUAL(sl_probe_register(sl_probe_last(), "ret", &v), 0);
-    CU_ASSERT(v > (uintptr_t)test_probe_register_names &&
-              v < (uintptr_t)test_probe_register_names + 1024);
-    CU_ASSERT_EQUAL(sl_probe_register(sl_probe_last(), "nope", &v), -1);
-    CU_ASSERT_EQUAL(sl_probe_find(sl_probe_last(), "\x99\x98\x97\x96\x95\x94\x93\x92", 8,
-                                  where, sizeof where), -1);
-}
-
 static void print_report(void *unused)
 {
     struct pair p = { 0x7777, 2.5 };
@@ -263,6 +248,7 @@ static void test_probe_print(void)
     SL_ASSERT_CONTAINS(c.output, "a3 + a4");
     CU_ASSERT(!sl_child_says(&c, "not there"));
 }
+
 void sl_test_abi_arch(CU_pSuite s)
 {
     CU_add_test(s, "context stores sp and pc mangled", test_context_mangles_pointers);
@@ -277,6 +263,5 @@ void sl_test_abi_arch(CU_pSuite s)
     CU_add_test(s, "lp64d: returned struct takes a0", test_lp64d_returned_struct);
     CU_add_test(s, "lp64d: variadic doubles in integer registers", test_lp64d_variadic);
     CU_add_test(s, "lp64d: float in fa0, long double in an integer pair", test_lp64d_float_long_double);
-    CU_add_test(s, "probe registers by name; find misses", test_probe_register_names);
     CU_add_test(s, "probe report table (lp64d)", test_probe_print);
 }

@@ -40,6 +40,8 @@
 #define SL_TEST_CHECKED_REGS        25
 #define SL_TEST_CLOBBERED           "s1,fs0"
 #define SL_TEST_LAST_CALLEE_NAME    "s11"
+#define SL_TEST_ARG0_NAME           "a0"     /* the first integer argument */
+#define SL_TEST_SP_NAME             "sp"
 
 /* The floating-point control register that fesetround changes: fcsr. */
 #define SL_TEST_FP_CONTROL() \

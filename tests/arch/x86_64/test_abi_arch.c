@@ -594,21 +594,6 @@ static void test_first_probe_in_a_thread(void)
     CU_ASSERT_EQUAL(sl_thread_run(test_ms_probe_preserves), 0);
 }
 
-static void test_probe_register_names(void)
-{
-    uint64_t v;
-
-    SYSV_AS(void (*)(long))(L[0]);
-    CU_ASSERT_EQUAL(reg("rdi"), (uint64_t)L[0]);
-    CU_ASSERT_EQUAL(sl_probe_register(sl_probe_last(), "rsp", &v), 0);
-    CU_ASSERT_EQUAL(sl_probe_register(sl_probe_last(), "ret", &v), 0);
-    CU_ASSERT(v > (uintptr_t)test_probe_register_names &&
-              v < (uintptr_t)test_probe_register_names + 1024);
-    CU_ASSERT_EQUAL(sl_probe_register(sl_probe_last(), "nope", &v), -1);
-    CU_ASSERT_EQUAL(sl_probe_find(sl_probe_last(), "\x99\x98\x97\x96\x95\x94\x93\x92", 8,
-                                  where, sizeof where), -1);
-}
-
 static void print_report(void *unused)
 {
     struct pair p = { 0x7777, 2.5 };
@@ -688,7 +673,6 @@ void sl_test_abi_arch(CU_pSuite s)
     CU_add_test(s, "ms: float in xmm, long double by reference", test_ms_float_long_double);
     CU_add_test(s, "ms: probe keeps rdi, rsi, xmm6, xmm15", test_ms_probe_preserves);
     CU_add_test(s, "a thread's first probe records and keeps the same", test_first_probe_in_a_thread);
-    CU_add_test(s, "probe registers by name; find misses", test_probe_register_names);
     CU_add_test(s, "probe report table (sysv and ms)", test_probe_print);
     CU_add_test(s, "checked call: direction flag set", test_checked_call_direction_flag);
 }

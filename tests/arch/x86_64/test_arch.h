@@ -40,6 +40,8 @@
 #define SL_TEST_CHECKED_REGS        7
 #define SL_TEST_CLOBBERED           "rbx,r13"
 #define SL_TEST_LAST_CALLEE_NAME    "r15"
+#define SL_TEST_ARG0_NAME           "rdi"    /* the first integer argument */
+#define SL_TEST_SP_NAME             "rsp"
 
 /* The floating-point control register that fesetround changes: MXCSR. */
 #include <xmmintrin.h>
